@@ -1,0 +1,251 @@
+//! Running planned jobs: in parallel, skipping those whose inputs have not changed, writing
+//! outputs atomically and recording what each job read. Prints nothing: callers report.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::diag::Problem;
+use crate::fields::Values;
+use crate::manifest::{self, Entry, Manifest};
+use crate::output::write_atomic;
+use crate::plan::{Job, OutputKind, Target};
+use crate::project::Project;
+use crate::render::{self, Rendered};
+use crate::typeset;
+
+/// typst recurses deeply: rayon's default 2 MiB worker stacks overflow after a few hundred
+/// documents, so jobs run on a pool with roomy stacks.
+static POOL: LazyLock<rayon::ThreadPool> = LazyLock::new(|| {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(64 << 20)
+        .thread_name(|i| format!("lmcpress-{i}"))
+        .build()
+        .expect("failed to start worker threads")
+});
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub out: PathBuf,
+    pub emit_typst: bool,
+    pub force: bool,
+    /// Remove outputs of jobs whose inputs were deleted (full builds only).
+    pub prune: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Built,
+    Skipped,
+    Failed,
+}
+
+#[derive(Debug, Clone)]
+pub struct JobReport {
+    pub id: String,
+    pub outcome: Outcome,
+    /// Errors (when failed) and warnings.
+    pub problems: Vec<Problem>,
+    pub written: Vec<PathBuf>,
+    /// Every file the job read, for watch.
+    pub inputs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub jobs: Vec<JobReport>,
+    pub removed: Vec<PathBuf>,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.jobs.iter().filter(|j| j.outcome == outcome).count()
+    }
+}
+
+/// What a finished job produced, before anything is written.
+pub(crate) struct Produced {
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    pub read: Vec<PathBuf>,
+    pub warnings: Vec<Problem>,
+}
+
+/// Builds `jobs`. `on_done` is called from worker threads as each job finishes.
+pub fn build(project: &Project, jobs: &[Job], opts: &BuildOptions, on_done: &(dyn Fn(&JobReport) + Sync)) -> Report {
+    let start = Instant::now();
+    let mut manifest = Manifest::load(&opts.out);
+    let identity_extra = format!("{:?}|{}", std::env::var("SOURCE_DATE_EPOCH").ok(), opts.emit_typst);
+
+    let results: Vec<(JobReport, Option<Entry>)> = POOL.install(|| {
+        jobs.par_iter()
+            .map(|job| {
+                let previous = manifest.jobs.get(&job.id);
+                let identity = format!("{}|{}|{:?}|{identity_extra}", job.id, job.template, job.outputs);
+                let mut files: BTreeSet<PathBuf> = job.inputs.clone();
+                if let Some(prev) = previous {
+                    files.extend(prev.inputs.iter().cloned());
+                }
+                let hash = manifest::hash_inputs(&identity, &files);
+                let unchanged = previous.is_some_and(|p| p.inputs_hash == hash && Manifest::outputs_intact(p, &opts.out));
+                let result = if unchanged && !opts.force {
+                    let report = JobReport {
+                        id: job.id.clone(),
+                        outcome: Outcome::Skipped,
+                        problems: Vec::new(),
+                        written: Vec::new(),
+                        inputs: previous.map(|p| p.inputs.clone()).unwrap_or_default(),
+                    };
+                    (report, None)
+                } else {
+                    run_and_write(project, job, &opts.out, opts.emit_typst, &identity)
+                };
+                on_done(&result.0);
+                // typst memoises across documents; evicting keeps memory flat in long batches.
+                comemo::evict(30);
+                result
+            })
+            .collect()
+    });
+
+    let mut report = Report::default();
+    for (job_report, entry) in results {
+        if let Some(entry) = entry {
+            manifest.jobs.insert(job_report.id.clone(), entry);
+        }
+        report.jobs.push(job_report);
+    }
+    if opts.prune {
+        report.removed = prune(project, jobs, &mut manifest, &opts.out);
+    }
+    if let Err(e) = manifest.save(&opts.out) {
+        report.jobs.push(JobReport {
+            id: manifest::FILE_NAME.into(),
+            outcome: Outcome::Failed,
+            problems: vec![Problem::error(opts.out.join(manifest::FILE_NAME), format!("{e:#}"))],
+            written: Vec::new(),
+            inputs: Vec::new(),
+        });
+    }
+    report.elapsed = start.elapsed();
+    report
+}
+
+fn run_and_write(project: &Project, job: &Job, out: &Path, emit_typst: bool, identity: &str) -> (JobReport, Option<Entry>) {
+    let mut report = JobReport {
+        id: job.id.clone(),
+        outcome: Outcome::Failed,
+        problems: Vec::new(),
+        written: Vec::new(),
+        inputs: job.inputs.iter().cloned().collect(),
+    };
+    let produced = match produce(project, job, None, emit_typst) {
+        Ok(p) => p,
+        Err(problems) => {
+            report.problems = problems;
+            return (report, None);
+        }
+    };
+    report.problems = produced.warnings;
+    let mut outputs = BTreeMap::new();
+    for (rel, bytes) in &produced.files {
+        if let Err(e) = write_atomic(&out.join(rel), bytes, false) {
+            report.problems.push(Problem::error(out.join(rel), format!("{e:#}")));
+            return (report, None);
+        }
+        outputs.insert(rel.clone(), manifest::hash_bytes(bytes));
+        report.written.push(rel.clone());
+    }
+    let mut inputs: BTreeSet<PathBuf> = job.inputs.clone();
+    inputs.extend(produced.read);
+    report.inputs = inputs.iter().cloned().collect();
+    report.outcome = Outcome::Built;
+    let entry = Entry { inputs_hash: manifest::hash_inputs(identity, &inputs), inputs: report.inputs.clone(), outputs };
+    (report, Some(entry))
+}
+
+/// Renders, typesets and exports one job in memory. `extra` holds mail-merge values.
+pub(crate) fn produce(project: &Project, job: &Job, extra: Option<&Values>, emit_typst: bool) -> Result<Produced, Vec<Problem>> {
+    let today = typeset::source_date();
+    let date_text = today.and_then(|d| {
+        let date = time::Date::from_calendar_date(d.year()?, time::Month::try_from(d.month()?).ok()?, d.day()?).ok()?;
+        Some(crate::dates::long(date))
+    });
+    let Rendered { source, mut warnings } =
+        render::render_job(project, job, extra, date_text.as_deref()).map_err(|p| vec![p])?;
+    let mut files = Vec::new();
+    if job.outputs.iter().all(|o| o.kind == OutputKind::Text) {
+        for o in &job.outputs {
+            files.push((o.rel.clone(), source.clone().into_bytes()));
+        }
+        return Ok(Produced { files, read: Vec::new(), warnings });
+    }
+    let source_name = format!("templates/{} (generated typst for {})", job.template, job.id);
+    if emit_typst {
+        files.push((job.outputs[0].rel.with_extension("typ"), source.clone().into_bytes()));
+    }
+    let compiled = typeset::compile(typeset::Input {
+        root: &project.root,
+        source,
+        source_name: source_name.clone(),
+        today,
+    })
+    .map_err(|mut errors| {
+        if !emit_typst {
+            if let Some(first) = errors.first_mut() {
+                first.hints.push("run again with --emit-typst to see the generated typst source".into());
+            }
+        }
+        errors
+    })?;
+    warnings.extend(compiled.warnings);
+    let pages = compiled.document.pages().len();
+    if matches!(job.target, Target::Poster { .. }) && pages > 1 {
+        warnings.push(
+            Problem::warning(&source_name, format!("`{}` runs onto {pages} pages; a poster should fit on one", job.id))
+                .hint("shorten the poster's text"),
+        );
+    }
+    for o in &job.outputs {
+        let bytes = match o.kind {
+            OutputKind::Pdf => {
+                let ident = o.rel.to_string_lossy().replace('\\', "/");
+                typeset::pdf(&compiled.document, &ident, today, &source_name)?
+            }
+            OutputKind::Png(ppp) => typeset::png(&compiled.document, 0, ppp)
+                .map_err(|e| vec![Problem::error(&source_name, format!("failed to render PNG: {e:#}"))])?,
+            OutputKind::Text => unreachable!("text outputs are handled above"),
+        };
+        files.push((o.rel.clone(), bytes));
+    }
+    Ok(Produced { files, read: compiled.files_read, warnings })
+}
+
+/// Deletes outputs of jobs that are no longer planned because their inputs were removed.
+/// Jobs that merely failed to load this time keep their last good outputs.
+fn prune(project: &Project, jobs: &[Job], manifest: &mut Manifest, out: &Path) -> Vec<PathBuf> {
+    let planned: BTreeSet<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
+    let broken: BTreeSet<&PathBuf> = project.broken_inputs.iter().collect();
+    let stale: Vec<String> = manifest
+        .jobs
+        .iter()
+        .filter(|(id, entry)| {
+            !planned.contains(id.as_str()) && !entry.inputs.iter().any(|i| broken.contains(i)) && project.lmc.is_some()
+        })
+        .map(|(id, _)| id.clone())
+        .collect();
+    let mut removed = Vec::new();
+    for id in stale {
+        if let Some(entry) = manifest.jobs.remove(&id) {
+            for rel in entry.outputs.keys() {
+                if std::fs::remove_file(out.join(rel)).is_ok() {
+                    removed.push(rel.clone());
+                }
+            }
+        }
+    }
+    removed
+}

@@ -1,0 +1,24 @@
+//! One file per subcommand, plus the printing they share.
+
+pub mod build;
+pub mod check;
+pub mod render;
+
+use std::path::{Path, PathBuf};
+
+use lmcpress::diag::Problem;
+
+/// `--root` or the current folder.
+pub fn root_or_cwd(root: Option<PathBuf>) -> PathBuf {
+    root.unwrap_or_else(|| PathBuf::from("."))
+}
+
+pub fn print_problems<'a>(problems: impl IntoIterator<Item = &'a Problem>) {
+    for p in problems {
+        eprint!("{}", p.render());
+    }
+}
+
+pub fn shown(path: &Path) -> String {
+    path.display().to_string()
+}

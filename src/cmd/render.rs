@@ -1,0 +1,31 @@
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Markdown files to typeset (front matter optional).
+    #[arg(required = true, value_name = "FILE.md")]
+    files: Vec<PathBuf>,
+    /// Where to write the PDFs [default: beside each file].
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Also write the generated typst source beside each PDF (NAME.typ).
+    #[arg(long)]
+    emit_typst: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<bool> {
+    let mut ok = true;
+    for file in &args.files {
+        match lmcpress::standalone::render_file(file, args.out_dir.as_deref(), args.emit_typst) {
+            Ok(result) => {
+                super::print_problems(&result.warnings);
+                eprintln!("wrote {}", result.written.display());
+            }
+            Err(problems) => {
+                super::print_problems(&problems);
+                ok = false;
+            }
+        }
+    }
+    Ok(ok)
+}

@@ -1,0 +1,482 @@
+//! Walking `content/` for Markdown documents: front matter, document kinds, and checks of
+//! the `{{ placeholders }}` each body uses. No typst here.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::dates;
+use crate::diag::{Problem, display_path};
+use crate::markdown;
+use crate::yaml;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Current,
+    Continues,
+    Superseded,
+    Ended,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideSection {
+    pub order: i64,
+    pub status: Status,
+    pub reviewed: String,
+    pub valid_from: Option<String>,
+    pub valid_until: Option<String>,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Poster {
+    pub summary: String,
+    pub order: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    #[default]
+    Text,
+    Lines,
+    Date,
+    NhsNumber,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Letter {
+    /// The "Re:" line as typst markup (placeholders become `#field(..)` calls).
+    pub subject: Option<String>,
+    pub file_name_field: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Kind {
+    GuideSection(GuideSection),
+    Poster(Poster),
+    Letter(Letter),
+    AgDisclaimer,
+}
+
+impl Kind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::GuideSection(_) => "guide-section",
+            Kind::Poster(_) => "poster",
+            Kind::Letter(_) => "letter",
+            Kind::AgDisclaimer => "ag-disclaimer",
+        }
+    }
+}
+
+/// One Markdown document with its checked front matter.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub slug: String,
+    pub title: String,
+    pub kind: Kind,
+    /// Real path of the file.
+    pub path: PathBuf,
+    /// Path shown in messages (relative to the root).
+    pub shown: PathBuf,
+    pub text: Arc<str>,
+    /// Byte offset where the body starts in `text`.
+    pub body_start: usize,
+}
+
+impl Document {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+const KINDS: [&str; 4] = ["guide-section", "poster", "letter", "ag-disclaimer"];
+
+/// Placeholder names every document may use, besides a letter's own fields.
+pub const PRACTICE_FIELDS: [&str; 10] = [
+    "practice.name",
+    "practice.phone",
+    "practice.email",
+    "practice.website",
+    "practice.address",
+    "practice.postcode",
+    "practice.ods_code",
+    "practice.signatory.name",
+    "practice.signatory.role",
+    "practice.brand_colour",
+];
+pub const LMC_FIELDS: [&str; 6] =
+    ["lmc.name", "lmc.short_name", "lmc.website", "lmc.edition", "lmc.email", "lmc.phone"];
+
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Every `*.md` below `content_dir`, in path order.
+pub fn markdown_files(content_dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    files.sort();
+    files
+}
+
+#[derive(Deserialize)]
+struct KindOnly {
+    kind: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GuideFile {
+    #[allow(dead_code)]
+    kind: String,
+    title: String,
+    order: i64,
+    status: Status,
+    reviewed: Spanned<String>,
+    #[serde(default)]
+    valid_from: Option<Spanned<String>>,
+    #[serde(default)]
+    valid_until: Option<Spanned<String>>,
+    #[serde(default)]
+    summary: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PosterFile {
+    #[allow(dead_code)]
+    kind: String,
+    title: String,
+    summary: String,
+    #[serde(default)]
+    order: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldFile {
+    name: Spanned<String>,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    kind: FieldKind,
+    #[serde(default = "yes")]
+    required: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LetterFile {
+    #[allow(dead_code)]
+    kind: String,
+    title: String,
+    #[serde(default)]
+    subject: Option<Spanned<String>>,
+    #[serde(default)]
+    file_name_field: Option<Spanned<String>>,
+    #[serde(default)]
+    fields: Vec<FieldFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgFile {
+    #[allow(dead_code)]
+    kind: String,
+    title: String,
+}
+
+/// Reads one Markdown document. All problems found in it are returned together.
+pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>> {
+    let shown = display_path(root, path);
+    let text: Arc<str> = match std::fs::read_to_string(path) {
+        Ok(t) => Arc::from(t),
+        Err(e) => return Err(vec![Problem::error(&shown, format!("failed to read `{}`: {e}", shown.display()))]),
+    };
+    let Some((front, body_start)) = split_front_matter(&text) else {
+        return Err(vec![Problem::error(&shown, "missing front matter").hint(
+            "start the file with a `---` line, the document's YAML (kind, title, ...), then another `---` line",
+        )]);
+    };
+    let front: Arc<str> = Arc::from(front);
+    let relocate = |p: Problem| relocate(p, &text);
+    let kind_only: KindOnly = yaml::parse(&shown, &front).map_err(|p| vec![relocate(p)])?;
+    let Some(kind) = kind_only.kind else {
+        return Err(vec![Problem::error(&shown, "front matter has no `kind`")
+            .at(&text, 0..3)
+            .hint(format!("add `kind:` with one of: {}", KINDS.join(", ")))]);
+    };
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut problems = Vec::new();
+    if !is_slug(&stem) {
+        problems.push(
+            Problem::error(&shown, format!("`{stem}` cannot be used in output file names"))
+                .hint("rename the file using lower-case letters, digits and hyphens, such as `safe-limits.md`"),
+        );
+    }
+    let parsed = match kind.value.as_str() {
+        "guide-section" => parse_guide(&shown, &front, &mut problems),
+        "poster" => yaml::parse::<PosterFile>(&shown, &front)
+            .map(|f| (f.title, Kind::Poster(Poster { summary: f.summary, order: f.order }))),
+        "letter" => parse_letter(&shown, &front, &mut problems),
+        "ag-disclaimer" => yaml::parse::<AgFile>(&shown, &front).map(|f| (f.title, Kind::AgDisclaimer)),
+        other => {
+            let hint = match crate::diag::suggest(other, KINDS) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("kinds are: {}", KINDS.join(", ")),
+            };
+            Err(yaml::at_value(&shown, &front, &kind, format!("unknown document kind `{other}`")).hint(hint))
+        }
+    };
+    let (title, kind) = match parsed {
+        Ok(ok) => ok,
+        Err(p) => {
+            problems.push(p);
+            return Err(problems.into_iter().map(relocate).collect());
+        }
+    };
+    let doc = Document { slug: stem, title, kind, path: path.to_path_buf(), shown, text: text.clone(), body_start };
+    problems.extend(check_placeholders(&doc));
+    if problems.is_empty() {
+        Ok(doc)
+    } else {
+        Err(problems.into_iter().map(relocate).collect())
+    }
+}
+
+/// Front matter is parsed from a copy of the file's first lines; point the problem at the
+/// file itself (same offsets) so the excerpt shows the real file.
+fn relocate(mut p: Problem, text: &Arc<str>) -> Problem {
+    if p.source.is_some() {
+        p.source = Some(text.clone());
+    }
+    p
+}
+
+/// The front matter as a string with the same byte offsets as the file (the opening `---`
+/// blanked out), and where the body starts.
+fn split_front_matter(text: &str) -> Option<(String, usize)> {
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let mut pos = first_end + 1;
+    while pos <= text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        if text[pos..line_end].trim_end() == "---" {
+            let front = format!("{}{}", " ".repeat(first_end), &text[first_end..pos]);
+            return Some((front, (line_end + 1).min(text.len())));
+        }
+        if line_end == text.len() {
+            break;
+        }
+        pos = line_end + 1;
+    }
+    None
+}
+
+fn parse_guide(shown: &Path, front: &Arc<str>, problems: &mut Vec<Problem>) -> Result<(String, Kind), Problem> {
+    let f: GuideFile = yaml::parse(shown, front)?;
+    let mut date = |v: &Spanned<String>| -> Option<String> {
+        match dates::parse_iso(&v.value) {
+            Some(d) => Some(dates::long(d)),
+            None => {
+                problems.push(
+                    yaml::at_value(shown, front, v, format!("`{}` is not a date", v.value))
+                        .hint("write dates as YYYY-MM-DD, for example 2025-04-01"),
+                );
+                None
+            }
+        }
+    };
+    let reviewed = date(&f.reviewed).unwrap_or_default();
+    let valid_from = f.valid_from.as_ref().and_then(&mut date);
+    let valid_until = f.valid_until.as_ref().and_then(&mut date);
+    Ok((
+        f.title,
+        Kind::GuideSection(GuideSection {
+            order: f.order,
+            status: f.status,
+            reviewed,
+            valid_from,
+            valid_until,
+            summary: f.summary,
+        }),
+    ))
+}
+
+fn parse_letter(shown: &Path, front: &Arc<str>, problems: &mut Vec<Problem>) -> Result<(String, Kind), Problem> {
+    let f: LetterFile = yaml::parse(shown, front)?;
+    let mut fields: Vec<Field> = Vec::new();
+    for field in &f.fields {
+        let name = field.name.value.clone();
+        let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid {
+            problems.push(
+                yaml::at_value(shown, front, &field.name, format!("`{name}` is not a field name"))
+                    .hint("use lower-case letters, digits and underscores, such as `patient_name`"),
+            );
+        } else if fields.iter().any(|f| f.name == name) {
+            problems.push(yaml::at_value(shown, front, &field.name, format!("field `{name}` is declared twice")));
+        }
+        let label = field.label.clone().unwrap_or_else(|| default_label(&name));
+        fields.push(Field { name, label, kind: field.kind, required: field.required });
+    }
+    if let Some(file_field) = &f.file_name_field
+        && !fields.iter().any(|x| x.name == file_field.value)
+    {
+        problems.push(
+            yaml::at_value(shown, front, file_field, format!("`file_name_field` names `{}`, which is not a field", file_field.value))
+                .hint("name one of the letter's `fields`"),
+        );
+    }
+    let subject = f.subject.as_ref().map(|s| {
+        let known = |name: &str| is_known(name, &fields);
+        for ph in markdown::placeholders(&s.value) {
+            if !known(&ph.name) {
+                problems.push(
+                    yaml::at_value(shown, front, s, format!("`subject` uses `{{{{ {} }}}}`, which is not a field", ph.name))
+                        .hint("declare it under `fields`, or use a practice.* or lmc.* value"),
+                );
+            }
+        }
+        markdown::inline_to_typst(&s.value)
+    });
+    Ok((
+        f.title,
+        Kind::Letter(Letter {
+            subject,
+            file_name_field: f.file_name_field.map(|s| s.value),
+            fields,
+        }),
+    ))
+}
+
+fn default_label(name: &str) -> String {
+    let spaced = name.replace('_', " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => spaced,
+    }
+}
+
+fn is_known(name: &str, fields: &[Field]) -> bool {
+    PRACTICE_FIELDS.contains(&name) || LMC_FIELDS.contains(&name) || fields.iter().any(|f| f.name == name)
+}
+
+fn check_placeholders(doc: &Document) -> Vec<Problem> {
+    let fields: &[Field] = match &doc.kind {
+        Kind::Letter(letter) => &letter.fields,
+        _ => &[],
+    };
+    markdown::placeholders(doc.body())
+        .into_iter()
+        .filter(|ph| !is_known(&ph.name, fields))
+        .map(|ph| {
+            let span = doc.body_start + ph.range.start..doc.body_start + ph.range.end;
+            let candidates = PRACTICE_FIELDS
+                .iter()
+                .chain(LMC_FIELDS.iter())
+                .copied()
+                .chain(fields.iter().map(|f| f.name.as_str()));
+            let hint = match crate::diag::suggest(&ph.name, candidates) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None if matches!(doc.kind, Kind::Letter(_)) => {
+                    "declare it under `fields` in the front matter".to_string()
+                }
+                None => "only practice.* and lmc.* values can be used here".to_string(),
+            };
+            Problem::error(&doc.shown, format!("unknown placeholder `{}`", ph.name))
+                .at(&doc.text, span)
+                .hint(hint)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(name: &str, text: &str) -> Result<Document, Vec<Problem>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        load_document(dir.path(), &path)
+    }
+
+    #[test]
+    fn front_matter_split_keeps_offsets() {
+        let text = "---\nkind: poster\n---\nBody";
+        let (front, body) = split_front_matter(text).unwrap();
+        assert_eq!(&text[body..], "Body");
+        assert_eq!(&front[4..16], "kind: poster");
+        assert!(split_front_matter("no front matter").is_none());
+        assert!(split_front_matter("---\nkind: x\n").is_none());
+    }
+
+    #[test]
+    fn loads_each_kind() {
+        let d = load("p.md", "---\nkind: poster\ntitle: T\nsummary: S\n---\nHello {{ practice.name }}").unwrap();
+        assert!(matches!(d.kind, Kind::Poster(_)));
+        assert_eq!(d.body(), "Hello {{ practice.name }}");
+        let d = load(
+            "l.md",
+            "---\nkind: letter\ntitle: L\nsubject: \"Re: {{ patient_name }}\"\nfields:\n  - name: patient_name\n  - name: when\n    kind: date\n    required: false\n---\nDear {{ patient_name }}",
+        )
+        .unwrap();
+        let Kind::Letter(letter) = &d.kind else { panic!() };
+        assert_eq!(letter.fields[0].label, "Patient name");
+        assert_eq!(letter.fields[1].kind, FieldKind::Date);
+        assert!(!letter.fields[1].required);
+        assert!(letter.subject.as_ref().unwrap().contains("#field(\"patient_name\")"));
+    }
+
+    #[test]
+    fn unknown_placeholder_is_located_in_the_file() {
+        let errs = load("p.md", "---\nkind: poster\ntitle: T\nsummary: S\n---\nCall {{ practice.phnoe }}").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].line_col(), Some((6, 6)));
+        assert_eq!(errs[0].hints, vec!["did you mean `practice.phone`?".to_string()]);
+    }
+
+    #[test]
+    fn bad_front_matter_is_located_in_the_file() {
+        let errs = load("g.md", "---\nkind: guide-section\ntitle: T\norder: 1\nstatus: current\nreviewed: 2025-13-01\n---\n").unwrap_err();
+        assert_eq!(errs[0].line_col().map(|(l, _)| l), Some(6), "{errs:#?}");
+        let errs = load("g.md", "---\nkind: guide-sectoin\n---\n").unwrap_err();
+        assert_eq!(errs[0].hints, vec!["did you mean `guide-section`?".to_string()]);
+        let errs = load("g.md", "---\nkind: poster\ntitle: T\nsumary: S\n---\n").unwrap_err();
+        assert_eq!(errs[0].line_col().map(|(l, _)| l), Some(4), "{errs:#?}");
+        assert!(load("Bad Name.md", "---\nkind: ag-disclaimer\ntitle: T\n---\n").is_err());
+    }
+}

@@ -1,0 +1,200 @@
+//! Problems in a user's files, reported like a compiler: file, line, column, an excerpt of
+//! the source and a hint on how to fix it.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic::{Diagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, Config};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in an input. `file` is shown as given (relative to the project root
+/// where possible); `source` holds the file's text when an excerpt can be shown.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub severity: Severity,
+    pub file: PathBuf,
+    pub source: Option<Arc<str>>,
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    pub hints: Vec<String>,
+}
+
+impl Problem {
+    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            file: file.into(),
+            source: None,
+            span: None,
+            message: message.into(),
+            hints: Vec::new(),
+        }
+    }
+
+    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::error(file, message) }
+    }
+
+    /// Points the problem at `span` (byte range) inside `source`.
+    pub fn at(mut self, source: &Arc<str>, span: Range<usize>) -> Self {
+        let len = source.len();
+        let start = span.start.min(len);
+        let end = span.end.clamp(start, len);
+        self.source = Some(source.clone());
+        self.span = Some(start..end);
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// 1-based line and column of the span's start, if the problem has one.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        let (source, span) = (self.source.as_ref()?, self.span.as_ref()?);
+        Some(line_col(source, span.start))
+    }
+
+    /// The problem as a compiler-style report (plain text, no colours).
+    pub fn render(&self) -> String {
+        let name = self.file.display().to_string();
+        let diagnostic = match self.severity {
+            Severity::Error => Diagnostic::error(),
+            Severity::Warning => Diagnostic::warning(),
+        }
+        .with_message(&self.message)
+        .with_notes(self.hints.iter().map(|h| format!("hint: {h}")).collect());
+        match (&self.source, &self.span) {
+            (Some(source), Some(span)) => {
+                let file = SimpleFile::new(name, source.as_ref());
+                let diagnostic = diagnostic.with_labels(vec![Label::primary((), span.clone())]);
+                term::emit_into_string(&Config::default(), &file, &diagnostic)
+                    .unwrap_or_else(|_| self.fallback())
+            }
+            _ => {
+                let file = SimpleFile::new(name.clone(), "");
+                let mut out = term::emit_into_string(&Config::default(), &file, &diagnostic)
+                    .unwrap_or_else(|_| self.fallback());
+                // Without a span codespan prints no location: name the file all the same.
+                let first_line_end = out.find('\n').unwrap_or(out.len());
+                out.insert_str(first_line_end, &format!("\n  ┌─ {name}"));
+                out
+            }
+        }
+    }
+
+    fn fallback(&self) -> String {
+        format!("error: {}\n  ┌─ {}\n", self.message, self.file.display())
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// Byte offset of 1-based `line` and `col` (characters), clamped to the text.
+pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line.max(1) {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_text = &text[start..];
+    let line_end = line_text.find('\n').unwrap_or(line_text.len());
+    start
+        + line_text[..line_end]
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(line_end, |(i, _)| i)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Shows `path` relative to `root` when it lies inside it.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The nearest of `candidates` to `word`, if it is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let text = "ab\n£cd\nx";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 6), (2, 3));
+        assert_eq!(offset_of(text, 2, 3), 6);
+        assert_eq!(offset_of(text, 9, 1), text.len());
+    }
+
+    #[test]
+    fn suggests_near_keys_only() {
+        let keys = ["brand_colour", "postcode", "signatory"];
+        assert_eq!(suggest("brand_color", keys), Some("brand_colour"));
+        assert_eq!(suggest("post_code", keys), Some("postcode"));
+        assert_eq!(suggest("favourite_food", keys), None);
+    }
+
+    #[test]
+    fn render_names_file_line_and_hint() {
+        let source: Arc<str> = Arc::from("name: x\nbrand_color: red\n");
+        let p = Problem::error("content/practices/a.yaml", "unknown key `brand_color`")
+            .at(&source, 8..19)
+            .hint("did you mean `brand_colour`?");
+        let out = p.render();
+        assert!(out.contains("content/practices/a.yaml:2:1"), "{out}");
+        assert!(out.contains("hint: did you mean `brand_colour`?"), "{out}");
+        assert_eq!(p.line_col(), Some((2, 1)));
+    }
+
+    #[test]
+    fn render_without_span_still_names_file() {
+        let out = Problem::error("templates/x.tera", "broken").render();
+        assert!(out.contains("templates/x.tera"), "{out}");
+    }
+}

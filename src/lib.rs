@@ -1,0 +1,27 @@
+//! lmcpress turns a Local Medical Committee's policy content and its GP practices' profiles
+//! into finished documents: the LMC guide, branded patient posters and social images,
+//! Advice & Guidance wording, and template letters.
+//!
+//! The pipeline, in order: [`project::Project::load`] reads and validates every input,
+//! [`plan::plan`] lists the jobs, and [`build::build`] renders each job's tera template
+//! ([`render`]), typesets it with typst ([`typeset`]) and writes the outputs ([`output`]).
+
+pub mod build;
+pub mod colour;
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod diag;
+pub mod escape;
+pub mod fields;
+pub mod manifest;
+pub mod markdown;
+pub mod output;
+pub mod plan;
+pub mod png;
+pub mod project;
+pub mod render;
+pub mod standalone;
+pub mod templates;
+pub mod typeset;
+mod yaml;

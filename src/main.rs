@@ -1,0 +1,52 @@
+//! The `lmcpress` command line: arguments, printing and exit codes. Document logic lives in
+//! the library.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "lmcpress",
+    version,
+    about = "Builds an LMC's guide, practice posters, A&G wording and letters from Markdown and YAML",
+    long_about = "Builds a Local Medical Committee's documents from one source of truth.\n\n\
+        content/lmc.yaml and content/practices/*.yaml describe the LMC and its practices; \
+        content/**/*.md hold the guide sections, posters, letters and A&G wording; \
+        templates/*.tera lay them out. lmcpress merges them and typesets PDF and PNG \
+        files in-process with typst, writing them to output/.",
+    after_help = "Exit codes: 0 everything built, 1 an input or document failed, 2 usage error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build every document (or only some practices') into the output folder.
+    Build(cmd::build::Args),
+    /// Check every input and template and report all problems, writing nothing.
+    Check(cmd::check::Args),
+    /// Typeset standalone Markdown files in the house style, one PDF each.
+    Render(cmd::render::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => cmd::build::run(args),
+        Command::Check(args) => cmd::check::run(args),
+        Command::Render(args) => cmd::render::run(args),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! The plan: which documents to make, from which inputs, into which files. Pure data, shared
+//! by `build`, `check` and `watch`.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use crate::content::Kind;
+use crate::project::Project;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PosterFormat {
+    A4,
+    A3,
+    Square,
+    Portrait,
+}
+
+impl PosterFormat {
+    pub const ALL: [PosterFormat; 4] = [Self::A4, Self::A3, Self::Square, Self::Portrait];
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Guide,
+    Poster { doc: usize, practice: usize, format: PosterFormat },
+    Letter { doc: usize, practice: usize },
+    AgText { doc: usize, practice: usize },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OutputKind {
+    Pdf,
+    /// First page as PNG at this many pixels per typographic point.
+    Png(f64),
+    Text,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    /// Relative to the output folder.
+    pub rel: PathBuf,
+    pub kind: OutputKind,
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Stable and unique: the first output's path without extension.
+    pub id: String,
+    pub target: Target,
+    pub template: &'static str,
+    pub outputs: Vec<Output>,
+    /// Files this job reads before typst runs: content, profile, lmc.yaml, templates, logo.
+    pub inputs: BTreeSet<PathBuf>,
+}
+
+/// 150 dpi.
+pub const A4_PNG_PPP: f64 = 150.0 / 72.0;
+/// Social images are 540 pt wide pages rendered at 2 px/pt: 1080 px.
+pub const SOCIAL_PPP: f64 = 2.0;
+
+pub const GUIDE_TEMPLATE: &str = "guide.typ.tera";
+pub const POSTER_TEMPLATE: &str = "poster.typ.tera";
+pub const SOCIAL_TEMPLATE: &str = "social.typ.tera";
+pub const LETTER_TEMPLATE: &str = "letter.typ.tera";
+pub const AG_TEMPLATE: &str = "ag-disclaimer.txt.tera";
+
+#[derive(Debug, Default, Clone)]
+pub struct Selection {
+    /// Only these practices (ODS codes); the guide is left out when set.
+    pub practices: Option<Vec<String>>,
+}
+
+pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
+    let Some(lmc) = &project.lmc else { return Vec::new() };
+    let lmc_file = project.root.join("content/lmc.yaml");
+    let base = |template: &str, extra: &[&PathBuf]| -> BTreeSet<PathBuf> {
+        let mut inputs = project.templates.dependencies(template);
+        inputs.insert(lmc_file.clone());
+        inputs.extend(extra.iter().map(|p| (*p).clone()));
+        inputs
+    };
+    let mut jobs = Vec::new();
+
+    let sections: Vec<&PathBuf> = project.documents_of("guide-section").map(|d| &d.path).collect();
+    if selection.practices.is_none() && !sections.is_empty() {
+        jobs.push(Job {
+            id: format!("guide/{}", lmc.guide.slug),
+            target: Target::Guide,
+            template: GUIDE_TEMPLATE,
+            outputs: vec![Output { rel: format!("guide/{}.pdf", lmc.guide.slug).into(), kind: OutputKind::Pdf }],
+            inputs: base(GUIDE_TEMPLATE, &sections),
+        });
+    }
+
+    for (pi, practice) in project.practices.iter().enumerate() {
+        if let Some(only) = &selection.practices
+            && !only.iter().any(|o| o.eq_ignore_ascii_case(&practice.ods_code))
+        {
+            continue;
+        }
+        let dir = PathBuf::from("practices").join(&practice.ods_code);
+        let logo = practice.logo.as_ref().map(|l| project.root.join(l.trim_start_matches('/')));
+        let mut own: Vec<&PathBuf> = vec![&practice.path];
+        own.extend(logo.as_ref());
+        for (di, doc) in project.documents.iter().enumerate() {
+            let mut with_doc = own.clone();
+            with_doc.push(&doc.path);
+            match &doc.kind {
+                Kind::Poster(_) if practice.wants_poster(&doc.slug) => {
+                    for format in PosterFormat::ALL {
+                        let (template, outputs) = poster_outputs(&dir, &doc.slug, format);
+                        jobs.push(Job {
+                            id: outputs[0].rel.with_extension("").to_string_lossy().replace('\\', "/"),
+                            target: Target::Poster { doc: di, practice: pi, format },
+                            template,
+                            outputs,
+                            inputs: base(template, &with_doc),
+                        });
+                    }
+                }
+                Kind::Letter(_) => {
+                    let rel = dir.join("letters").join(format!("{}.pdf", doc.slug));
+                    jobs.push(Job {
+                        id: rel.with_extension("").to_string_lossy().replace('\\', "/"),
+                        target: Target::Letter { doc: di, practice: pi },
+                        template: LETTER_TEMPLATE,
+                        outputs: vec![Output { rel, kind: OutputKind::Pdf }],
+                        inputs: base(LETTER_TEMPLATE, &with_doc),
+                    });
+                }
+                Kind::AgDisclaimer => {
+                    let rel = dir.join("ag-disclaimer.txt");
+                    jobs.push(Job {
+                        id: rel.with_extension("").to_string_lossy().replace('\\', "/"),
+                        target: Target::AgText { doc: di, practice: pi },
+                        template: AG_TEMPLATE,
+                        outputs: vec![Output { rel, kind: OutputKind::Text }],
+                        inputs: base(AG_TEMPLATE, &with_doc),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    jobs
+}
+
+fn poster_outputs(dir: &std::path::Path, slug: &str, format: PosterFormat) -> (&'static str, Vec<Output>) {
+    let posters = dir.join("posters");
+    let social = dir.join("social");
+    let out = |rel: PathBuf, kind| Output { rel, kind };
+    match format {
+        PosterFormat::A4 => (
+            POSTER_TEMPLATE,
+            vec![
+                out(posters.join(format!("{slug}.pdf")), OutputKind::Pdf),
+                out(posters.join(format!("{slug}.png")), OutputKind::Png(A4_PNG_PPP)),
+            ],
+        ),
+        PosterFormat::A3 => (POSTER_TEMPLATE, vec![out(posters.join(format!("{slug}-a3.pdf")), OutputKind::Pdf)]),
+        PosterFormat::Square => {
+            (SOCIAL_TEMPLATE, vec![out(social.join(format!("{slug}-square.png")), OutputKind::Png(SOCIAL_PPP))])
+        }
+        PosterFormat::Portrait => {
+            (SOCIAL_TEMPLATE, vec![out(social.join(format!("{slug}-portrait.png")), OutputKind::Png(SOCIAL_PPP))])
+        }
+    }
+}

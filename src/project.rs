@@ -1,0 +1,135 @@
+//! Loading a whole project: the LMC, every practice profile, every Markdown document and the
+//! templates, validated together so that every problem is reported at once.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::config::{self, Lmc, Practice};
+use crate::content::{self, Document, Kind};
+use crate::diag::{Problem, display_path};
+use crate::templates::Templates;
+
+pub struct Project {
+    pub root: PathBuf,
+    pub lmc: Option<Lmc>,
+    pub practices: Vec<Practice>,
+    pub documents: Vec<Document>,
+    pub templates: Templates,
+    /// Every problem found while loading (errors and warnings).
+    pub problems: Vec<Problem>,
+    /// Inputs that failed to load: each counts as a failed job in a build.
+    pub broken_inputs: Vec<PathBuf>,
+}
+
+impl Project {
+    pub fn content_dir(root: &Path) -> PathBuf {
+        root.join("content")
+    }
+
+    /// Finds `root` (must hold `content/`) and loads everything in it.
+    pub fn load(root: &Path) -> anyhow::Result<Project> {
+        let content = Self::content_dir(root);
+        if !content.is_dir() {
+            bail!(
+                "failed to find `{}`: is `{}` an lmcpress project?\nhint: run lmcpress in the folder \
+                 that holds content/ and templates/, or pass --root",
+                content.display(),
+                root.display()
+            );
+        }
+        let root = root.canonicalize().with_context(|| format!("failed to open `{}`", root.display()))?;
+        let content = Self::content_dir(&root);
+        let mut problems = Vec::new();
+        let mut broken_inputs = Vec::new();
+
+        let lmc_path = content.join("lmc.yaml");
+        let lmc = match config::load_lmc(&root, &lmc_path) {
+            Ok(lmc) => Some(lmc),
+            Err(p) => {
+                problems.extend(p);
+                broken_inputs.push(lmc_path);
+                None
+            }
+        };
+
+        let mut practices: Vec<Practice> = Vec::new();
+        for path in practice_files(&content.join("practices")) {
+            match config::load_practice(&root, &path) {
+                Ok(p) => {
+                    if let Some(other) = practices.iter().find(|o| o.ods_code == p.ods_code) {
+                        problems.push(
+                            Problem::error(display_path(&root, &path), format!("ODS code {} is used twice", p.ods_code))
+                                .hint(format!("`{}` has the same code", display_path(&root, &other.path).display())),
+                        );
+                        broken_inputs.push(path);
+                    } else {
+                        practices.push(p);
+                    }
+                }
+                Err(p) => {
+                    problems.extend(p);
+                    broken_inputs.push(path);
+                }
+            }
+        }
+        practices.sort_by(|a, b| a.ods_code.cmp(&b.ods_code));
+
+        let mut documents: Vec<Document> = Vec::new();
+        for path in content::markdown_files(&content) {
+            match content::load_document(&root, &path) {
+                Ok(doc) => {
+                    let clash = documents.iter().find(|d| d.slug == doc.slug && d.kind.name() == doc.kind.name());
+                    if let Some(other) = clash {
+                        problems.push(
+                            Problem::error(&doc.shown, format!("another {} is also named `{}`", doc.kind.name(), doc.slug))
+                                .hint(format!("rename one of this and `{}`", other.shown.display())),
+                        );
+                        broken_inputs.push(path);
+                    } else {
+                        documents.push(doc);
+                    }
+                }
+                Err(p) => {
+                    problems.extend(p);
+                    broken_inputs.push(path);
+                }
+            }
+        }
+        let ag_count = documents.iter().filter(|d| matches!(d.kind, Kind::AgDisclaimer)).count();
+        if ag_count > 1 {
+            problems.push(Problem::error(content.join("*.md"), "more than one ag-disclaimer document").hint("keep one"));
+        }
+
+        let (templates, template_problems) = Templates::load(&root);
+        problems.extend(template_problems);
+
+        Ok(Project { root, lmc, practices, documents, templates, problems, broken_inputs })
+    }
+
+    pub fn documents_of<'a>(&'a self, kind: &'static str) -> impl Iterator<Item = &'a Document> + 'a {
+        self.documents.iter().filter(move |d| d.kind.name() == kind)
+    }
+
+    pub fn practice(&self, ods: &str) -> Option<&Practice> {
+        self.practices.iter().find(|p| p.ods_code.eq_ignore_ascii_case(ods))
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(Problem::is_error)
+    }
+}
+
+/// `content/practices/*.yaml` (and `.yml`), in name order.
+pub fn practice_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}

@@ -1,0 +1,90 @@
+//! YAML reading (serde-saphyr) with errors turned into located problems.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::{Location, Spanned};
+
+use crate::diag::{self, Problem};
+
+/// Parses `text` (the contents of `file`) into `T`, or one problem pointing at the fault.
+pub fn parse<T: DeserializeOwned>(file: &Path, text: &Arc<str>) -> Result<T, Problem> {
+    serde_saphyr::from_str::<T>(text).map_err(|err| {
+        let message = match err.without_snippet() {
+            serde_saphyr::Error::Message { msg, .. } => msg.clone(),
+            other => other.to_string(),
+        };
+        let mut problem = Problem::error(file, message.clone());
+        if let Some(location) = err.location() {
+            problem = problem.at(text, span_of(text, location));
+        }
+        if let Some(hint) = unknown_field_hint(&message) {
+            problem = problem.hint(hint);
+        }
+        problem
+    })
+}
+
+/// A problem pointing at a spanned value in `text`.
+pub fn at_value<T>(file: &Path, text: &Arc<str>, value: &Spanned<T>, message: String) -> Problem {
+    Problem::error(file, message).at(text, span_of(text, value.referenced))
+}
+
+fn span_of(text: &str, location: Location) -> std::ops::Range<usize> {
+    let start = diag::offset_of(text, location.line() as usize, location.column() as usize);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    start..line_end.max(start)
+}
+
+/// serde reports unknown keys as "unknown field `x`, expected one of `a`, `b`": turn that
+/// into a suggestion of the nearest known key, or the list of keys.
+fn unknown_field_hint(message: &str) -> Option<String> {
+    let rest = message.split("unknown field `").nth(1)?;
+    let (field, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    Some(match diag::suggest(field, expected.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("known keys are: {}", expected.join(", ")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Thing {
+        name: String,
+        brand_colour: String,
+    }
+
+    fn parse_thing(text: &str) -> Result<Thing, Problem> {
+        parse(Path::new("thing.yaml"), &Arc::from(text))
+    }
+
+    #[test]
+    fn unknown_key_is_located_and_suggested() {
+        let p = parse_thing("name: a\nbrand_color: '#fff'\n").unwrap_err();
+        assert!(p.message.contains("brand_color"), "{}", p.message);
+        assert_eq!(p.line_col().map(|(l, _)| l), Some(2));
+        assert_eq!(p.hints, vec!["did you mean `brand_colour`?".to_string()]);
+    }
+
+    #[test]
+    fn wrong_type_and_bad_syntax_are_located() {
+        let p = parse_thing("name: [1, 2]\nbrand_colour: x\n").unwrap_err();
+        assert_eq!(p.line_col().map(|(l, _)| l), Some(1), "{p}");
+        let p = parse_thing("name: a\nbrand_colour: 'unterminated\n").unwrap_err();
+        assert!(p.line_col().is_some(), "{p}");
+    }
+
+    #[test]
+    fn missing_key_is_named() {
+        let p = parse_thing("name: a\n").unwrap_err();
+        assert!(p.message.contains("brand_colour"), "{}", p.message);
+    }
+}
