@@ -87,9 +87,9 @@ pub fn build(project: &Project, jobs: &[Job], opts: &BuildOptions, on_done: &(dy
                 let identity = format!("{}|{}|{:?}|{identity_extra}", job.id, job.template, job.outputs);
                 let mut files: BTreeSet<PathBuf> = job.inputs.clone();
                 if let Some(prev) = previous {
-                    files.extend(prev.inputs.iter().cloned());
+                    files.extend(prev.inputs.iter().map(|rel| project.root.join(rel)));
                 }
-                let hash = manifest::hash_inputs(&identity, &files);
+                let hash = manifest::hash_inputs(&identity, &project.root, &files);
                 let unchanged = previous.is_some_and(|p| p.inputs_hash == hash && Manifest::outputs_intact(p, &opts.out));
                 let result = if unchanged && !opts.force {
                     let report = JobReport {
@@ -97,7 +97,7 @@ pub fn build(project: &Project, jobs: &[Job], opts: &BuildOptions, on_done: &(dy
                         outcome: Outcome::Skipped,
                         problems: Vec::new(),
                         written: Vec::new(),
-                        inputs: previous.map(|p| p.inputs.clone()).unwrap_or_default(),
+                        inputs: files.into_iter().collect(),
                     };
                     (report, None)
                 } else {
@@ -163,7 +163,9 @@ fn run_and_write(project: &Project, job: &Job, out: &Path, emit_typst: bool, ide
     inputs.extend(produced.read);
     report.inputs = inputs.iter().cloned().collect();
     report.outcome = Outcome::Built;
-    let entry = Entry { inputs_hash: manifest::hash_inputs(identity, &inputs), inputs: report.inputs.clone(), outputs };
+    // Paths are stored relative to the root so an output folder survives the project moving.
+    let relative = inputs.iter().map(|p| p.strip_prefix(&project.root).unwrap_or(p).to_path_buf()).collect();
+    let entry = Entry { inputs_hash: manifest::hash_inputs(identity, &project.root, &inputs), inputs: relative, outputs };
     (report, Some(entry))
 }
 
@@ -233,7 +235,7 @@ fn prune(project: &Project, jobs: &[Job], manifest: &mut Manifest, out: &Path) -
         .jobs
         .iter()
         .filter(|(id, entry)| {
-            !planned.contains(id.as_str()) && !entry.inputs.iter().any(|i| broken.contains(i)) && project.lmc.is_some()
+            !planned.contains(id.as_str()) && !entry.inputs.iter().any(|i| broken.contains(&project.root.join(i))) && project.lmc.is_some()
         })
         .map(|(id, _)| id.clone())
         .collect();

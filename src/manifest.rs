@@ -13,7 +13,8 @@ const VERSION: u32 = 1;
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Entry {
     pub inputs_hash: String,
-    /// Every file the job read: planned inputs plus what typst read (logos, images).
+    /// Every file the job read, relative to the project root: planned inputs plus what
+    /// typst read (logos, images).
     pub inputs: Vec<PathBuf>,
     /// Output path (relative to the output folder) → hash of its bytes.
     pub outputs: BTreeMap<PathBuf, String>,
@@ -55,7 +56,7 @@ pub fn hash_bytes(bytes: &[u8]) -> String {
 
 /// Hash of a job's identity and the current contents of the files it reads. A file that
 /// cannot be read hashes as missing, which differs from any content.
-pub fn hash_inputs<'a>(identity: &str, files: impl IntoIterator<Item = &'a PathBuf>) -> String {
+pub fn hash_inputs<'a>(identity: &str, root: &Path, files: impl IntoIterator<Item = &'a PathBuf>) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update(b"\0");
@@ -65,7 +66,7 @@ pub fn hash_inputs<'a>(identity: &str, files: impl IntoIterator<Item = &'a PathB
     files.dedup();
     for file in files {
         hasher.update(b"\0");
-        hasher.update(file.to_string_lossy().as_bytes());
+        hasher.update(file.strip_prefix(root).unwrap_or(file).to_string_lossy().as_bytes());
         match std::fs::read(file) {
             Ok(bytes) => {
                 hasher.update(&(bytes.len() as u64).to_le_bytes());
@@ -90,13 +91,13 @@ mod tests {
         let b = dir.path().join("b");
         std::fs::write(&a, "1").unwrap();
         std::fs::write(&b, "2").unwrap();
-        let h1 = hash_inputs("job", [&a, &b]);
-        assert_eq!(h1, hash_inputs("job", [&b, &a]));
-        assert_ne!(h1, hash_inputs("other", [&a, &b]));
+        let h1 = hash_inputs("job", dir.path(), [&a, &b]);
+        assert_eq!(h1, hash_inputs("job", dir.path(), [&b, &a]));
+        assert_ne!(h1, hash_inputs("other", dir.path(), [&a, &b]));
         std::fs::write(&a, "changed").unwrap();
-        assert_ne!(h1, hash_inputs("job", [&a, &b]));
+        assert_ne!(h1, hash_inputs("job", dir.path(), [&a, &b]));
         std::fs::remove_file(&a).unwrap();
-        assert_ne!(h1, hash_inputs("job", [&a, &b]));
+        assert_ne!(h1, hash_inputs("job", dir.path(), [&a, &b]));
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &Arc<str>) -> Result<T, Pro
             serde_saphyr::Error::Message { msg, .. } => msg.clone(),
             other => other.to_string(),
         };
+        let message = strip_location(&message);
         let mut problem = Problem::error(file, message.clone());
         if let Some(location) = err.location() {
             problem = problem.at(text, span_of(text, location));
@@ -37,12 +38,21 @@ fn span_of(text: &str, location: Location) -> std::ops::Range<usize> {
     start..line_end.max(start)
 }
 
-/// serde reports unknown keys as "unknown field `x`, expected one of `a`, `b`": turn that
-/// into a suggestion of the nearest known key, or the list of keys.
+/// The excerpt shows where; the message need not say "at line 3, column 1" again.
+fn strip_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => message[..i].to_string(),
+        _ => message.to_string(),
+    }
+}
+
+/// Unknown keys are reported as "unknown field `x`, expected one of a, b" (with or without
+/// backticks): turn that into a suggestion of the nearest known key, or the list of keys.
 fn unknown_field_hint(message: &str) -> Option<String> {
     let rest = message.split("unknown field `").nth(1)?;
     let (field, rest) = rest.split_once('`')?;
-    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let list = rest.split_once("expected one of ").map(|(_, l)| l).or_else(|| rest.split_once("expected ").map(|(_, l)| l))?;
+    let expected: Vec<&str> = list.split(',').map(|k| k.trim().trim_matches('`')).filter(|k| !k.is_empty()).collect();
     Some(match diag::suggest(field, expected.iter().copied()) {
         Some(near) => format!("did you mean `{near}`?"),
         None => format!("known keys are: {}", expected.join(", ")),
@@ -72,6 +82,9 @@ mod tests {
         assert!(p.message.contains("brand_color"), "{}", p.message);
         assert_eq!(p.line_col().map(|(l, _)| l), Some(2));
         assert_eq!(p.hints, vec!["did you mean `brand_colour`?".to_string()]);
+        assert!(!p.message.contains("at line"), "{}", p.message);
+        let p = parse_thing("name: a\nbrand_colour: x\nzzzzzzzzzz: 1\n").unwrap_err();
+        assert_eq!(p.hints, vec!["known keys are: name, brand_colour".to_string()]);
     }
 
     #[test]

@@ -41,8 +41,8 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
     let report = build::build(&project, &jobs, &options, &|job| super::print_problems(&job.problems));
     let failed = report.count(Outcome::Failed) + project.broken_inputs.len();
     eprintln!(
-        "built {} documents, {} unchanged, {} failed{} in {:.2} s → {}",
-        report.count(Outcome::Built),
+        "built {}, {} unchanged, {} failed{} in {:.2} s → {}",
+        super::plural(report.count(Outcome::Built), "document"),
         report.count(Outcome::Skipped),
         failed,
         if report.removed.is_empty() { String::new() } else { format!(", {} removed", report.removed.len()) },

@@ -22,3 +22,7 @@ pub fn print_problems<'a>(problems: impl IntoIterator<Item = &'a Problem>) {
 pub fn shown(path: &Path) -> String {
     path.display().to_string()
 }
+
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}

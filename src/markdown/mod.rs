@@ -10,7 +10,7 @@
 mod placeholder;
 mod plain;
 mod tree;
-mod typst;
+mod typst_markup;
 
 #[cfg(test)]
 mod tests;
@@ -51,7 +51,7 @@ pub struct Placeholder {
 /// define `field`.
 pub fn to_typst(md: &str, opts: &TypstOptions) -> Converted {
     let nodes = tree::parse(md);
-    let mut renderer = typst::Renderer::new(&nodes, opts.heading_offset, opts.resolve_image);
+    let mut renderer = typst_markup::Renderer::new(&nodes, opts.heading_offset, opts.resolve_image);
     renderer.blocks(&nodes, "\n\n");
     Converted {
         markup: renderer.out,
@@ -76,7 +76,7 @@ pub fn inline_to_typst(md: &str) -> String {
     let mut nodes = tree::parse(&source);
     strip_first_text_prefix(&mut nodes, NBSP);
     let no_images = |_: &str| None;
-    let mut renderer = typst::Renderer::new(&nodes, 0, &no_images);
+    let mut renderer = typst_markup::Renderer::new(&nodes, 0, &no_images);
     for node in &nodes {
         match node {
             tree::Node::Elem(tag, children) if matches!(**tag, pulldown_cmark::Tag::Paragraph) => {

@@ -68,7 +68,8 @@ fn to_problem(world: &LmcWorld, root: &Path, source_name: &str, d: &SourceDiagno
             problem = problem.at(&Arc::from(text), range);
         }
     }
-    for hint in &d.hints {
+    // typst-cli's advice to widen the root does not apply: confinement is deliberate here.
+    for hint in d.hints.iter().filter(|h| !h.v.contains("--root")) {
         problem = problem.hint(hint.v.to_string());
     }
     problem

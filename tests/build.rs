@@ -1,0 +1,146 @@
+//! End-to-end: `lmcpress build` on a copy of the shipped project.
+
+mod common;
+
+use common::{Fixture, info, pdf_text, squash};
+
+const PRACTICES: [&str; 6] = ["Z90001", "Z90002", "Z90003", "Z90004", "Z90005", "Z90006"];
+const STRESS_NAME: &str = r"Dr #1 & Partners [Ltd] $5 <x> @y \ * _";
+
+#[test]
+fn build_writes_every_kind_of_output() {
+    let fx = Fixture::shipped();
+    let run = fx.run(&["build"]).ok();
+    assert!(run.stderr.contains("0 failed"), "{}", run.stderr);
+
+    let guide = fx.out("guide/llr-lmc-guide-2025-26.pdf");
+    assert!(info(&guide, "Pages").parse::<u32>().unwrap() >= 8);
+    assert_eq!(info(&guide, "Tagged"), "yes");
+    assert!(info(&guide, "Title").contains("2025/26"));
+
+    for ods in PRACTICES {
+        let dir = fx.out(&format!("practices/{ods}"));
+        let ag = std::fs::read_to_string(dir.join("ag-disclaimer.txt")).unwrap();
+        assert!(ag.contains("pre-authorise"), "{ods}: {ag}");
+        let letters: Vec<_> = std::fs::read_dir(dir.join("letters")).unwrap().collect();
+        assert_eq!(letters.len(), 6, "{ods}");
+        let posters = std::fs::read_dir(dir.join("posters")).unwrap().count();
+        assert!(posters >= 2 * 3, "{ods}: {posters} poster files");
+    }
+
+    let a4 = fx.out("practices/Z90001/posters/safe-daily-limits.pdf");
+    assert!(info(&a4, "Page size").starts_with("595.276 x 841.89"), "{}", info(&a4, "Page size"));
+    assert_eq!(info(&a4, "Pages"), "1");
+    let a3 = fx.out("practices/Z90001/posters/safe-daily-limits-a3.pdf");
+    assert!(info(&a3, "Page size").starts_with("841.89 x 1190.55"), "{}", info(&a3, "Page size"));
+    let png = |rel: &str| lmcpress::png::dimensions(&std::fs::read(fx.out(rel)).unwrap()).unwrap();
+    assert_eq!(png("practices/Z90001/posters/safe-daily-limits.png"), (1240, 1754));
+    assert_eq!(png("practices/Z90001/social/safe-daily-limits-square.png"), (1080, 1080));
+    assert_eq!(png("practices/Z90001/social/safe-daily-limits-portrait.png"), (1080, 1350));
+}
+
+#[test]
+fn poster_choice_limits_a_practice_to_its_posters() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--practice", "Z90003"]).ok();
+    let mut names: Vec<String> = std::fs::read_dir(fx.out("practices/Z90003/posters"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".png"))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["safe-daily-limits.png", "where-to-get-help.png"]);
+    assert!(!fx.out("guide").exists(), "--practice leaves the guide out");
+    assert!(!fx.out("practices/Z90001").exists());
+}
+
+#[test]
+fn each_practice_document_carries_its_details() {
+    let fx = Fixture::shipped();
+    fx.run(&["build"]).ok();
+    for ods in PRACTICES {
+        let profile = std::fs::read_dir(fx.path("content/practices"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_string_lossy().to_lowercase().starts_with(&ods.to_lowercase()))
+            .unwrap();
+        let yaml = std::fs::read_to_string(&profile).unwrap();
+        let field = |key: &str| {
+            let line = yaml.lines().find(|l| l.starts_with(&format!("{key}:"))).unwrap();
+            let v = line.split_once(':').unwrap().1.trim();
+            if v.starts_with('\'') { v.trim_matches('\'').replace("''", "'") } else { v.trim_matches('"').to_string() }
+        };
+        let (name, phone) = (field("name"), field("phone"));
+        let letter = squash(&pdf_text(&fx.out(&format!("practices/{ods}/letters/referral-letter.pdf"))));
+        assert!(letter.contains(&squash(&name)), "{ods}: letter lacks {name}:\n{letter}");
+        assert!(letter.contains(&phone), "{ods}: letter lacks {phone}");
+        assert!(letter.contains(&format!("ODS code {ods}")), "{ods}");
+        let poster = squash(&pdf_text(&fx.out(&format!("practices/{ods}/posters/safe-daily-limits.pdf"))));
+        assert!(poster.contains(&squash(&name)) && poster.contains(&phone), "{ods}: {poster}");
+        let ag = fx.read(&format!("output/practices/{ods}/ag-disclaimer.txt"));
+        assert!(ag.contains(&name), "{ods}: {ag}");
+    }
+}
+
+#[test]
+fn data_is_never_code_in_any_output() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--practice", "Z90002"]).ok();
+    let dir = fx.out("practices/Z90002");
+    for entry in walkdir::WalkDir::new(&dir) {
+        let path = entry.unwrap().into_path();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("pdf") => {
+                let text = squash(&pdf_text(&path));
+                assert!(text.contains(STRESS_NAME), "{}: {text}", path.display());
+            }
+            Some("txt") => assert!(std::fs::read_to_string(&path).unwrap().contains(STRESS_NAME)),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn outputs_are_byte_identical_between_runs() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--out", "a"]).ok();
+    fx.run(&["build", "--out", "b"]).ok();
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(fx.path("a")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() && !entry.file_name().to_string_lossy().starts_with('.') {
+            let rel = entry.path().strip_prefix(fx.path("a")).unwrap();
+            let a = std::fs::read(entry.path()).unwrap();
+            let b = std::fs::read(fx.path("b").join(rel)).unwrap();
+            assert!(a == b, "{} differs between runs", rel.display());
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "{compared}");
+}
+
+#[test]
+fn letters_mark_blanks_to_fill_by_hand_and_sign_with_the_signatory() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--practice", "Z90003"]).ok();
+    let text = squash(&pdf_text(&fx.out("practices/Z90003/letters/reply-rejected-referral.pdf")));
+    for label in ["Recipient's name", "Patient's NHS number", "Date"] {
+        assert!(text.contains(label), "blank for {label} missing: {text}");
+    }
+    assert!(text.contains("Yours sincerely"));
+    assert!(text.contains("Dr Tomasz Wiśniewski GP Partner"), "{text}");
+}
+
+#[test]
+fn source_date_epoch_dates_letters() {
+    let fx = Fixture::shipped();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lmcpress"))
+        .args(["build", "--practice", "Z90001"])
+        .current_dir(fx.root())
+        .env("SOURCE_DATE_EPOCH", "1764028800") // 25 November 2025
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = pdf_text(&fx.out("practices/Z90001/letters/data-sharing-agreement.pdf"));
+    assert!(text.contains("25 November 2025"), "{text}");
+}
