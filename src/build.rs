@@ -32,8 +32,6 @@ pub struct BuildOptions {
     pub out: PathBuf,
     pub emit_typst: bool,
     pub force: bool,
-    /// Remove outputs of jobs whose inputs were deleted (full builds only).
-    pub prune: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,9 +116,6 @@ pub fn build(project: &Project, jobs: &[Job], opts: &BuildOptions, on_done: &(dy
         }
         report.jobs.push(job_report);
     }
-    if opts.prune {
-        report.removed = prune(project, jobs, &mut manifest, &opts.out);
-    }
     if let Err(e) = manifest.save(&opts.out) {
         report.jobs.push(JobReport {
             id: manifest::FILE_NAME.into(),
@@ -196,10 +191,8 @@ pub(crate) fn produce(project: &Project, job: &Job, extra: Option<&Values>, emit
         today,
     })
     .map_err(|mut errors| {
-        if !emit_typst {
-            if let Some(first) = errors.first_mut() {
-                first.hints.push("run again with --emit-typst to see the generated typst source".into());
-            }
+        if !emit_typst && let Some(first) = errors.first_mut() {
+            first.hints.push("run again with --emit-typst to see the generated typst source".into());
         }
         errors
     })?;
@@ -226,9 +219,10 @@ pub(crate) fn produce(project: &Project, job: &Job, extra: Option<&Values>, emit
     Ok(Produced { files, read: compiled.files_read, warnings })
 }
 
-/// Deletes outputs of jobs that are no longer planned because their inputs were removed.
-/// Jobs that merely failed to load this time keep their last good outputs.
-fn prune(project: &Project, jobs: &[Job], manifest: &mut Manifest, out: &Path) -> Vec<PathBuf> {
+/// Deletes outputs of jobs that are no longer in the full plan `jobs` because their inputs
+/// were removed. Jobs that merely failed to load this time keep their last good outputs.
+pub fn prune(project: &Project, jobs: &[Job], out: &Path) -> Vec<PathBuf> {
+    let mut manifest = Manifest::load(out);
     let planned: BTreeSet<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
     let broken: BTreeSet<&PathBuf> = project.broken_inputs.iter().collect();
     let stale: Vec<String> = manifest
@@ -248,6 +242,10 @@ fn prune(project: &Project, jobs: &[Job], manifest: &mut Manifest, out: &Path) -
                 }
             }
         }
+    }
+    if !removed.is_empty() {
+        // A manifest that cannot be saved only costs a rebuild next time.
+        manifest.save(out).ok();
     }
     removed
 }

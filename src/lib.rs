@@ -24,4 +24,5 @@ pub mod render;
 pub mod standalone;
 pub mod templates;
 pub mod typeset;
+pub mod watch;
 mod yaml;

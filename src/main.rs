@@ -32,6 +32,8 @@ enum Command {
     Check(cmd::check::Args),
     /// Typeset standalone Markdown files in the house style, one PDF each.
     Render(cmd::render::Args),
+    /// Build, then rebuild what each change to content/ or templates/ affects.
+    Watch(cmd::watch::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Render(args) => cmd::render::run(args),
+        Command::Watch(args) => cmd::watch::run(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -37,15 +37,18 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
     let selection = Selection { practices: (!args.practices.is_empty()).then_some(args.practices) };
     let out = args.out.unwrap_or_else(|| project.root.join("output"));
     let jobs = plan::plan(&project, &selection);
-    let options = BuildOptions { out: out.clone(), emit_typst: args.emit_typst, force: args.force, prune: selection.practices.is_none() };
-    let report = build::build(&project, &jobs, &options, &|job| super::print_problems(&job.problems));
+    let options = BuildOptions { out: out.clone(), emit_typst: args.emit_typst, force: args.force };
+    let mut report = build::build(&project, &jobs, &options, &|job| super::print_problems(&job.problems));
+    if selection.practices.is_none() {
+        report.removed = build::prune(&project, &jobs, &out);
+    }
     let failed = report.count(Outcome::Failed) + project.broken_inputs.len();
     eprintln!(
         "built {}, {} unchanged, {} failed{} in {:.2} s → {}",
         super::plural(report.count(Outcome::Built), "document"),
         report.count(Outcome::Skipped),
         failed,
-        if report.removed.is_empty() { String::new() } else { format!(", {} removed", report.removed.len()) },
+        if report.removed.is_empty() { String::new() } else { format!(", {} removed", super::plural(report.removed.len(), "file")) },
         report.elapsed.as_secs_f64(),
         super::shown(&out)
     );

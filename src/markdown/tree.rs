@@ -237,6 +237,19 @@ impl<'r, 'a> Footnotes<'r, 'a> {
         }
     }
 
+    /// Whether `definition` is the first (the one references show) for its label.
+    pub fn is_first(&self, definition: &Node<'a>) -> bool {
+        let Node::Elem(tag, _) = definition else {
+            return false;
+        };
+        let Tag::FootnoteDefinition(label) = &**tag else {
+            return false;
+        };
+        self.definitions
+            .get(&footnote_key(label))
+            .is_some_and(|first| std::ptr::eq(*first, definition))
+    }
+
     /// Whether `definition` is shown at its references, so nothing is shown where
     /// it is written. Unreferenced and duplicate definitions are shown in place,
     /// as written, rather than silently dropped.
@@ -247,12 +260,7 @@ impl<'r, 'a> Footnotes<'r, 'a> {
         let Tag::FootnoteDefinition(label) = &**tag else {
             return false;
         };
-        let key = footnote_key(label);
-        self.at_references.contains(&key)
-            && self
-                .definitions
-                .get(&key)
-                .is_some_and(|first| std::ptr::eq(*first, definition))
+        self.at_references.contains(&footnote_key(label)) && self.is_first(definition)
     }
 }
 

@@ -12,6 +12,25 @@ use super::placeholder::{self, Piece};
 use super::tree::{self, Footnotes, Node};
 use crate::escape;
 
+/// typst gives up beyond 64 nested show rules (typst-library
+/// `Route::MAX_SHOW_RULE_DEPTH`), and the template needs some of those for
+/// itself. Markdown nested deeper than this budget is rendered without the
+/// deeper wrappers: all its text stays, some of its styling goes.
+const SHOW_DEPTH_BUDGET: u32 = 32;
+
+/// What each wrapper costs of [`SHOW_DEPTH_BUDGET`], rounded up from measuring
+/// how deeply it can be nested in typst 0.15.
+mod cost {
+    pub const STYLE: u32 = 1;
+    pub const LINK: u32 = 2;
+    pub const HEADING: u32 = 3;
+    pub const FOOTNOTE: u32 = 3;
+    pub const LIST: u32 = 4;
+    pub const QUOTE: u32 = 5;
+    pub const TABLE: u32 = 5;
+    pub const TERMS: u32 = 6;
+}
+
 /// Footnotes inside footnotes are rendered at most this deep, so a chain of
 /// footnotes that each refer to the next several times stays small.
 const MAX_FOOTNOTE_DEPTH: usize = 8;
@@ -28,6 +47,8 @@ pub(super) struct Renderer<'r, 'a> {
     /// Footnotes being rendered, innermost last: a reference back to one of them
     /// would never end.
     open_footnotes: Vec<String>,
+    /// Show depth used by the wrappers currently open.
+    depth: u32,
 }
 
 impl<'r, 'a> Renderer<'r, 'a> {
@@ -43,7 +64,22 @@ impl<'r, 'a> Renderer<'r, 'a> {
             resolve_image,
             footnotes: Footnotes::collect(nodes),
             open_footnotes: Vec::new(),
+            depth: 0,
         }
+    }
+
+    /// Opens a wrapper costing `cost` if the budget allows; the caller must
+    /// [`Self::leave`] with the same cost.
+    fn enter(&mut self, cost: u32) -> bool {
+        let fits = self.depth + cost <= SHOW_DEPTH_BUDGET;
+        if fits {
+            self.depth += cost;
+        }
+        fits
+    }
+
+    fn leave(&mut self, cost: u32) {
+        self.depth -= cost;
     }
 
     /// Renders blocks separated by `separator`, skipping blocks that render to
@@ -86,24 +122,16 @@ impl<'r, 'a> Renderer<'r, 'a> {
         };
         match &**tag {
             Tag::Paragraph => self.inlines(children),
-            Tag::Heading { level, .. } => {
-                let mark = self.out.len();
-                let level = *level as usize + usize::from(self.heading_offset);
-                write!(self.out, "#heading(level: {level})[").unwrap();
-                let body = self.out.len();
-                self.inlines(children);
-                if self.out.len() == body {
-                    // typst would accept an empty heading, but it would still be
-                    // numbered and listed in outlines.
-                    self.out.truncate(mark);
-                } else {
-                    self.out.push(']');
-                }
-            }
+            Tag::Heading { level, .. } => self.heading(*level as usize, children),
             Tag::BlockQuote(_) => {
-                self.out.push_str("#quote(block: true)[");
-                self.blocks(children, "\n\n");
-                self.out.push(']');
+                if self.enter(cost::QUOTE) {
+                    self.out.push_str("#quote(block: true)[");
+                    self.blocks(children, "\n\n");
+                    self.out.push(']');
+                    self.leave(cost::QUOTE);
+                } else {
+                    self.blocks(children, "\n\n");
+                }
             }
             Tag::CodeBlock(kind) => self.code_block(kind, children),
             Tag::HtmlBlock => {
@@ -114,7 +142,8 @@ impl<'r, 'a> Renderer<'r, 'a> {
             Tag::List(start) => self.list(*start, children),
             Tag::FootnoteDefinition(label) => {
                 if !self.footnotes.shown_at_references(node) {
-                    self.footnote_in_place(label, children);
+                    let first = self.footnotes.is_first(node);
+                    self.footnote_in_place(label, children, first);
                 }
             }
             Tag::Table(alignments) => self.table(alignments, children),
@@ -138,6 +167,26 @@ impl<'r, 'a> Renderer<'r, 'a> {
         }
     }
 
+    fn heading(&mut self, level: usize, children: &'r [Node<'a>]) {
+        if !self.enter(cost::HEADING) {
+            self.inlines(children);
+            return;
+        }
+        let mark = self.out.len();
+        let level = level + usize::from(self.heading_offset);
+        write!(self.out, "#heading(level: {level})[").unwrap();
+        let body = self.out.len();
+        self.inlines(children);
+        if self.out.len() == body {
+            // typst would accept an empty heading, but it would still be
+            // numbered and listed in outlines.
+            self.out.truncate(mark);
+        } else {
+            self.out.push(']');
+        }
+        self.leave(cost::HEADING);
+    }
+
     fn code_block(&mut self, kind: &CodeBlockKind<'a>, children: &'r [Node<'a>]) {
         let mut code = String::new();
         tree::plain_inline_text(children, &mut code);
@@ -155,6 +204,26 @@ impl<'r, 'a> Renderer<'r, 'a> {
 
     fn list(&mut self, start: Option<u64>, items: &'r [Node<'a>]) {
         let tight = !items.iter().any(tree::has_paragraph);
+        // A single newline is a space in markup: a nested list follows its
+        // item's text without a paragraph break.
+        let separator = if tight { "\n" } else { "\n\n" };
+        if !self.enter(cost::LIST) {
+            // Too deep for a real list: the markers become text.
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    self.out.push_str("\n\n");
+                }
+                let marker = match start {
+                    Some(start) => format!("{}. ", start.saturating_add(index as u64)),
+                    None => "- ".to_owned(),
+                };
+                escape::markup_into(&mut self.out, &marker);
+                if let Node::Elem(_, children) = item {
+                    self.blocks(children, separator);
+                }
+            }
+            return;
+        }
         match start {
             Some(start) => write!(self.out, "#enum(start: {start}, tight: {tight},").unwrap(),
             None => write!(self.out, "#list(tight: {tight},").unwrap(),
@@ -162,16 +231,25 @@ impl<'r, 'a> Renderer<'r, 'a> {
         for item in items {
             self.out.push_str("\n  [");
             if let Node::Elem(_, children) = item {
-                // A single newline is a space in markup: a nested list follows
-                // its item's text without a paragraph break.
-                self.blocks(children, if tight { "\n" } else { "\n\n" });
+                self.blocks(children, separator);
             }
             self.out.push_str("],");
         }
         self.out.push_str("\n)");
+        self.leave(cost::LIST);
     }
 
     fn table(&mut self, alignments: &[Alignment], rows: &'r [Node<'a>]) {
+        if !self.enter(cost::TABLE) {
+            // Too deep for a real table: one paragraph per row.
+            for (index, row) in rows.iter().enumerate() {
+                if index > 0 {
+                    self.out.push_str("\n\n");
+                }
+                self.flat_cells(row);
+            }
+            return;
+        }
         let columns = alignments.len().max(1);
         write!(self.out, "#table(columns: {columns}, align: (").unwrap();
         for alignment in alignments {
@@ -195,6 +273,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
             }
         }
         self.out.push_str("\n)");
+        self.leave(cost::TABLE);
     }
 
     /// Emits a row's cells, padded to the column count so rows stay aligned.
@@ -219,8 +298,29 @@ impl<'r, 'a> Renderer<'r, 'a> {
         }
     }
 
+    /// A row's cells as text separated by `|`.
+    fn flat_cells(&mut self, row: &'r Node<'a>) {
+        let Node::Elem(_, cells) = row else { return };
+        for (index, cell) in cells.iter().enumerate() {
+            if index > 0 {
+                escape::markup_into(&mut self.out, " | ");
+            }
+            match cell {
+                Node::Elem(tag, _) if matches!(**tag, Tag::TableRow) => self.flat_cells(cell),
+                Node::Elem(_, children) => self.inlines(children),
+                other => self.inline(other),
+            }
+        }
+    }
+
     fn terms(&mut self, children: &'r [Node<'a>]) {
         let tight = !children.iter().any(tree::has_paragraph);
+        let separator = if tight { "\n" } else { "\n\n" };
+        if !self.enter(cost::TERMS) {
+            // Too deep for a real term list: a paragraph per term and definition.
+            self.blocks(children, "\n\n");
+            return;
+        }
         write!(self.out, "#terms(tight: {tight},").unwrap();
         // Whether a `terms.item(` is open, and whether it has a description yet.
         let mut open = false;
@@ -248,7 +348,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
                 self.out.push_str("\n\n");
             }
             let body = self.out.len();
-            self.blocks(content, if tight { "\n" } else { "\n\n" });
+            self.blocks(content, separator);
             if self.out.len() == body {
                 self.out.truncate(mark);
             } else {
@@ -259,15 +359,25 @@ impl<'r, 'a> Renderer<'r, 'a> {
             self.out.push_str("]),");
         }
         self.out.push_str("\n)");
+        self.leave(cost::TERMS);
     }
 
-    /// A definition nothing refers to, shown as written rather than dropped.
-    fn footnote_in_place(&mut self, label: &str, children: &'r [Node<'a>]) {
+    /// A definition nothing refers to, or a duplicate, shown as written rather
+    /// than dropped.
+    fn footnote_in_place(&mut self, label: &str, children: &'r [Node<'a>], first: bool) {
         escape::markup_into(&mut self.out, &format!("[^{label}]:"));
         self.out.push(' ');
-        self.open_footnotes.push(tree::footnote_key(label));
+        // Its own label would show itself again; a duplicate's label shows the
+        // first definition, which may be shown nowhere else.
+        let key = tree::footnote_key(label);
+        let open = first && !self.open_footnotes.contains(&key);
+        if open {
+            self.open_footnotes.push(key);
+        }
         self.blocks(children, "\n\n");
-        self.open_footnotes.pop();
+        if open {
+            self.open_footnotes.pop();
+        }
     }
 
     pub fn inlines(&mut self, nodes: &'r [Node<'a>]) {
@@ -296,11 +406,11 @@ impl<'r, 'a> Renderer<'r, 'a> {
             Node::TaskMarker(checked) => self.out.push_str(if *checked { "☑ " } else { "☐ " }),
             Node::Rule => self.block(node),
             Node::Elem(tag, children) => match &**tag {
-                Tag::Emphasis => self.wrap("#emph[", children),
-                Tag::Strong => self.wrap("#strong[", children),
-                Tag::Strikethrough => self.wrap("#strike[", children),
-                Tag::Superscript => self.wrap("#super[", children),
-                Tag::Subscript => self.wrap("#sub[", children),
+                Tag::Emphasis => self.wrap("#emph[", cost::STYLE, children),
+                Tag::Strong => self.wrap("#strong[", cost::STYLE, children),
+                Tag::Strikethrough => self.wrap("#strike[", cost::STYLE, children),
+                Tag::Superscript => self.wrap("#super[", cost::STYLE, children),
+                Tag::Subscript => self.wrap("#sub[", cost::STYLE, children),
                 Tag::Link {
                     link_type,
                     dest_url,
@@ -314,7 +424,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
                         self.inlines(children);
                     } else {
                         let open = format!("#link(\"{}\")[", escape::string(&url));
-                        self.wrap(&open, children);
+                        self.wrap(&open, cost::LINK, children);
                     }
                 }
                 Tag::Image { dest_url, .. } => self.image(dest_url, children),
@@ -323,10 +433,15 @@ impl<'r, 'a> Renderer<'r, 'a> {
         }
     }
 
-    fn wrap(&mut self, open: &str, children: &'r [Node<'a>]) {
-        self.out.push_str(open);
-        self.inlines(children);
-        self.out.push(']');
+    fn wrap(&mut self, open: &str, cost: u32, children: &'r [Node<'a>]) {
+        if self.enter(cost) {
+            self.out.push_str(open);
+            self.inlines(children);
+            self.out.push(']');
+            self.leave(cost);
+        } else {
+            self.inlines(children);
+        }
     }
 
     fn image(&mut self, destination: &str, description: &'r [Node<'a>]) {
@@ -356,19 +471,27 @@ impl<'r, 'a> Renderer<'r, 'a> {
 
     fn footnote_ref(&mut self, label: &str) {
         let key = tree::footnote_key(label);
-        let definition = self.footnotes.definition(label);
-        match definition {
-            Some(children)
-                if !self.open_footnotes.contains(&key)
-                    && self.open_footnotes.len() < MAX_FOOTNOTE_DEPTH =>
-            {
-                self.out.push_str("#footnote[");
-                self.open_footnotes.push(key);
-                self.blocks(children, "\n\n");
-                self.open_footnotes.pop();
-                self.out.push(']');
-            }
-            _ => escape::markup_into(&mut self.out, &format!("[^{label}]")),
+        let definition = self
+            .footnotes
+            .definition(label)
+            .filter(|_| !self.open_footnotes.contains(&key))
+            .filter(|_| self.open_footnotes.len() < MAX_FOOTNOTE_DEPTH);
+        let Some(children) = definition else {
+            escape::markup_into(&mut self.out, &format!("[^{label}]"));
+            return;
+        };
+        self.open_footnotes.push(key);
+        if self.enter(cost::FOOTNOTE) {
+            self.out.push_str("#footnote[");
+            self.blocks(children, "\n\n");
+            self.out.push(']');
+            self.leave(cost::FOOTNOTE);
+        } else {
+            // Too deep for a real footnote: its text in brackets, where it is.
+            escape::markup_into(&mut self.out, " [");
+            self.blocks(children, " ");
+            escape::markup_into(&mut self.out, "]");
         }
+        self.open_footnotes.pop();
     }
 }

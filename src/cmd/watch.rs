@@ -1,0 +1,62 @@
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use lmcpress::build::Outcome;
+use lmcpress::watch::{self, Status, WatchOptions};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The project folder (holding content/ and templates/).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Where to write documents [default: ROOT/output].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Poll for changes instead of using system notifications (network drives, containers).
+    #[arg(long)]
+    poll: bool,
+    /// Wait this long after the last change before rebuilding, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 100)]
+    debounce: u64,
+}
+
+pub fn run(args: Args) -> anyhow::Result<bool> {
+    let root = super::root_or_cwd(args.root);
+    if !root.join("content").is_dir() {
+        anyhow::bail!(
+            "failed to find `{}`: is `{}` an lmcpress project?\nhint: run lmcpress in the folder that holds content/ and templates/, or pass --root",
+            root.join("content").display(),
+            root.display()
+        );
+    }
+    let out = args.out.unwrap_or_else(|| root.join("output"));
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))?;
+    let opts = WatchOptions { root, out, poll: args.poll, debounce: Duration::from_millis(args.debounce) };
+    watch::watch(&opts, stop, &|status| match status {
+        Status::Problems(problems) => super::print_problems(problems),
+        Status::Job(job) => super::print_problems(&job.problems),
+        Status::Rebuilt { report, changed, broken_inputs } => {
+            let now = time::OffsetDateTime::now_utc();
+            let failed = report.count(Outcome::Failed) + broken_inputs;
+            let what = if changed == 0 { "built".to_string() } else { format!("{} changed: rebuilt", super::plural(changed, "file")) };
+            eprintln!(
+                "[{:02}:{:02}:{:02}] {what} {} in {:.0} ms, {} failed{}",
+                now.hour(),
+                now.minute(),
+                now.second(),
+                super::plural(report.count(Outcome::Built), "document"),
+                report.elapsed.as_secs_f64() * 1000.0,
+                failed,
+                if report.removed.is_empty() { String::new() } else { format!(", {} removed", super::plural(report.removed.len(), "file")) },
+            );
+        }
+        Status::Watching => eprintln!("watching content/ and templates/ for changes (Ctrl-C to stop)"),
+        Status::Error(e) => eprintln!("error: {e}"),
+    })?;
+    eprintln!("stopped watching");
+    Ok(true)
+}

@@ -1,0 +1,255 @@
+//! `watch`: file events → the jobs they affect → a rebuild of just those jobs. A bad edit
+//! fails its own documents and watching goes on.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
+
+use crate::build::{self, BuildOptions, JobReport, Report};
+use crate::diag::Problem;
+use crate::plan::{self, Job, Selection};
+use crate::project::Project;
+
+/// True for files editors write beside the real one while saving: vim swap and backup
+/// files, emacs lock and autosave files, JetBrains safe-write files, and lmcpress's own
+/// temporary outputs.
+pub fn is_editor_noise(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return true };
+    name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.contains("___jb_")
+        || name.starts_with(".lmcpress-")
+        || name == "4913" // vim probes whether it may write to a folder with this file
+        || name == ".DS_Store"
+}
+
+/// Whether an event is a change to a file's content or existence. Reading a file is an event
+/// too on inotify (open, access, close-without-write): rebuilding on those would loop forever,
+/// since every rebuild reads the inputs again.
+pub fn is_change(kind: &EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) | EventKind::Other => false,
+        EventKind::Modify(ModifyKind::Metadata(m)) => !matches!(m, MetadataKind::AccessTime),
+        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any => true,
+    }
+}
+
+/// The changed paths that matter: inside `content/` or `templates/`, not in the output folder,
+/// not editor noise. Sorted and without repeats, so a burst of events is one change set.
+pub fn relevant_changes(paths: impl IntoIterator<Item = PathBuf>, root: &Path, out: &Path) -> BTreeSet<PathBuf> {
+    let watched = [root.join("content"), root.join("templates")];
+    paths
+        .into_iter()
+        .filter(|p| !p.starts_with(out))
+        .filter(|p| watched.iter().any(|w| p.starts_with(w)))
+        .filter(|p| !is_editor_noise(p))
+        .collect()
+}
+
+/// Jobs to rebuild after `changed`: those that read a changed file, and those that did not
+/// exist in the last plan (a new practice, poster or letter).
+pub fn affected<'a>(jobs: &'a [Job], reads: &std::collections::BTreeMap<String, BTreeSet<PathBuf>>, changed: &BTreeSet<PathBuf>) -> Vec<&'a Job> {
+    jobs.iter()
+        .filter(|job| match reads.get(&job.id) {
+            None => true,
+            Some(inputs) => inputs.iter().chain(job.inputs.iter()).any(|i| changed.contains(i)),
+        })
+        .collect()
+}
+
+pub struct WatchOptions {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub poll: bool,
+    pub debounce: Duration,
+}
+
+/// What watch tells its caller; the caller prints.
+pub enum Status<'a> {
+    Problems(&'a [Problem]),
+    Job(&'a JobReport),
+    Rebuilt { report: &'a Report, changed: usize, broken_inputs: usize },
+    Watching,
+    Error(String),
+}
+
+/// Builds, then rebuilds on every change until `stop` is set (Ctrl-C).
+pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Status) + Sync)) -> anyhow::Result<()> {
+    let root = opts.root.canonicalize()?;
+    std::fs::create_dir_all(&opts.out)?;
+    let out = opts.out.canonicalize()?;
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let mut debouncer_poll;
+    let mut debouncer_native;
+    let watcher: &mut dyn FnMut(&Path) -> notify::Result<()> = if opts.poll {
+        let config = notify::Config::default().with_poll_interval(Duration::from_millis(200));
+        debouncer_poll = new_debouncer_opt::<_, notify::PollWatcher, _>(
+            opts.debounce,
+            None,
+            tx,
+            notify_debouncer_full::RecommendedCache::new(),
+            config,
+        )?;
+        &mut move |p: &Path| debouncer_poll.watch(p, RecursiveMode::Recursive)
+    } else {
+        debouncer_native = new_debouncer(opts.debounce, None, tx)?;
+        &mut move |p: &Path| debouncer_native.watch(p, RecursiveMode::Recursive)
+    };
+    // Folders, not files: editors that save by renaming would break a watch on the file.
+    for dir in ["content", "templates"] {
+        watcher(&root.join(dir))?;
+    }
+
+    let mut state = State::default();
+    state.rebuild(&root, &out, None, on);
+    on(Status::Watching);
+    while !stop.load(Ordering::SeqCst) {
+        let events = match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Ok(events)) => events,
+            Ok(Err(errors)) => {
+                for e in errors {
+                    on(Status::Error(format!("file watching: {e}")));
+                }
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        let changes = |events: Vec<notify_debouncer_full::DebouncedEvent>| {
+            events.into_iter().filter(|e| is_change(&e.event.kind)).flat_map(|e| e.event.paths)
+        };
+        let mut paths: Vec<PathBuf> = changes(events).collect();
+        // Collect any further bursts already queued, so one save is one rebuild.
+        while let Ok(Ok(more)) = rx.try_recv() {
+            paths.extend(changes(more));
+        }
+        let changed = relevant_changes(paths, &root, &out);
+        if !changed.is_empty() {
+            state.rebuild(&root, &out, Some(&changed), on);
+        }
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+struct State {
+    /// Job id → every file it read in its last build.
+    reads: std::collections::BTreeMap<String, BTreeSet<PathBuf>>,
+}
+
+impl State {
+    fn rebuild(&mut self, root: &Path, out: &Path, changed: Option<&BTreeSet<PathBuf>>, on: &(dyn Fn(Status) + Sync)) {
+        let project = match Project::load(root) {
+            Ok(p) => p,
+            Err(e) => {
+                on(Status::Error(format!("{e:#}")));
+                return;
+            }
+        };
+        on(Status::Problems(&project.problems));
+        let jobs = plan::plan(&project, &Selection::default());
+        let selected: Vec<Job> = match changed {
+            None => jobs.clone(),
+            Some(changed) => affected(&jobs, &self.reads, changed).into_iter().cloned().collect(),
+        };
+        let options = BuildOptions { out: out.to_path_buf(), emit_typst: false, force: false };
+        let mut report = build::build(&project, &selected, &options, &|job| on(Status::Job(job)));
+        report.removed = build::prune(&project, &jobs, out);
+        for job in &report.jobs {
+            self.reads.insert(job.id.clone(), job.inputs.iter().cloned().collect());
+        }
+        let planned: BTreeSet<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
+        self.reads.retain(|id, _| planned.contains(id.as_str()));
+        on(Status::Rebuilt {
+            report: &report,
+            changed: changed.map_or(0, BTreeSet::len),
+            broken_inputs: project.broken_inputs.len(),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_temporary_files_are_noise() {
+        for name in ["a.md~", ".a.md.swp", ".a.md.swx", "#a.md#", ".#a.md", "a.md___jb_tmp___", "a.md___jb_old___", "4913", ".lmcpress-x.tmp"] {
+            assert!(is_editor_noise(Path::new(name)), "{name}");
+        }
+        for name in ["a.md", "z90001.yaml", "letter.typ.tera", "logo.svg"] {
+            assert!(!is_editor_noise(Path::new(name)), "{name}");
+        }
+    }
+
+    #[test]
+    fn reads_are_not_changes() {
+        use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, MetadataKind, ModifyKind, RemoveKind, RenameMode};
+        assert!(!is_change(&EventKind::Access(AccessKind::Open(AccessMode::Read))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Close(AccessMode::Read))));
+        assert!(!is_change(&EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))));
+        assert!(is_change(&EventKind::Access(AccessKind::Close(AccessMode::Write))));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Data(DataChange::Content))));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Name(RenameMode::To))));
+        assert!(is_change(&EventKind::Create(CreateKind::File)));
+        assert!(is_change(&EventKind::Remove(RemoveKind::File)));
+    }
+
+    #[test]
+    fn only_content_and_templates_outside_output_count() {
+        let root = Path::new("/p");
+        let out = Path::new("/p/output");
+        let changed = relevant_changes(
+            [
+                "/p/content/posters/a.md",
+                "/p/content/posters/a.md",
+                "/p/content/posters/.a.md.swp",
+                "/p/output/guide/x.pdf",
+                "/p/templates/letter.typ.tera",
+                "/p/target/debug/x",
+                "/p/README.md",
+            ]
+            .map(PathBuf::from),
+            root,
+            out,
+        );
+        let want: BTreeSet<PathBuf> = ["/p/content/posters/a.md", "/p/templates/letter.typ.tera"].map(PathBuf::from).into();
+        assert_eq!(changed, want);
+    }
+
+    #[test]
+    fn affected_jobs_are_readers_of_changed_files_and_new_jobs() {
+        let job = |id: &str, input: &str| Job {
+            id: id.into(),
+            target: crate::plan::Target::Guide,
+            template: "t",
+            outputs: vec![],
+            inputs: [PathBuf::from(input)].into(),
+        };
+        let jobs = vec![job("a", "/p/a.yaml"), job("b", "/p/b.yaml"), job("new", "/p/c.yaml")];
+        let mut reads = std::collections::BTreeMap::new();
+        reads.insert("a".to_string(), BTreeSet::from([PathBuf::from("/p/logo.svg")]));
+        reads.insert("b".to_string(), BTreeSet::new());
+        let ids = |changed: &[&str]| -> Vec<String> {
+            let changed = changed.iter().map(PathBuf::from).collect();
+            affected(&jobs, &reads, &changed).into_iter().map(|j| j.id.clone()).collect()
+        };
+        assert_eq!(ids(&["/p/logo.svg"]), ["a", "new"]);
+        assert_eq!(ids(&["/p/b.yaml"]), ["b", "new"]);
+        assert_eq!(ids(&["/p/a.yaml", "/p/b.yaml"]), ["a", "b", "new"]);
+    }
+}
