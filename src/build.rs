@@ -19,6 +19,10 @@ use crate::typeset;
 
 /// typst recurses deeply: rayon's default 2 MiB worker stacks overflow after a few hundred
 /// documents, so jobs run on a pool with roomy stacks.
+pub fn pool() -> &'static rayon::ThreadPool {
+    &POOL
+}
+
 static POOL: LazyLock<rayon::ThreadPool> = LazyLock::new(|| {
     rayon::ThreadPoolBuilder::new()
         .stack_size(64 << 20)
@@ -137,7 +141,7 @@ fn run_and_write(project: &Project, job: &Job, out: &Path, emit_typst: bool, ide
         written: Vec::new(),
         inputs: job.inputs.iter().cloned().collect(),
     };
-    let produced = match produce(project, job, None, emit_typst) {
+    let produced = match produce(project, job, None, emit_typst, typeset::source_date()) {
         Ok(p) => p,
         Err(problems) => {
             report.problems = problems;
@@ -164,15 +168,21 @@ fn run_and_write(project: &Project, job: &Job, out: &Path, emit_typst: bool, ide
     (report, Some(entry))
 }
 
-/// Renders, typesets and exports one job in memory. `extra` holds mail-merge values.
-pub(crate) fn produce(project: &Project, job: &Job, extra: Option<&Values>, emit_typst: bool) -> Result<Produced, Vec<Problem>> {
-    let today = typeset::source_date();
+/// Renders, typesets and exports one job in memory. `rows` holds mail-merge values.
+/// `today` dates letters and the PDF metadata (a build passes `SOURCE_DATE_EPOCH`'s date).
+pub(crate) fn produce(
+    project: &Project,
+    job: &Job,
+    rows: Option<&[Values]>,
+    emit_typst: bool,
+    today: Option<typst::foundations::Datetime>,
+) -> Result<Produced, Vec<Problem>> {
     let date_text = today.and_then(|d| {
         let date = time::Date::from_calendar_date(d.year()?, time::Month::try_from(d.month()?).ok()?, d.day()?).ok()?;
         Some(crate::dates::long(date))
     });
     let Rendered { source, mut warnings } =
-        render::render_job(project, job, extra, date_text.as_deref()).map_err(|p| vec![p])?;
+        render::render_job(project, job, rows, date_text.as_deref()).map_err(|p| vec![p])?;
     let mut files = Vec::new();
     if job.outputs.iter().all(|o| o.kind == OutputKind::Text) {
         for o in &job.outputs {

@@ -16,6 +16,7 @@ pub mod escape;
 pub mod fields;
 pub mod manifest;
 pub mod markdown;
+pub mod merge;
 pub mod output;
 pub mod plan;
 pub mod png;

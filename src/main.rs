@@ -34,6 +34,8 @@ enum Command {
     Render(cmd::render::Args),
     /// Build, then rebuild what each change to content/ or templates/ affects.
     Watch(cmd::watch::Args),
+    /// Make one letter per recipient from a CSV, YAML or JSON file (mail merge).
+    Merge(cmd::merge::Args),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Render(args) => cmd::render::run(args),
         Command::Watch(args) => cmd::watch::run(args),
+        Command::Merge(args) => cmd::merge::run(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

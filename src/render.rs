@@ -113,8 +113,8 @@ fn resolve_image(root: &Path, dir: &Path, dest: &str) -> Option<String> {
     real.is_file().then(|| format!("/{}", inside.to_string_lossy().replace('\\', "/")))
 }
 
-/// Renders the template of `job`. `extra` adds letter-field values (mail merge).
-pub fn render_job(project: &Project, job: &Job, extra: Option<&Values>, date: Option<&str>) -> Result<Rendered, Problem> {
+/// Renders the template of `job`. `rows` holds mail-merge values: one letter per row.
+pub fn render_job(project: &Project, job: &Job, rows: Option<&[Values]>, date: Option<&str>) -> Result<Rendered, Problem> {
     let lmc = project.lmc.as_ref().ok_or_else(|| Problem::error("content/lmc.yaml", "the LMC's details failed to load"))?;
     let mut warnings = Vec::new();
     let mut ctx = Context::new();
@@ -157,7 +157,7 @@ pub fn render_job(project: &Project, job: &Job, extra: Option<&Values>, date: Op
         }
         Target::Letter { doc, practice } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
-            insert_doc(&mut ctx, project, lmc, doc, practice, extra, &mut warnings);
+            insert_doc(&mut ctx, project, lmc, doc, practice, rows, &mut warnings);
         }
         Target::AgText { doc, practice } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
@@ -182,17 +182,26 @@ fn insert_doc(
     lmc: &Lmc,
     doc: &Document,
     practice: &Practice,
-    extra: Option<&Values>,
+    rows: Option<&[Values]>,
     warnings: &mut Vec<Problem>,
 ) {
-    let mut values = fields::standard_values(lmc, Some(practice));
-    if let Some(extra) = extra {
-        values.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
-    }
+    let values = fields::standard_values(lmc, Some(practice));
     let letter_fields = match &doc.kind {
         Kind::Letter(l) => l.fields.as_slice(),
         _ => &[],
     };
+    let letters: Vec<String> = match rows {
+        None => vec![fields::typst_data(&values, letter_fields)],
+        Some(rows) => rows
+            .iter()
+            .map(|row| {
+                let mut merged = values.clone();
+                merged.extend(row.iter().map(|(k, v)| (k.clone(), v.clone())));
+                fields::typst_data(&merged, letter_fields)
+            })
+            .collect(),
+    };
+    ctx.insert("letters", &letters);
     let declared: Vec<&str> = letter_fields.iter().map(|f| f.name.as_str()).collect();
     let has: std::collections::BTreeMap<&str, bool> = declared.iter().map(|n| (*n, true)).collect();
     ctx.insert("practice", practice);

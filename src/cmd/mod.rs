@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod merge;
 pub mod render;
 pub mod watch;
 

@@ -53,10 +53,7 @@ pub fn to_typst(md: &str, opts: &TypstOptions) -> Converted {
     let nodes = tree::parse(md);
     let mut renderer = typst_markup::Renderer::new(&nodes, opts.heading_offset, opts.resolve_image);
     renderer.blocks(&nodes, "\n\n");
-    Converted {
-        markup: renderer.out,
-        missing_images: renderer.missing_images,
-    }
+    Converted { markup: renderer.out, missing_images: renderer.missing_images }
 }
 
 /// Converts a one-line string such as a letter's subject to inline typst markup
@@ -67,11 +64,7 @@ pub fn inline_to_typst(md: &str) -> String {
     // A leading no-break space makes the line a paragraph whatever it starts
     // with, yet counts as whitespace for emphasis and smart quotes, as the start
     // of a line would.
-    let line: String = md
-        .trim()
-        .chars()
-        .map(|c| if matches!(c, '\n' | '\r') { ' ' } else { c })
-        .collect();
+    let line: String = md.trim().chars().map(|c| if matches!(c, '\n' | '\r') { ' ' } else { c }).collect();
     let source = format!("{NBSP}{line}");
     let mut nodes = tree::parse(&source);
     strip_first_text_prefix(&mut nodes, NBSP);
@@ -91,19 +84,13 @@ pub fn inline_to_typst(md: &str) -> String {
 
 const NBSP: &str = "\u{a0}";
 
-fn strip_first_text_prefix(nodes: &mut [tree::Node<'_>], prefix: &str) -> bool {
-    for node in nodes {
-        match node {
-            tree::Node::Text(text) => return text.strip_prefix(prefix),
-            tree::Node::Elem(_, children) => {
-                if strip_first_text_prefix(children, prefix) {
-                    return true;
-                }
-            }
-            _ => {}
-        }
+/// Removes `prefix` from the start of the first paragraph.
+fn strip_first_text_prefix(nodes: &mut [tree::Node<'_>], prefix: &str) {
+    if let Some(tree::Node::Elem(_, children)) = nodes.first_mut()
+        && let Some(tree::Node::Text(text)) = children.first_mut()
+    {
+        text.strip_prefix(prefix);
     }
-    false
 }
 
 /// Converts Markdown to plain text: blocks separated by one blank line, lists as
@@ -112,10 +99,7 @@ fn strip_first_text_prefix(nodes: &mut [tree::Node<'_>], prefix: &str) -> bool {
 ///
 /// Placeholders are replaced by `resolve(name)`, inserted as is. If any resolve
 /// to `None`, they are all returned, in source order.
-pub fn to_plain_text(
-    md: &str,
-    resolve: &dyn Fn(&str) -> Option<String>,
-) -> Result<String, Vec<Placeholder>> {
+pub fn to_plain_text(md: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<String, Vec<Placeholder>> {
     let nodes = tree::parse(md);
     let mut plain = plain::Plain::new(&nodes, resolve);
     let text = plain.document(&nodes);
@@ -138,10 +122,8 @@ pub fn placeholders(md: &str) -> Vec<Placeholder> {
                 tree::Node::Text(text) => {
                     for piece in placeholder::pieces(&text.text) {
                         if let placeholder::Piece::Placeholder { name, range } = piece {
-                            found.push(Placeholder {
-                                name: name.to_owned(),
-                                range: text.source_range(range),
-                            });
+                            found
+                                .push(Placeholder { name: name.to_owned(), range: text.source_range(range) });
                         }
                     }
                 }

@@ -27,10 +27,7 @@ pub(crate) fn pieces(text: &str) -> Vec<Piece<'_>> {
                 if literal_start < start {
                     pieces.push(Piece::Literal(&text[literal_start..start]));
                 }
-                pieces.push(Piece::Placeholder {
-                    name,
-                    range: start..end,
-                });
+                pieces.push(Piece::Placeholder { name, range: start..end });
                 literal_start = end;
                 search = end;
             }
@@ -71,11 +68,7 @@ fn placeholder_at(text: &str, start: usize) -> Option<(&str, usize)> {
     }
     let name_end = i;
     let close = skip_spaces(name_end);
-    if text[close..].starts_with("}}") {
-        Some((&text[name_start..name_end], close + 2))
-    } else {
-        None
-    }
+    if text[close..].starts_with("}}") { Some((&text[name_start..name_end], close + 2)) } else { None }
 }
 
 #[cfg(test)]
@@ -89,15 +82,9 @@ mod tests {
             pieces("Dear {{ recipient_name }},{{practice.name}}!"),
             [
                 Literal("Dear "),
-                Placeholder {
-                    name: "recipient_name",
-                    range: 5..25
-                },
+                Placeholder { name: "recipient_name", range: 5..25 },
                 Literal(","),
-                Placeholder {
-                    name: "practice.name",
-                    range: 26..43
-                },
+                Placeholder { name: "practice.name", range: 26..43 },
                 Literal("!"),
             ]
         );
@@ -126,14 +113,7 @@ mod tests {
     fn extra_braces_stay_around_the_placeholder() {
         assert_eq!(
             pieces("{{{ a_1.b }}}"),
-            [
-                Literal("{"),
-                Placeholder {
-                    name: "a_1.b",
-                    range: 1..12
-                },
-                Literal("}"),
-            ]
+            [Literal("{"), Placeholder { name: "a_1.b", range: 1..12 }, Literal("}"),]
         );
     }
 }

@@ -208,11 +208,7 @@ impl<'r, 'a> Plain<'r, 'a> {
                     }
                 }
                 Tag::Image { .. } => tree::plain_inline_text(children, out),
-                Tag::Emphasis
-                | Tag::Strong
-                | Tag::Strikethrough
-                | Tag::Superscript
-                | Tag::Subscript => {
+                Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Superscript | Tag::Subscript => {
                     let text = self.inlines(children);
                     out.push_str(&text);
                 }

@@ -49,15 +49,13 @@ impl Text {
     }
 
     /// Drops a leading `prefix` that was added to the source by the caller.
-    pub fn strip_prefix(&mut self, prefix: &str) -> bool {
-        if !self.text.starts_with(prefix) {
-            return false;
+    pub fn strip_prefix(&mut self, prefix: &str) {
+        if self.text.starts_with(prefix) {
+            self.text.drain(..prefix.len());
+            for (start, _) in &mut self.segments {
+                *start = start.saturating_sub(prefix.len());
+            }
         }
-        self.text.drain(..prefix.len());
-        for (start, _) in &mut self.segments {
-            *start = start.saturating_sub(prefix.len());
-        }
-        true
     }
 
     /// The source range of `range` (byte offsets in `self.text`).
@@ -156,9 +154,9 @@ pub(crate) fn is_inline(node: &Node<'_>) -> bool {
 /// Whether a list item or definition holds paragraphs, i.e. the list is loose.
 pub(crate) fn has_paragraph(node: &Node<'_>) -> bool {
     match node {
-        Node::Elem(_, children) => children
-            .iter()
-            .any(|c| matches!(c, Node::Elem(tag, _) if matches!(**tag, Tag::Paragraph))),
+        Node::Elem(_, children) => {
+            children.iter().any(|c| matches!(c, Node::Elem(tag, _) if matches!(**tag, Tag::Paragraph)))
+        }
         _ => false,
     }
 }
@@ -223,10 +221,7 @@ impl<'r, 'a> Footnotes<'r, 'a> {
                 None => break,
             }
         }
-        Footnotes {
-            definitions,
-            at_references,
-        }
+        Footnotes { definitions, at_references }
     }
 
     /// The content of the footnote a reference points to.
@@ -245,9 +240,7 @@ impl<'r, 'a> Footnotes<'r, 'a> {
         let Tag::FootnoteDefinition(label) = &**tag else {
             return false;
         };
-        self.definitions
-            .get(&footnote_key(label))
-            .is_some_and(|first| std::ptr::eq(*first, definition))
+        self.definitions.get(&footnote_key(label)).is_some_and(|first| std::ptr::eq(*first, definition))
     }
 
     /// Whether `definition` is shown at its references, so nothing is shown where

@@ -411,11 +411,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
                 Tag::Strikethrough => self.wrap("#strike[", cost::STYLE, children),
                 Tag::Superscript => self.wrap("#super[", cost::STYLE, children),
                 Tag::Subscript => self.wrap("#sub[", cost::STYLE, children),
-                Tag::Link {
-                    link_type,
-                    dest_url,
-                    ..
-                } => {
+                Tag::Link { link_type, dest_url, .. } => {
                     let url = match link_type {
                         LinkType::Email => format!("mailto:{dest_url}"),
                         _ => dest_url.to_string(),
@@ -459,11 +455,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
                 if !self.missing_images.iter().any(|m| m == destination) {
                     self.missing_images.push(destination.to_owned());
                 }
-                let shown = if alt.is_empty() {
-                    "[image]".to_owned()
-                } else {
-                    format!("[image: {alt}]")
-                };
+                let shown = if alt.is_empty() { "[image]".to_owned() } else { format!("[image: {alt}]") };
                 escape::markup_into(&mut self.out, &shown);
             }
         }

@@ -1,0 +1,400 @@
+//! Mail merge: one letter per row of a recipients file (CSV, YAML or JSON). Recipient data
+//! is patient-identifiable: no value is ever put in a message, a log, the manifest or a
+//! cache, and merged letters are written readable by their owner only.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::content::{Field, Kind, Letter};
+use crate::diag::Problem;
+use crate::fields::{self, FieldValue, Values};
+use crate::output::write_atomic;
+use crate::plan::{Job, Output, OutputKind, Target};
+use crate::project::Project;
+
+/// A recipients file as text cells. `rows[i].0` is the row's number as a spreadsheet shows
+/// it (the header is row 1).
+#[derive(Debug)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+/// Reads CSV (comma, semicolon or tab separated, with or without a byte-order mark, any line
+/// endings), or a YAML or JSON list of records.
+pub fn read_table(path: &Path) -> Result<Table, Problem> {
+    let shown = path.to_path_buf();
+    let bytes = std::fs::read(path).map_err(|e| Problem::error(&shown, format!("failed to read recipients file: {e}")))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        Problem::error(&shown, format!("the recipients file is not UTF-8 text (first bad byte on line {line})"))
+            .hint("in Excel, use Save As → \"CSV UTF-8 (Comma delimited)\"")
+    })?;
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("yaml" | "yml" | "json") => read_records(&shown, text),
+        _ => read_csv(&shown, text),
+    }
+}
+
+fn read_csv(shown: &Path, text: &str) -> Result<Table, Problem> {
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = [b',', b';', b'\t'].into_iter().max_by_key(|d| first_line.matches(*d as char).count()).unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Problem::error(shown, format!("failed to read the header row: {e}")))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| Problem::error(shown, format!("row {}: {}", i + 2, csv_error(&e))))?;
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        rows.push((i + 2, record.iter().map(str::to_string).collect()));
+    }
+    Ok(Table { headers, rows })
+}
+
+/// csv's messages can quote the record; keep only the kind of fault.
+fn csv_error(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".into(),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("has {len} cells, the header has {expected_len}"),
+        _ => "could not be read as CSV".into(),
+    }
+}
+
+fn read_records(shown: &Path, text: &str) -> Result<Table, Problem> {
+    let records: Vec<BTreeMap<String, serde_json::Value>> = serde_saphyr::from_str(text).map_err(|e| {
+        let at = e.location().map(|l| format!(" (line {})", l.line())).unwrap_or_default();
+        Problem::error(shown, format!("the recipients file must be a list of records{at}"))
+            .hint("for example:\n- patient_name: ...\n  nhs_number: ...")
+    })?;
+    let mut headers: Vec<String> = Vec::new();
+    for record in &records {
+        for key in record.keys() {
+            if !headers.contains(key) {
+                headers.push(key.clone());
+            }
+        }
+    }
+    let cell = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Array(items)) => {
+            items.iter().map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string())).collect::<Vec<_>>().join("\n")
+        }
+        Some(other) => other.to_string(),
+    };
+    let rows = records.iter().enumerate().map(|(i, r)| (i + 1, headers.iter().map(|h| cell(r.get(h))).collect())).collect();
+    Ok(Table { headers, rows })
+}
+
+/// `Patient Name`, `patient-name` and `patient_name` all name the field `patient_name`.
+fn normalise_header(h: &str) -> String {
+    h.trim().to_lowercase().replace([' ', '-'], "_")
+}
+
+/// Maps columns to the letter's fields; unknown and missing columns are reported together.
+pub fn match_columns(table: &Table, fields: &[Field], shown: &Path) -> Result<Vec<Option<usize>>, Problem> {
+    let names: Vec<String> = table.headers.iter().map(|h| normalise_header(h)).collect();
+    let unknown: Vec<&String> = names.iter().filter(|n| !n.is_empty() && !fields.iter().any(|f| &f.name == *n)).collect();
+    let missing: Vec<&str> = fields.iter().filter(|f| f.required && !names.contains(&f.name)).map(|f| f.name.as_str()).collect();
+    let duplicate: BTreeSet<&String> = names.iter().filter(|n| names.iter().filter(|m| m == n).count() > 1).collect();
+    if unknown.is_empty() && missing.is_empty() && duplicate.is_empty() {
+        return Ok(fields.iter().map(|f| names.iter().position(|n| n == &f.name)).collect());
+    }
+    let mut faults = Vec::new();
+    if !missing.is_empty() {
+        faults.push(format!("missing columns: {}", missing.join(", ")));
+    }
+    if !unknown.is_empty() {
+        faults.push(format!("unknown columns: {}", unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+    }
+    if !duplicate.is_empty() {
+        faults.push(format!("repeated columns: {}", duplicate.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+    }
+    Err(Problem::error(shown, faults.join("; ")).hint(expected_columns(fields)))
+}
+
+fn expected_columns(fields: &[Field]) -> String {
+    let required: Vec<&str> = fields.iter().filter(|f| f.required).map(|f| f.name.as_str()).collect();
+    let optional: Vec<&str> = fields.iter().filter(|f| !f.required).map(|f| f.name.as_str()).collect();
+    let mut hint = format!("the letter expects the columns: {}", required.join(", "));
+    if !optional.is_empty() {
+        hint.push_str(&format!(" (and optionally: {})", optional.join(", ")));
+    }
+    hint.push_str("; `lmcpress merge LETTER --header` prints a header row to start from");
+    hint
+}
+
+/// The header row a spreadsheet for `letter` starts from.
+pub fn header_row(letter: &Letter) -> String {
+    letter.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(",")
+}
+
+/// Checks one row. Errors name the row and column, never the value.
+pub fn row_values(row: &[String], columns: &[Option<usize>], fields: &[Field]) -> Result<Values, Vec<String>> {
+    let mut values = Values::new();
+    let mut errors = Vec::new();
+    for (field, col) in fields.iter().zip(columns) {
+        let raw = col.and_then(|c| row.get(c)).map(String::as_str).unwrap_or("");
+        match fields::normalise(field, raw) {
+            Ok(Some(v)) => {
+                values.insert(field.name.clone(), v);
+            }
+            // An optional field left empty shows nothing rather than a blank to fill in.
+            Ok(None) => {
+                values.insert(field.name.clone(), FieldValue::Text(String::new()));
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() { Ok(values) } else { Err(errors) }
+}
+
+/// A file name from a value: letters, digits, `-` and `_` only, short, never a name Windows
+/// reserves, and unique among `taken`.
+pub fn safe_file_name(value: &str, fallback: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut name = String::new();
+    for c in value.trim().chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+            name.push(c);
+        } else if !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let mut name: String = name.trim_matches('-').chars().take(60).collect();
+    if name.is_empty() {
+        name = fallback.to_string();
+    }
+    const RESERVED: [&str; 4] = ["con", "prn", "aux", "nul"];
+    let lower = name.to_ascii_lowercase();
+    let device = lower.len() == 4 && (lower.starts_with("com") || lower.starts_with("lpt")) && lower.as_bytes()[3].is_ascii_digit();
+    if RESERVED.contains(&lower.as_str()) || device {
+        name = format!("_{name}");
+    }
+    let mut unique = name.clone();
+    let mut n = 2;
+    while !taken.insert(unique.to_ascii_lowercase()) {
+        unique = format!("{name}-{n}");
+        n += 1;
+    }
+    unique
+}
+
+pub struct MergeOptions {
+    pub letter: String,
+    pub practice: String,
+    pub data: PathBuf,
+    pub out: PathBuf,
+    pub combined: bool,
+    pub emit_typst: bool,
+}
+
+#[derive(Default)]
+pub struct MergeReport {
+    pub written: Vec<PathBuf>,
+    /// Problems, already free of recipient data.
+    pub problems: Vec<Problem>,
+    pub rows: usize,
+    pub failed_rows: usize,
+}
+
+/// Finds the letter document named `slug`.
+pub fn find_letter<'a>(project: &'a Project, slug: &str) -> Result<(usize, &'a Letter), Problem> {
+    let letters: Vec<(usize, &Letter, &str)> = project
+        .documents
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| match &d.kind {
+            Kind::Letter(l) => Some((i, l, d.slug.as_str())),
+            _ => None,
+        })
+        .collect();
+    if let Some((i, l, _)) = letters.iter().find(|(_, _, s)| *s == slug) {
+        return Ok((*i, l));
+    }
+    let names: Vec<&str> = letters.iter().map(|(_, _, s)| *s).collect();
+    let hint = match crate::diag::suggest(slug, names.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("letters are: {}", names.join(", ")),
+    };
+    Err(Problem::error("content/letters", format!("no letter is named `{slug}`")).hint(hint))
+}
+
+pub fn merge(project: &Project, opts: &MergeOptions) -> Result<MergeReport, Problem> {
+    let (doc_index, letter) = find_letter(project, &opts.letter)?;
+    let practice_index = project
+        .practices
+        .iter()
+        .position(|p| p.ods_code.eq_ignore_ascii_case(&opts.practice))
+        .ok_or_else(|| Problem::error("content/practices", format!("no practice has ODS code `{}`", opts.practice)))?;
+    let table = read_table(&opts.data)?;
+    let columns = match_columns(&table, &letter.fields, &opts.data)?;
+    let ods = &project.practices[practice_index].ods_code;
+    let row_problem = |n: usize, msg: String| Problem::error(&opts.data, format!("row {n}: {msg}"));
+
+    let mut report = MergeReport { rows: table.rows.len(), ..MergeReport::default() };
+    let mut taken = BTreeSet::new();
+    let mut good: Vec<(usize, String, Values)> = Vec::new();
+    for (n, row) in &table.rows {
+        match row_values(row, &columns, &letter.fields) {
+            Ok(values) => {
+                let base = letter.file_name_field.as_ref().and_then(|f| values.get(f)).map(|v| v.plain()).unwrap_or_default();
+                let name = safe_file_name(&base, &format!("row-{n}"), &mut taken);
+                good.push((*n, name, values));
+            }
+            Err(errors) => {
+                report.failed_rows += 1;
+                report.problems.push(row_problem(*n, errors.join("; ")).hint("fix the row and run merge again; every other row was produced"));
+            }
+        }
+    }
+
+    let job_for = |rel: PathBuf| Job {
+        id: format!("merge/{ods}/{}", opts.letter),
+        target: Target::Letter { doc: doc_index, practice: practice_index },
+        template: crate::plan::LETTER_TEMPLATE,
+        outputs: vec![Output { rel, kind: OutputKind::Pdf }],
+        inputs: BTreeSet::new(),
+    };
+    let results: Vec<(usize, Result<Vec<PathBuf>, Vec<Problem>>)> = crate::build::pool().install(|| {
+        good.par_iter()
+            .map(|(n, name, values)| {
+                let job = job_for(PathBuf::from(format!("{name}.pdf")));
+                let result = produce_private(project, &job, std::slice::from_ref(values), &opts.out, opts.emit_typst);
+                comemo::evict(30);
+                (*n, result)
+            })
+            .collect()
+    });
+    for (n, result) in results {
+        match result {
+            Ok(written) => report.written.extend(written),
+            Err(problems) => {
+                report.failed_rows += 1;
+                report.problems.extend(problems.into_iter().map(|p| row_problem(n, redact(p))));
+            }
+        }
+    }
+    if opts.combined && !good.is_empty() {
+        let rows: Vec<Values> = good.iter().map(|(_, _, v)| v.clone()).collect();
+        let job = job_for(PathBuf::from(format!("{}-combined.pdf", opts.letter)));
+        match produce_private(project, &job, &rows, &opts.out, opts.emit_typst) {
+            Ok(written) => report.written.extend(written),
+            Err(problems) => report.problems.extend(problems.into_iter().map(|p| Problem::error(&opts.data, format!("combined PDF: {}", redact(p))))),
+        }
+    }
+    Ok(report)
+}
+
+fn produce_private(project: &Project, job: &Job, rows: &[Values], out: &Path, emit_typst: bool) -> Result<Vec<PathBuf>, Vec<Problem>> {
+    // Merged letters are sent now, so they carry today's date (or SOURCE_DATE_EPOCH's).
+    let today = crate::typeset::source_date().or_else(|| {
+        let now = time::OffsetDateTime::now_utc().date();
+        typst::foundations::Datetime::from_ymd(now.year(), now.month().into(), now.day())
+    });
+    let produced = crate::build::produce(project, job, Some(rows), emit_typst, today)?;
+    let mut written = Vec::new();
+    for (rel, bytes) in produced.files {
+        let path = out.join(rel);
+        write_atomic(&path, &bytes, true).map_err(|e| vec![Problem::error(&path, format!("{e:#}"))])?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// A typesetting problem's message without its source excerpt: the generated source holds
+/// recipient values.
+fn redact(p: Problem) -> String {
+    p.message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::FieldKind;
+
+    fn f(name: &str, kind: FieldKind, required: bool) -> Field {
+        Field { name: name.into(), label: name.into(), kind, required }
+    }
+
+    fn table(text: &str, ext: &str) -> Table {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("d.{ext}"));
+        std::fs::write(&path, text).unwrap();
+        read_table(&path).unwrap()
+    }
+
+    #[test]
+    fn reads_excel_style_csv() {
+        let t = table("\u{feff}Patient Name;NHS number\r\nA Smith;943 476 5919\r\n;\r\nB Jones;\"1; 2\"\r\n", "csv");
+        assert_eq!(t.headers, ["Patient Name", "NHS number"]);
+        assert_eq!(t.rows.len(), 2, "blank rows are skipped");
+        assert_eq!(t.rows[0], (2, vec!["A Smith".to_string(), "943 476 5919".to_string()]));
+        assert_eq!(t.rows[1].0, 4);
+        assert_eq!(t.rows[1].1[1], "1; 2");
+    }
+
+    #[test]
+    fn reads_yaml_and_json_lists() {
+        let t = table("- patient_name: A\n  nhs_number: 9434765919\n  address: [1 High St, Leicester]\n- patient_name: B\n", "yaml");
+        assert_eq!(t.headers, ["patient_name", "nhs_number", "address"]);
+        assert_eq!(t.rows[0].1, ["A", "9434765919", "1 High St\nLeicester"]);
+        assert_eq!(t.rows[1].1, ["B", "", ""]);
+        let t = table(r#"[{"patient_name": "C"}]"#, "json");
+        assert_eq!(t.rows[0].1, ["C"]);
+    }
+
+    #[test]
+    fn non_utf8_is_refused_with_advice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.csv");
+        std::fs::write(&path, b"name\nG\xe9rard\n").unwrap();
+        let p = read_table(&path).unwrap_err();
+        assert!(p.message.contains("not UTF-8") && p.message.contains("line 2"), "{}", p.message);
+        assert!(p.hints[0].contains("CSV UTF-8"));
+    }
+
+    #[test]
+    fn columns_unknown_and_missing_are_reported_together() {
+        let fields = [f("patient_name", FieldKind::Text, true), f("nhs_number", FieldKind::NhsNumber, true), f("clinic", FieldKind::Text, false)];
+        let t = Table { headers: vec!["Patient name".into(), "nhs".into()], rows: vec![] };
+        let p = match_columns(&t, &fields, Path::new("d.csv")).unwrap_err();
+        assert!(p.message.contains("missing columns: nhs_number"), "{}", p.message);
+        assert!(p.message.contains("unknown columns: nhs"), "{}", p.message);
+        assert!(p.hints[0].contains("patient_name, nhs_number (and optionally: clinic)"), "{}", p.hints[0]);
+        let t = Table { headers: vec!["NHS Number".into(), "patient_name".into()], rows: vec![] };
+        assert_eq!(match_columns(&t, &fields, Path::new("d.csv")).unwrap(), [Some(1), Some(0), None]);
+    }
+
+    #[test]
+    fn bad_rows_name_columns_not_values() {
+        let fields = [f("nhs_number", FieldKind::NhsNumber, true), f("seen", FieldKind::Date, true), f("note", FieldKind::Text, false)];
+        let cols = [Some(0), Some(1), None];
+        let errors = row_values(&["1234567890".into(), "31/02/2025".into()], &cols, &fields).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert!(errors.iter().all(|e| !e.contains("1234567890") && !e.contains("31/02")), "{errors:?}");
+        let ok = row_values(&["9434765919".into(), "1/4/2025".into()], &cols, &fields).unwrap();
+        assert_eq!(ok["seen"], FieldValue::Text("1 April 2025".into()));
+        assert_eq!(ok["note"], FieldValue::Text(String::new()));
+    }
+
+    #[test]
+    fn file_names_are_safe_and_unique() {
+        let mut taken = BTreeSet::new();
+        assert_eq!(safe_file_name("AB/12 34", "row-2", &mut taken), "AB-12-34");
+        assert_eq!(safe_file_name("ab/12:34", "row-3", &mut taken), "ab-12-34-2");
+        assert_eq!(safe_file_name("../..", "row-4", &mut taken), "row-4");
+        assert_eq!(safe_file_name("CON", "row-5", &mut taken), "_CON");
+        assert_eq!(safe_file_name("com1", "row-6", &mut taken), "_com1");
+        assert_eq!(safe_file_name(&"x".repeat(200), "row-7", &mut taken).len(), 60);
+        assert_eq!(safe_file_name("Zoë Ångström", "row-8", &mut taken), "Zo-ngstr-m");
+    }
+}
