@@ -51,9 +51,6 @@ pub struct JobReport {
     pub outcome: Outcome,
     /// Errors (when failed) and warnings.
     pub problems: Vec<Problem>,
-    pub written: Vec<PathBuf>,
-    /// Every file the job read, for watch.
-    pub inputs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Default)]
@@ -76,7 +73,8 @@ pub(crate) struct Produced {
     pub warnings: Vec<Problem>,
 }
 
-/// Builds `jobs`. `on_done` is called from worker threads as each job finishes.
+/// Builds `jobs`. `on_done` is called from worker threads as each job finishes. Outputs are
+/// written as soon as each job is done, so memory does not grow with the number of jobs.
 pub fn build(project: &Project, jobs: &[Job], opts: &BuildOptions, on_done: &(dyn Fn(&JobReport) + Sync)) -> Report {
     let start = Instant::now();
     let mut manifest = Manifest::load(&opts.out);
@@ -87,21 +85,13 @@ pub fn build(project: &Project, jobs: &[Job], opts: &BuildOptions, on_done: &(dy
             .map(|job| {
                 let previous = manifest.jobs.get(&job.id);
                 let identity = format!("{}|{}|{:?}|{identity_extra}", job.id, job.template, job.outputs);
-                let mut files: BTreeSet<PathBuf> = job.inputs.clone();
-                if let Some(prev) = previous {
-                    files.extend(prev.inputs.iter().map(|rel| project.root.join(rel)));
-                }
-                let hash = manifest::hash_inputs(&identity, &project.root, &files);
-                let unchanged = previous.is_some_and(|p| p.inputs_hash == hash && Manifest::outputs_intact(p, &opts.out));
+                let extra: Vec<PathBuf> =
+                    previous.map(|p| p.reads.iter().map(|r| project.root.join(r)).collect()).unwrap_or_default();
+                let files = job.inputs.iter().map(|p| p.as_ref()).chain(extra.iter().map(PathBuf::as_path));
+                let hash = manifest::hash_inputs(&identity, &project.root, files);
+                let unchanged = previous.is_some_and(|p| p.hash == hash && Manifest::outputs_intact(p, &opts.out));
                 let result = if unchanged && !opts.force {
-                    let report = JobReport {
-                        id: job.id.clone(),
-                        outcome: Outcome::Skipped,
-                        problems: Vec::new(),
-                        written: Vec::new(),
-                        inputs: files.into_iter().collect(),
-                    };
-                    (report, None)
+                    (JobReport { id: job.id.clone(), outcome: Outcome::Skipped, problems: Vec::new() }, None)
                 } else {
                     run_and_write(project, job, &opts.out, opts.emit_typst, &identity)
                 };
@@ -125,8 +115,6 @@ pub fn build(project: &Project, jobs: &[Job], opts: &BuildOptions, on_done: &(dy
             id: manifest::FILE_NAME.into(),
             outcome: Outcome::Failed,
             problems: vec![Problem::error(opts.out.join(manifest::FILE_NAME), format!("{e:#}"))],
-            written: Vec::new(),
-            inputs: Vec::new(),
         });
     }
     report.elapsed = start.elapsed();
@@ -134,13 +122,7 @@ pub fn build(project: &Project, jobs: &[Job], opts: &BuildOptions, on_done: &(dy
 }
 
 fn run_and_write(project: &Project, job: &Job, out: &Path, emit_typst: bool, identity: &str) -> (JobReport, Option<Entry>) {
-    let mut report = JobReport {
-        id: job.id.clone(),
-        outcome: Outcome::Failed,
-        problems: Vec::new(),
-        written: Vec::new(),
-        inputs: job.inputs.iter().cloned().collect(),
-    };
+    let mut report = JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems: Vec::new() };
     let produced = match produce(project, job, None, emit_typst, typeset::source_date()) {
         Ok(p) => p,
         Err(problems) => {
@@ -149,23 +131,35 @@ fn run_and_write(project: &Project, job: &Job, out: &Path, emit_typst: bool, ide
         }
     };
     report.problems = produced.warnings;
-    let mut outputs = BTreeMap::new();
+    let mut outputs = Vec::new();
     for (rel, bytes) in &produced.files {
         if let Err(e) = write_atomic(&out.join(rel), bytes, false) {
             report.problems.push(Problem::error(out.join(rel), format!("{e:#}")));
             return (report, None);
         }
-        outputs.insert(rel.clone(), manifest::hash_bytes(bytes));
-        report.written.push(rel.clone());
+        outputs.push((rel.clone(), manifest::hash_bytes(bytes)));
     }
-    let mut inputs: BTreeSet<PathBuf> = job.inputs.clone();
-    inputs.extend(produced.read);
-    report.inputs = inputs.iter().cloned().collect();
-    report.outcome = Outcome::Built;
+    let planned: BTreeSet<&Path> = job.inputs.iter().map(|p| p.as_ref()).collect();
+    let extra: Vec<&PathBuf> = produced.read.iter().filter(|p| !planned.contains(p.as_path())).collect();
+    let files = job.inputs.iter().map(|p| p.as_ref()).chain(extra.iter().map(|p| p.as_path()));
+    let hash = manifest::hash_inputs(identity, &project.root, files);
     // Paths are stored relative to the root so an output folder survives the project moving.
-    let relative = inputs.iter().map(|p| p.strip_prefix(&project.root).unwrap_or(p).to_path_buf()).collect();
-    let entry = Entry { inputs_hash: manifest::hash_inputs(identity, &project.root, &inputs), inputs: relative, outputs };
-    (report, Some(entry))
+    let reads = extra.iter().map(|p| p.strip_prefix(&project.root).unwrap_or(p).to_path_buf()).collect();
+    report.outcome = Outcome::Built;
+    (report, Some(Entry { hash, reads, outputs }))
+}
+
+/// Every file each job read in its last build (planned inputs and what typst read), for watch.
+pub fn reads(project: &Project, jobs: &[Job], out: &Path) -> BTreeMap<String, BTreeSet<PathBuf>> {
+    let manifest = Manifest::load(out);
+    jobs.iter()
+        .filter_map(|job| {
+            let entry = manifest.jobs.get(&job.id)?;
+            let mut files: BTreeSet<PathBuf> = job.inputs.iter().map(|p| p.to_path_buf()).collect();
+            files.extend(entry.reads.iter().map(|r| project.root.join(r)));
+            Some((job.id.clone(), files))
+        })
+        .collect()
 }
 
 /// Renders, typesets and exports one job in memory. `rows` holds mail-merge values.
@@ -229,24 +223,20 @@ pub(crate) fn produce(
     Ok(Produced { files, read: compiled.files_read, warnings })
 }
 
-/// Deletes outputs of jobs that are no longer in the full plan `jobs` because their inputs
-/// were removed. Jobs that merely failed to load this time keep their last good outputs.
+/// Deletes outputs of jobs that are no longer in the full plan `jobs` (a removed practice,
+/// poster or letter). Nothing is removed while any input fails to load: a broken profile must
+/// not cost its practice the last good documents.
 pub fn prune(project: &Project, jobs: &[Job], out: &Path) -> Vec<PathBuf> {
+    if !project.broken_inputs.is_empty() || project.lmc.is_none() {
+        return Vec::new();
+    }
     let mut manifest = Manifest::load(out);
     let planned: BTreeSet<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
-    let broken: BTreeSet<&PathBuf> = project.broken_inputs.iter().collect();
-    let stale: Vec<String> = manifest
-        .jobs
-        .iter()
-        .filter(|(id, entry)| {
-            !planned.contains(id.as_str()) && !entry.inputs.iter().any(|i| broken.contains(&project.root.join(i))) && project.lmc.is_some()
-        })
-        .map(|(id, _)| id.clone())
-        .collect();
+    let stale: Vec<String> = manifest.jobs.keys().filter(|id| !planned.contains(id.as_str())).cloned().collect();
     let mut removed = Vec::new();
     for id in stale {
         if let Some(entry) = manifest.jobs.remove(&id) {
-            for rel in entry.outputs.keys() {
+            for (rel, _) in &entry.outputs {
                 if std::fs::remove_file(out.join(rel)).is_ok() {
                     removed.push(rel.clone());
                 }

@@ -262,7 +262,7 @@ pub fn merge(project: &Project, opts: &MergeOptions) -> Result<MergeReport, Prob
         target: Target::Letter { doc: doc_index, practice: practice_index },
         template: crate::plan::LETTER_TEMPLATE,
         outputs: vec![Output { rel, kind: OutputKind::Pdf }],
-        inputs: BTreeSet::new(),
+        inputs: Vec::new(),
     };
     let results: Vec<(usize, Result<Vec<PathBuf>, Vec<Problem>>)> = crate::build::pool().install(|| {
         good.par_iter()

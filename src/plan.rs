@@ -1,8 +1,9 @@
 //! The plan: which documents to make, from which inputs, into which files. Pure data, shared
 //! by `build`, `check` and `watch`.
 
-use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::content::Kind;
 use crate::project::Project;
@@ -50,7 +51,8 @@ pub struct Job {
     pub template: &'static str,
     pub outputs: Vec<Output>,
     /// Files this job reads before typst runs: content, profile, lmc.yaml, templates, logo.
-    pub inputs: BTreeSet<PathBuf>,
+    /// Sorted; shared with the other jobs that read them, so a plan of 200,000 jobs stays small.
+    pub inputs: Vec<Arc<Path>>,
 }
 
 /// 150 dpi.
@@ -72,16 +74,30 @@ pub struct Selection {
 
 pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
     let Some(lmc) = &project.lmc else { return Vec::new() };
-    let lmc_file = project.root.join("content/lmc.yaml");
-    let base = |template: &str, extra: &[&PathBuf]| -> BTreeSet<PathBuf> {
-        let mut inputs = project.templates.dependencies(template);
-        inputs.insert(lmc_file.clone());
-        inputs.extend(extra.iter().map(|p| (*p).clone()));
+    let lmc_file: Arc<Path> = Arc::from(project.root.join("content/lmc.yaml"));
+    let mut template_deps: BTreeMap<&str, Vec<Arc<Path>>> = BTreeMap::new();
+    for t in [GUIDE_TEMPLATE, POSTER_TEMPLATE, SOCIAL_TEMPLATE, LETTER_TEMPLATE, AG_TEMPLATE] {
+        let deps = project.templates.dependencies(t).into_iter().map(Arc::from).collect();
+        template_deps.insert(t, deps);
+    }
+    let base = |template: &str, extra: &[&Arc<Path>]| -> Vec<Arc<Path>> {
+        let mut inputs: Vec<Arc<Path>> = template_deps.get(template).cloned().unwrap_or_default();
+        inputs.push(lmc_file.clone());
+        inputs.extend(extra.iter().map(|p| Arc::clone(p)));
+        inputs.sort();
+        inputs.dedup();
         inputs
     };
     let mut jobs = Vec::new();
 
-    let sections: Vec<&PathBuf> = project.documents_of("guide-section").map(|d| &d.path).collect();
+    let doc_paths: Vec<Arc<Path>> = project.documents.iter().map(|d| Arc::from(d.path.as_path())).collect();
+    let sections: Vec<&Arc<Path>> = project
+        .documents
+        .iter()
+        .zip(&doc_paths)
+        .filter(|(d, _)| d.kind.name() == "guide-section")
+        .map(|(_, p)| p)
+        .collect();
     if selection.practices.is_none() && !sections.is_empty() {
         jobs.push(Job {
             id: format!("guide/{}", lmc.guide.slug),
@@ -99,12 +115,13 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
             continue;
         }
         let dir = PathBuf::from("practices").join(&practice.ods_code);
-        let logo = practice.logo.as_ref().map(|l| project.root.join(l.trim_start_matches('/')));
-        let mut own: Vec<&PathBuf> = vec![&practice.path];
+        let profile: Arc<Path> = Arc::from(practice.path.as_path());
+        let logo: Option<Arc<Path>> = practice.logo.as_ref().map(|l| Arc::from(project.root.join(l.trim_start_matches('/'))));
+        let mut own: Vec<&Arc<Path>> = vec![&profile];
         own.extend(logo.as_ref());
         for (di, doc) in project.documents.iter().enumerate() {
             let mut with_doc = own.clone();
-            with_doc.push(&doc.path);
+            with_doc.push(&doc_paths[di]);
             match &doc.kind {
                 Kind::Poster(_) if practice.wants_poster(&doc.slug) => {
                     for format in PosterFormat::ALL {
@@ -145,7 +162,7 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
     jobs
 }
 
-fn poster_outputs(dir: &std::path::Path, slug: &str, format: PosterFormat) -> (&'static str, Vec<Output>) {
+fn poster_outputs(dir: &Path, slug: &str, format: PosterFormat) -> (&'static str, Vec<Output>) {
     let posters = dir.join("posters");
     let social = dir.join("social");
     let out = |rel: PathBuf, kind| Output { rel, kind };

@@ -66,7 +66,7 @@ pub fn affected<'a>(jobs: &'a [Job], reads: &std::collections::BTreeMap<String, 
     jobs.iter()
         .filter(|job| match reads.get(&job.id) {
             None => true,
-            Some(inputs) => inputs.iter().chain(job.inputs.iter()).any(|i| changed.contains(i)),
+            Some(inputs) => inputs.iter().any(|i| changed.contains(i)) || job.inputs.iter().any(|i| changed.contains(i.as_ref())),
         })
         .collect()
 }
@@ -169,11 +169,7 @@ impl State {
         let options = BuildOptions { out: out.to_path_buf(), emit_typst: false, force: false };
         let mut report = build::build(&project, &selected, &options, &|job| on(Status::Job(job)));
         report.removed = build::prune(&project, &jobs, out);
-        for job in &report.jobs {
-            self.reads.insert(job.id.clone(), job.inputs.iter().cloned().collect());
-        }
-        let planned: BTreeSet<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
-        self.reads.retain(|id, _| planned.contains(id.as_str()));
+        self.reads = build::reads(&project, &jobs, out);
         on(Status::Rebuilt {
             report: &report,
             changed: changed.map_or(0, BTreeSet::len),
@@ -238,7 +234,7 @@ mod tests {
             target: crate::plan::Target::Guide,
             template: "t",
             outputs: vec![],
-            inputs: [PathBuf::from(input)].into(),
+            inputs: vec![std::sync::Arc::from(Path::new(input))],
         };
         let jobs = vec![job("a", "/p/a.yaml"), job("b", "/p/b.yaml"), job("new", "/p/c.yaml")];
         let mut reads = std::collections::BTreeMap::new();

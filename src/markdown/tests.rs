@@ -552,6 +552,7 @@ fn too_deep_elements_lose_only_their_wrapper() {
 fn markdown() -> impl Strategy<Value = String> {
     let fragment = prop_oneof![
         4 => "[a-z]{1,8}",
+        2 => "[ -~]{1,8}",
         2 => Just(" ".to_owned()),
         2 => Just("\n".to_owned()),
         1 => Just("\n\n".to_owned()),
@@ -605,6 +606,37 @@ fn visible_text(md: &str) -> String {
     text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
 }
 
+/// The text of `md`'s events in order, without whitespace, outside footnote
+/// definitions (whose text typst moves to the foot of the page) and images
+/// (whose alt text is not shown).
+fn text_in_order(md: &str) -> String {
+    use pulldown_cmark::{Event, Tag, TagEnd};
+    let mut out = String::new();
+    let mut hidden = 0;
+    for event in pulldown_cmark::Parser::new_ext(md, tree::options()) {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(_) | Tag::Image { .. }) => hidden += 1,
+            Event::End(TagEnd::FootnoteDefinition | TagEnd::Image) => hidden -= 1,
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) if hidden == 0 => {
+                out.extend(t.chars().filter(|c| is_checked(*c)));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Characters whose order and presence in typst's text runs is predictable:
+/// typst drops some others (variation selectors) and reorders right-to-left text.
+fn is_checked(c: char) -> bool {
+    c.is_ascii_graphic() || "“”‘’–—…".contains(c) || (c.is_alphanumeric() && c <= '\u{024f}')
+}
+
+fn is_subsequence(needle: &str, haystack: &str) -> bool {
+    let mut haystack = haystack.chars();
+    needle.chars().all(|c| haystack.any(|h| h == c))
+}
+
 /// The words (runs of ASCII letters) a Markdown reader sees.
 fn visible_words(md: &str) -> Vec<String> {
     let mut words: Vec<String> = visible_text(md)
@@ -617,14 +649,13 @@ fn visible_words(md: &str) -> Vec<String> {
     words
 }
 
-/// The ASCII and typographic characters a Markdown reader sees. (typst may
-/// drop other characters from its text runs, such as variation selectors.)
+/// The characters a Markdown reader sees.
 fn visible_chars(md: &str) -> std::collections::BTreeSet<char> {
-    visible_text(md).chars().filter(|c| c.is_ascii_graphic() || "“”‘’–—…".contains(*c)).collect()
+    visible_text(md).chars().filter(|c| is_checked(*c)).collect()
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(3000))]
+    #![proptest_config(ProptestConfig::with_cases(20000))]
 
     #[test]
     fn typst_output_always_parses(md in markdown(), offset in 0u8..3) {
@@ -687,7 +718,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(3000))]
+    #![proptest_config(ProptestConfig::with_cases(20000))]
 
     #[test]
     fn typst_output_compiles_and_keeps_the_words(md in markdown()) {
@@ -701,6 +732,12 @@ proptest! {
         for c in visible_chars(&md) {
             prop_assert!(text.contains(c), "{c:?} missing from {text:?}\n{}", converted.markup);
         }
+        let shown: String = text.chars().filter(|c| is_checked(*c)).collect();
+        let wanted = text_in_order(&md);
+        prop_assert!(
+            is_subsequence(&wanted, &shown),
+            "text out of order\nwant {wanted:?}\nshown {shown:?}\n{}", converted.markup
+        );
         comemo::evict(10);
     }
 }
