@@ -121,6 +121,22 @@ pub fn build(project: &Project, jobs: &[Job], opts: &BuildOptions, on_done: &(dy
     report
 }
 
+/// Runs every job as a build would, but writes nothing: for `check`.
+pub fn dry_run(project: &Project, jobs: &[Job]) -> Vec<JobReport> {
+    POOL.install(|| {
+        jobs.par_iter()
+            .map(|job| {
+                let outcome = produce(project, job, None, false, typeset::source_date());
+                comemo::evict(30);
+                match outcome {
+                    Ok(p) => JobReport { id: job.id.clone(), outcome: Outcome::Built, problems: p.warnings },
+                    Err(problems) => JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems },
+                }
+            })
+            .collect()
+    })
+}
+
 fn run_and_write(project: &Project, job: &Job, out: &Path, emit_typst: bool, identity: &str) -> (JobReport, Option<Entry>) {
     let mut report = JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems: Vec::new() };
     let produced = match produce(project, job, None, emit_typst, typeset::source_date()) {

@@ -5,6 +5,8 @@ use lmcpress::build::{self, BuildOptions, Outcome};
 use lmcpress::plan::{self, Selection};
 use lmcpress::project::Project;
 
+use super::progress::Progress;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// The project folder (holding content/ and templates/).
@@ -22,12 +24,15 @@ pub struct Args {
     /// Rebuild every document, even those whose inputs have not changed.
     #[arg(long)]
     force: bool,
+    /// Print no progress and no warnings: only errors and nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<bool> {
     let root = super::root_or_cwd(args.root);
     let project = Project::load(&root)?;
-    super::print_problems(&project.problems);
+    super::print_problems(project.problems.iter().filter(|p| p.is_error() || !args.quiet));
     for ods in &args.practices {
         if project.practice(ods).is_none() {
             let codes: Vec<&str> = project.practices.iter().map(|p| p.ods_code.as_str()).collect();
@@ -38,19 +43,25 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
     let out = args.out.unwrap_or_else(|| project.root.join("output"));
     let jobs = plan::plan(&project, &selection);
     let options = BuildOptions { out: out.clone(), emit_typst: args.emit_typst, force: args.force };
-    let mut report = build::build(&project, &jobs, &options, &|job| super::print_problems(&job.problems));
+    let progress = Progress::new(jobs.len(), args.quiet);
+    let mut report = build::build(&project, &jobs, &options, &|job| progress.job_done(job));
+    progress.finish();
     if selection.practices.is_none() {
         report.removed = build::prune(&project, &jobs, &out);
     }
     let failed = report.count(Outcome::Failed) + project.broken_inputs.len();
-    eprintln!(
-        "built {}, {} unchanged, {} failed{} in {:.2} s → {}",
-        super::plural(report.count(Outcome::Built), "document"),
-        report.count(Outcome::Skipped),
-        failed,
-        if report.removed.is_empty() { String::new() } else { format!(", {} removed", super::plural(report.removed.len(), "file")) },
-        report.elapsed.as_secs_f64(),
-        super::shown(&out)
-    );
+    let built = report.count(Outcome::Built);
+    let secs = report.elapsed.as_secs_f64();
+    if !args.quiet {
+        eprintln!(
+            "built {}, {} unchanged, {} failed{} in {secs:.2} s{} → {}",
+            super::plural(built, "document"),
+            report.count(Outcome::Skipped),
+            failed,
+            if report.removed.is_empty() { String::new() } else { format!(", {} removed", super::plural(report.removed.len(), "file")) },
+            if built >= 50 { format!(" ({:.0} documents per second)", built as f64 / secs) } else { String::new() },
+            super::shown(&out)
+        );
+    }
     Ok(failed == 0 && !project.has_errors())
 }

@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use lmcpress::build::{self, Outcome};
 use lmcpress::project::Project;
 
 #[derive(clap::Args)]
@@ -9,31 +10,29 @@ pub struct Args {
     root: Option<PathBuf>,
 }
 
-/// Loads and validates everything, and renders every job's template without typesetting
-/// nothing is written.
+/// Loads and validates everything, then renders and typesets every document in memory, so
+/// that template and typst errors show too. Nothing is written.
 pub fn run(args: Args) -> anyhow::Result<bool> {
     let project = Project::load(&super::root_or_cwd(args.root))?;
     super::print_problems(&project.problems);
     let jobs = lmcpress::plan::plan(&project, &Default::default());
-    let mut failed = 0;
-    for job in &jobs {
-        if let Err(p) = lmcpress::render::render_job(&project, job, None, None) {
-            super::print_problems([&p]);
-            failed += 1;
-        }
+    let reports = build::dry_run(&project, &jobs);
+    for report in &reports {
+        super::print_problems(&report.problems);
     }
+    let failed = reports.iter().filter(|r| r.outcome == Outcome::Failed).count();
     let errors = project.problems.iter().filter(|p| p.is_error()).count() + failed;
-    let warnings = project.problems.len() - project.problems.iter().filter(|p| p.is_error()).count();
+    let warnings = project.problems.iter().chain(reports.iter().flat_map(|r| &r.problems)).filter(|p| !p.is_error()).count();
     if errors == 0 {
         eprintln!(
-            "checked {} practices, {} documents and {} jobs: no errors{}",
+            "checked {} practices, {} content files and {} documents: no errors{}",
             project.practices.len(),
             project.documents.len(),
             jobs.len(),
-            if warnings > 0 { format!(", {warnings} warnings") } else { String::new() }
+            if warnings > 0 { format!(", {}", super::plural(warnings, "warning")) } else { String::new() }
         );
     } else {
-        eprintln!("check found {errors} errors");
+        eprintln!("check found {}", super::plural(errors, "error"));
     }
     Ok(errors == 0)
 }

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod merge;
+mod progress;
 pub mod render;
 pub mod watch;
 

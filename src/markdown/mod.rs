@@ -41,7 +41,8 @@ pub struct Converted {
 pub struct Placeholder {
     /// The dotted name, e.g. `practice.name`.
     pub name: String,
-    /// Byte range of the whole `{{ ... }}` in the Markdown source.
+    /// Byte range of the whole `{{ ... }}` in the Markdown source. (Where the
+    /// author escaped a brace, `\{{ x }}`, the range starts after the backslash.)
     pub range: Range<usize>,
 }
 

@@ -655,7 +655,7 @@ fn visible_chars(md: &str) -> std::collections::BTreeSet<char> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(20000))]
+    #![proptest_config(ProptestConfig::with_cases(3000))]
 
     #[test]
     fn typst_output_always_parses(md in markdown(), offset in 0u8..3) {
@@ -685,7 +685,7 @@ proptest! {
     }
 
     #[test]
-    fn plain_text_keeps_the_words(md in markdown()) {
+    fn plain_text_keeps_the_text(md in markdown()) {
         let text = to_plain_text(&md, &|name| Some(format!("{{{{{name}}}}}")));
         prop_assert!(text.is_ok());
         let text = text.unwrap();
@@ -718,10 +718,10 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(20000))]
+    #![proptest_config(ProptestConfig::with_cases(3000))]
 
     #[test]
-    fn typst_output_compiles_and_keeps_the_words(md in markdown()) {
+    fn typst_output_compiles_and_keeps_the_text(md in markdown()) {
         let converted = convert(&md, 1);
         let text = compile(&converted.markup);
         prop_assert!(text.is_ok(), "{}", text.unwrap_err());

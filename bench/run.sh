@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Throughput and peak memory of full builds with a release binary, beside the Python typst
+# binding making the same 100 letters with one reused compiler. Usage: bench/run.sh [N...]
+# (default 100 1000 6300). Needs GNU time (/usr/bin/time) and pip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(100 1000 6300)
+work=${BENCH_DIR:-/tmp/lmcpress-bench}
+mkdir -p "$work"
+
+cargo build --release --locked --bin lmcpress --example synth
+bin=target/release/lmcpress
+
+echo "## lmcpress full builds (all documents per practice), release, $(nproc) cores"
+for n in "${sizes[@]}"; do
+    rm -rf "$work/p$n"
+    target/release/examples/synth "$n" "$work/p$n" 2>/dev/null
+    /usr/bin/time -f "%e %M" -o "$work/time-$n" "$bin" build --quiet --root "$work/p$n"
+    read -r secs kb < "$work/time-$n"
+    docs=$(find "$work/p$n/output" -name '*.pdf' -o -name '*.png' -o -name '*.txt' | wc -l)
+    jobs=$(python3 -c "import json;print(len(json.load(open('$work/p$n/output/.lmcpress-manifest.json'))['jobs']))")
+    printf '%6d practices: %7d documents (%d files) in %7.1f s = %6.0f documents/s, peak RSS %5.0f MB\n' \
+        "$n" "$jobs" "$docs" "$secs" "$(python3 -c "print($jobs/$secs)")" "$(python3 -c "print($kb/1024)")"
+    /usr/bin/time -f "%e" -o "$work/noop-$n" "$bin" build --quiet --root "$work/p$n"
+    printf '%6d practices: no-op rebuild %.2f s\n' "$n" "$(cat "$work/noop-$n")"
+done
+
+echo "## 100 letters: lmcpress merge vs Python typst binding (one reused compiler)"
+rm -rf "$work/letters" && mkdir -p "$work/letters"
+letter=reply-rejected-referral
+header=$("$bin" merge "$letter" --header)
+python3 bench/recipients.py 100 "$header" > "$work/letters/recipients.csv"
+/usr/bin/time -f "%e %M" -o "$work/time-merge" "$bin" merge "$letter" --practice Z90001 \
+    --data "$work/letters/recipients.csv" --out "$work/letters/lmcpress" --emit-typst 2>/dev/null
+read -r secs kb < "$work/time-merge"
+printf 'lmcpress merge: 100 letters in %.2f s (peak RSS %.0f MB)\n' "$secs" "$(python3 -c "print($kb/1024)")"
+
+pip install --quiet --disable-pip-version-check typst==0.15.2 2>/dev/null
+python3 bench/peer_typst.py "$work/letters/lmcpress" "$work/letters/python" "$(pwd)"

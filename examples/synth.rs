@@ -1,0 +1,65 @@
+//! Makes a synthetic project with N practices for benchmarks and scale tests:
+//! `cargo run --release --example synth -- 1000 /tmp/lmc-1000`.
+//!
+//! The LMC, its guide, posters, letters and templates are the shipped ones; the practices are
+//! generated (names, colours, poster choices and logos vary), and obviously fictional.
+
+use std::path::{Path, PathBuf};
+
+const COLOURS: [&str; 10] =
+    ["#003087", "#005EB8", "#006747", "#330072", "#7C2855", "#8A1538", "#425563", "#231F20", "#FFB81C", "#41B6E6"];
+const FIRST: [&str; 8] = ["Oak", "Willow", "Bridge", "Market", "Abbey", "Castle", "Mill", "Church"];
+const SECOND: [&str; 6] = ["Street", "Lane", "Park", "Green", "Fields", "Road"];
+const KIND: [&str; 4] = ["Surgery", "Medical Centre", "Health Centre", "Practice"];
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let usage = "usage: synth N DEST";
+    let n: usize = args.next().and_then(|a| a.parse().ok()).expect(usage);
+    let dest = PathBuf::from(args.next().expect(usage));
+    assert!(n <= 99_999, "at most 99,999 practices (ODS codes are a letter and five digits)");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["content/guide", "content/posters", "content/letters", "content/practices/logos", "templates"] {
+        copy_dir(&repo.join(dir), &dest.join(dir));
+    }
+    for file in ["content/lmc.yaml", "content/ag-disclaimer.md"] {
+        std::fs::copy(repo.join(file), dest.join(file)).expect("copy");
+    }
+    let logos: Vec<String> = std::fs::read_dir(dest.join("content/practices/logos"))
+        .expect("logos")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    for i in 0..n {
+        let name = format!("{} {} {}", FIRST[i % 8], SECOND[(i / 8) % 6], KIND[(i / 48) % 4]);
+        let logo = match i % 3 {
+            0 => String::new(),
+            _ => format!("logo: logos/{}\n", logos[i % logos.len()]),
+        };
+        let posters = if i % 5 == 0 { "posters: [safe-daily-limits, where-to-get-help]\n" } else { "" };
+        let profile = format!(
+            "# Synthetic practice for benchmarks\nods_code: Y{i:05}\nname: \"{name} {i}\"\naddress: [\"{n} {street}\", \"Leicester\"]\n\
+             postcode: LE1 {d}ZZ\nphone: \"0116 496 {p:04}\"\nemail: practice{i}@example.org\nwebsite: www.practice{i}.example.org\n\
+             brand_colour: \"{colour}\"\nsignatory:\n  name: Dr Example {i}\n  role: GP Partner\n{logo}{posters}",
+            n = i % 200 + 1,
+            street = SECOND[i % 6],
+            d = i % 10,
+            p = i % 1000,
+            colour = COLOURS[i % COLOURS.len()],
+        );
+        std::fs::write(dest.join(format!("content/practices/y{i:05}.yaml")), profile).expect("write profile");
+    }
+    eprintln!("wrote {n} practices to {}", dest.display());
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
