@@ -6,8 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
-const COLOURS: [&str; 10] =
-    ["#003087", "#005EB8", "#006747", "#330072", "#7C2855", "#8A1538", "#425563", "#231F20", "#FFB81C", "#41B6E6"];
+const COLOURS: [&str; 10] = [
+    "#003087", "#005EB8", "#006747", "#330072", "#7C2855", "#8A1538", "#425563", "#231F20", "#FFB81C",
+    "#41B6E6",
+];
 const FIRST: [&str; 8] = ["Oak", "Willow", "Bridge", "Market", "Abbey", "Castle", "Mill", "Church"];
 const SECOND: [&str; 6] = ["Street", "Lane", "Park", "Green", "Fields", "Road"];
 const KIND: [&str; 4] = ["Surgery", "Medical Centre", "Health Centre", "Practice"];
@@ -19,7 +21,8 @@ fn main() {
     let dest = PathBuf::from(args.next().expect(usage));
     assert!(n <= 99_999, "at most 99,999 practices (ODS codes are a letter and five digits)");
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["content/guide", "content/posters", "content/letters", "content/practices/logos", "templates"] {
+    for dir in ["content/guide", "content/posters", "content/letters", "content/practices/logos", "templates"]
+    {
         copy_dir(&repo.join(dir), &dest.join(dir));
     }
     for file in ["content/lmc.yaml", "content/ag-disclaimer.md"] {

@@ -75,7 +75,12 @@ pub(crate) struct Produced {
 
 /// Builds `jobs`. `on_done` is called from worker threads as each job finishes. Outputs are
 /// written as soon as each job is done, so memory does not grow with the number of jobs.
-pub fn build(project: &Project, jobs: &[Job], opts: &BuildOptions, on_done: &(dyn Fn(&JobReport) + Sync)) -> Report {
+pub fn build(
+    project: &Project,
+    jobs: &[Job],
+    opts: &BuildOptions,
+    on_done: &(dyn Fn(&JobReport) + Sync),
+) -> Report {
     let start = Instant::now();
     let mut manifest = Manifest::load(&opts.out);
     let identity_extra = format!("{:?}|{}", std::env::var("SOURCE_DATE_EPOCH").ok(), opts.emit_typst);
@@ -85,11 +90,13 @@ pub fn build(project: &Project, jobs: &[Job], opts: &BuildOptions, on_done: &(dy
             .map(|job| {
                 let previous = manifest.jobs.get(&job.id);
                 let identity = format!("{}|{}|{:?}|{identity_extra}", job.id, job.template, job.outputs);
-                let extra: Vec<PathBuf> =
-                    previous.map(|p| p.reads.iter().map(|r| project.root.join(r)).collect()).unwrap_or_default();
+                let extra: Vec<PathBuf> = previous
+                    .map(|p| p.reads.iter().map(|r| project.root.join(r)).collect())
+                    .unwrap_or_default();
                 let files = job.inputs.iter().map(|p| p.as_ref()).chain(extra.iter().map(PathBuf::as_path));
                 let hash = manifest::hash_inputs(&identity, &project.root, files);
-                let unchanged = previous.is_some_and(|p| p.hash == hash && Manifest::outputs_intact(p, &opts.out));
+                let unchanged =
+                    previous.is_some_and(|p| p.hash == hash && Manifest::outputs_intact(p, &opts.out));
                 let result = if unchanged && !opts.force {
                     (JobReport { id: job.id.clone(), outcome: Outcome::Skipped, problems: Vec::new() }, None)
                 } else {
@@ -137,7 +144,13 @@ pub fn dry_run(project: &Project, jobs: &[Job]) -> Vec<JobReport> {
     })
 }
 
-fn run_and_write(project: &Project, job: &Job, out: &Path, emit_typst: bool, identity: &str) -> (JobReport, Option<Entry>) {
+fn run_and_write(
+    project: &Project,
+    job: &Job,
+    out: &Path,
+    emit_typst: bool,
+    identity: &str,
+) -> (JobReport, Option<Entry>) {
     let mut report = JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems: Vec::new() };
     let produced = match produce(project, job, None, emit_typst, typeset::source_date()) {
         Ok(p) => p,
@@ -188,7 +201,9 @@ pub(crate) fn produce(
     today: Option<typst::foundations::Datetime>,
 ) -> Result<Produced, Vec<Problem>> {
     let date_text = today.and_then(|d| {
-        let date = time::Date::from_calendar_date(d.year()?, time::Month::try_from(d.month()?).ok()?, d.day()?).ok()?;
+        let date =
+            time::Date::from_calendar_date(d.year()?, time::Month::try_from(d.month()?).ok()?, d.day()?)
+                .ok()?;
         Some(crate::dates::long(date))
     });
     let Rendered { source, mut warnings } =
@@ -220,8 +235,11 @@ pub(crate) fn produce(
     let pages = compiled.document.pages().len();
     if matches!(job.target, Target::Poster { .. }) && pages > 1 {
         warnings.push(
-            Problem::warning(&source_name, format!("`{}` runs onto {pages} pages; a poster should fit on one", job.id))
-                .hint("shorten the poster's text"),
+            Problem::warning(
+                &source_name,
+                format!("`{}` runs onto {pages} pages; a poster should fit on one", job.id),
+            )
+            .hint("shorten the poster's text"),
         );
     }
     for o in &job.outputs {
@@ -248,7 +266,8 @@ pub fn prune(project: &Project, jobs: &[Job], out: &Path) -> Vec<PathBuf> {
     }
     let mut manifest = Manifest::load(out);
     let planned: BTreeSet<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
-    let stale: Vec<String> = manifest.jobs.keys().filter(|id| !planned.contains(id.as_str())).cloned().collect();
+    let stale: Vec<String> =
+        manifest.jobs.keys().filter(|id| !planned.contains(id.as_str())).cloned().collect();
     let mut removed = Vec::new();
     for id in stale {
         if let Some(entry) = manifest.jobs.remove(&id) {

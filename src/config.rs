@@ -205,8 +205,13 @@ pub fn load_practice(root: &Path, path: &Path) -> Result<Practice, Vec<Problem>>
         Some(Spanned { value: PostersFile::Word(word), .. }) if word == "all" => PosterChoice::All,
         Some(spanned) => {
             problems.push(
-                yaml::at_value(&shown, &text, &spanned, "`posters` must be `all` or a list of poster names".into())
-                    .hint("for example `posters: [safe-limits, fifteen-minutes]`"),
+                yaml::at_value(
+                    &shown,
+                    &text,
+                    &spanned,
+                    "`posters` must be `all` or a list of poster names".into(),
+                )
+                .hint("for example `posters: [safe-limits, fifteen-minutes]`"),
             );
             PosterChoice::All
         }
@@ -313,12 +318,19 @@ fn logo_path(
     let dir = profile.parent().unwrap_or(root);
     let real = match dir.join(rel).canonicalize() {
         Ok(p) if p.is_file() => p,
-        _ => return fail(format!("logo `{rel}` does not exist"), "the path is relative to this profile's folder"),
+        _ => {
+            return fail(
+                format!("logo `{rel}` does not exist"),
+                "the path is relative to this profile's folder",
+            );
+        }
     };
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     match real.strip_prefix(&canonical_root) {
         Ok(inside) => Ok(format!("/{}", inside.to_string_lossy().replace('\\', "/"))),
-        Err(_) => fail(format!("logo `{rel}` is outside the project"), "copy the logo into the project folder"),
+        Err(_) => {
+            fail(format!("logo `{rel}` is outside the project"), "copy the logo into the project folder")
+        }
     }
 }
 

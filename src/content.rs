@@ -219,7 +219,9 @@ pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>>
     let shown = display_path(root, path);
     let text: Arc<str> = match std::fs::read_to_string(path) {
         Ok(t) => Arc::from(t),
-        Err(e) => return Err(vec![Problem::error(&shown, format!("failed to read `{}`: {e}", shown.display()))]),
+        Err(e) => {
+            return Err(vec![Problem::error(&shown, format!("failed to read `{}`: {e}", shown.display()))]);
+        }
     };
     let Some((front, body_start)) = split_front_matter(&text) else {
         return Err(vec![Problem::error(&shown, "missing front matter").hint(
@@ -230,16 +232,19 @@ pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>>
     let relocate = |p: Problem| relocate(p, &text);
     let kind_only: KindOnly = yaml::parse(&shown, &front).map_err(|p| vec![relocate(p)])?;
     let Some(kind) = kind_only.kind else {
-        return Err(vec![Problem::error(&shown, "front matter has no `kind`")
-            .at(&text, 0..3)
-            .hint(format!("add `kind:` with one of: {}", KINDS.join(", ")))]);
+        return Err(vec![
+            Problem::error(&shown, "front matter has no `kind`")
+                .at(&text, 0..3)
+                .hint(format!("add `kind:` with one of: {}", KINDS.join(", "))),
+        ]);
     };
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut problems = Vec::new();
     if !is_slug(&stem) {
         problems.push(
-            Problem::error(&shown, format!("`{stem}` cannot be used in output file names"))
-                .hint("rename the file using lower-case letters, digits and hyphens, such as `safe-limits.md`"),
+            Problem::error(&shown, format!("`{stem}` cannot be used in output file names")).hint(
+                "rename the file using lower-case letters, digits and hyphens, such as `safe-limits.md`",
+            ),
         );
     }
     let parsed = match kind.value.as_str() {
@@ -263,13 +268,10 @@ pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>>
             return Err(problems.into_iter().map(relocate).collect());
         }
     };
-    let doc = Document { slug: stem, title, kind, path: path.to_path_buf(), shown, text: text.clone(), body_start };
+    let doc =
+        Document { slug: stem, title, kind, path: path.to_path_buf(), shown, text: text.clone(), body_start };
     problems.extend(check_placeholders(&doc));
-    if problems.is_empty() {
-        Ok(doc)
-    } else {
-        Err(problems.into_iter().map(relocate).collect())
-    }
+    if problems.is_empty() { Ok(doc) } else { Err(problems.into_iter().map(relocate).collect()) }
 }
 
 /// Front matter is parsed from a copy of the file's first lines; point the problem at the
@@ -303,7 +305,11 @@ fn split_front_matter(text: &str) -> Option<(String, usize)> {
     None
 }
 
-fn parse_guide(shown: &Path, front: &Arc<str>, problems: &mut Vec<Problem>) -> Result<(String, Kind), Problem> {
+fn parse_guide(
+    shown: &Path,
+    front: &Arc<str>,
+    problems: &mut Vec<Problem>,
+) -> Result<(String, Kind), Problem> {
     let f: GuideFile = yaml::parse(shown, front)?;
     let mut date = |v: &Spanned<String>| -> Option<String> {
         match dates::parse_iso(&v.value) {
@@ -333,7 +339,11 @@ fn parse_guide(shown: &Path, front: &Arc<str>, problems: &mut Vec<Problem>) -> R
     ))
 }
 
-fn parse_letter(shown: &Path, front: &Arc<str>, problems: &mut Vec<Problem>) -> Result<(String, Kind), Problem> {
+fn parse_letter(
+    shown: &Path,
+    front: &Arc<str>,
+    problems: &mut Vec<Problem>,
+) -> Result<(String, Kind), Problem> {
     let f: LetterFile = yaml::parse(shown, front)?;
     let mut fields: Vec<Field> = Vec::new();
     for field in &f.fields {
@@ -346,7 +356,12 @@ fn parse_letter(shown: &Path, front: &Arc<str>, problems: &mut Vec<Problem>) -> 
                     .hint("use lower-case letters, digits and underscores, such as `patient_name`"),
             );
         } else if fields.iter().any(|f| f.name == name) {
-            problems.push(yaml::at_value(shown, front, &field.name, format!("field `{name}` is declared twice")));
+            problems.push(yaml::at_value(
+                shown,
+                front,
+                &field.name,
+                format!("field `{name}` is declared twice"),
+            ));
         }
         let label = field.label.clone().unwrap_or_else(|| default_label(&name));
         fields.push(Field { name, label, kind: field.kind, required: field.required });
@@ -355,8 +370,13 @@ fn parse_letter(shown: &Path, front: &Arc<str>, problems: &mut Vec<Problem>) -> 
         && !fields.iter().any(|x| x.name == file_field.value)
     {
         problems.push(
-            yaml::at_value(shown, front, file_field, format!("`file_name_field` names `{}`, which is not a field", file_field.value))
-                .hint("name one of the letter's `fields`"),
+            yaml::at_value(
+                shown,
+                front,
+                file_field,
+                format!("`file_name_field` names `{}`, which is not a field", file_field.value),
+            )
+            .hint("name one of the letter's `fields`"),
         );
     }
     let subject = f.subject.as_ref().map(|s| {
@@ -364,8 +384,13 @@ fn parse_letter(shown: &Path, front: &Arc<str>, problems: &mut Vec<Problem>) -> 
         for ph in markdown::placeholders(&s.value) {
             if !known(&ph.name) {
                 problems.push(
-                    yaml::at_value(shown, front, s, format!("`subject` uses `{{{{ {} }}}}`, which is not a field", ph.name))
-                        .hint("declare it under `fields`, or use a practice.* or lmc.* value"),
+                    yaml::at_value(
+                        shown,
+                        front,
+                        s,
+                        format!("`subject` uses `{{{{ {} }}}}`, which is not a field", ph.name),
+                    )
+                    .hint("declare it under `fields`, or use a practice.* or lmc.* value"),
                 );
             }
         }
@@ -373,11 +398,7 @@ fn parse_letter(shown: &Path, front: &Arc<str>, problems: &mut Vec<Problem>) -> 
     });
     Ok((
         f.title,
-        Kind::Letter(Letter {
-            subject,
-            file_name_field: f.file_name_field.map(|s| s.value),
-            fields,
-        }),
+        Kind::Letter(Letter { subject, file_name_field: f.file_name_field.map(|s| s.value), fields }),
     ))
 }
 
@@ -446,7 +467,8 @@ mod tests {
 
     #[test]
     fn loads_each_kind() {
-        let d = load("p.md", "---\nkind: poster\ntitle: T\nsummary: S\n---\nHello {{ practice.name }}").unwrap();
+        let d =
+            load("p.md", "---\nkind: poster\ntitle: T\nsummary: S\n---\nHello {{ practice.name }}").unwrap();
         assert!(matches!(d.kind, Kind::Poster(_)));
         assert_eq!(d.body(), "Hello {{ practice.name }}");
         let d = load(
@@ -463,7 +485,8 @@ mod tests {
 
     #[test]
     fn unknown_placeholder_is_located_in_the_file() {
-        let errs = load("p.md", "---\nkind: poster\ntitle: T\nsummary: S\n---\nCall {{ practice.phnoe }}").unwrap_err();
+        let errs = load("p.md", "---\nkind: poster\ntitle: T\nsummary: S\n---\nCall {{ practice.phnoe }}")
+            .unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line_col(), Some((6, 6)));
         assert_eq!(errs[0].hints, vec!["did you mean `practice.phone`?".to_string()]);
@@ -471,7 +494,11 @@ mod tests {
 
     #[test]
     fn bad_front_matter_is_located_in_the_file() {
-        let errs = load("g.md", "---\nkind: guide-section\ntitle: T\norder: 1\nstatus: current\nreviewed: 2025-13-01\n---\n").unwrap_err();
+        let errs = load(
+            "g.md",
+            "---\nkind: guide-section\ntitle: T\norder: 1\nstatus: current\nreviewed: 2025-13-01\n---\n",
+        )
+        .unwrap_err();
         assert_eq!(errs[0].line_col().map(|(l, _)| l), Some(6), "{errs:#?}");
         let errs = load("g.md", "---\nkind: guide-sectoin\n---\n").unwrap_err();
         assert_eq!(errs[0].hints, vec!["did you mean `guide-section`?".to_string()]);

@@ -41,9 +41,9 @@ pub fn parse_uk(text: &str) -> Option<Date> {
 fn month_from_name(name: &str) -> Option<Month> {
     let lower = name.to_ascii_lowercase();
     let key = lower.get(..3)?;
-    let month = (1..=12u8).map(|m| Month::try_from(m).unwrap()).find(|m| {
-        m.to_string().to_ascii_lowercase().starts_with(key)
-    })?;
+    let month = (1..=12u8)
+        .map(|m| Month::try_from(m).unwrap())
+        .find(|m| m.to_string().to_ascii_lowercase().starts_with(key))?;
     // "Sept" and full names are fine; "Janxyz" is not.
     let full = month.to_string().to_ascii_lowercase();
     (full.starts_with(&lower) || lower == "sept").then_some(month)
@@ -61,7 +61,16 @@ mod tests {
     #[test]
     fn parses_iso_and_uk_forms() {
         let want = Date::from_calendar_date(2026, Month::November, 25).unwrap();
-        for text in ["2026-11-25", "25/11/2026", "25-11-2026", "25.11.2026", "25/11/26", "25 November 2026", "25 Nov 2026", "25th Nov 2026"] {
+        for text in [
+            "2026-11-25",
+            "25/11/2026",
+            "25-11-2026",
+            "25.11.2026",
+            "25/11/26",
+            "25 November 2026",
+            "25 Nov 2026",
+            "25th Nov 2026",
+        ] {
             assert_eq!(parse_uk(text), Some(want), "{text}");
         }
         for text in ["11/25/2026", "31/02/2026", "yesterday", "25 Novxyz 2026", ""] {

@@ -129,11 +129,7 @@ pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
     }
     let line_text = &text[start..];
     let line_end = line_text.find('\n').unwrap_or(line_text.len());
-    start
-        + line_text[..line_end]
-            .char_indices()
-            .nth(col.saturating_sub(1))
-            .map_or(line_end, |(i, _)| i)
+    start + line_text[..line_end].char_indices().nth(col.saturating_sub(1)).map_or(line_end, |(i, _)| i)
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {

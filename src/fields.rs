@@ -92,7 +92,11 @@ pub fn typst_data(values: &Values, fields: &[Field]) -> String {
 pub fn normalise(field: &Field, raw: &str) -> Result<Option<FieldValue>, String> {
     let raw = raw.trim();
     if raw.is_empty() {
-        return if field.required { Err(format!("`{}` is required but empty", field.name)) } else { Ok(None) };
+        return if field.required {
+            Err(format!("`{}` is required but empty", field.name))
+        } else {
+            Ok(None)
+        };
     }
     Ok(Some(match field.kind {
         FieldKind::Text => FieldValue::Text(raw.to_string()),
@@ -117,7 +121,8 @@ pub fn normalise(field: &Field, raw: &str) -> Result<Option<FieldValue>, String>
 
 /// Validates an NHS number's modulus-11 check digit; returns it spaced 3-3-4.
 pub fn nhs_number(raw: &str) -> Option<String> {
-    let digits: Vec<u32> = raw.chars().filter(|c| !matches!(c, ' ' | '-')).map(|c| c.to_digit(10)).collect::<Option<_>>()?;
+    let digits: Vec<u32> =
+        raw.chars().filter(|c| !matches!(c, ' ' | '-')).map(|c| c.to_digit(10)).collect::<Option<_>>()?;
     if digits.len() != 10 {
         return None;
     }
@@ -153,7 +158,10 @@ mod tests {
 
     #[test]
     fn normalise_values_by_kind() {
-        assert_eq!(normalise(&field(FieldKind::Date, true), "1/4/2025").unwrap(), Some(FieldValue::Text("1 April 2025".into())));
+        assert_eq!(
+            normalise(&field(FieldKind::Date, true), "1/4/2025").unwrap(),
+            Some(FieldValue::Text("1 April 2025".into()))
+        );
         assert!(normalise(&field(FieldKind::Date, true), "soon").is_err());
         assert!(normalise(&field(FieldKind::Text, true), "  ").is_err());
         assert_eq!(normalise(&field(FieldKind::Text, false), "").unwrap(), None);

@@ -55,7 +55,10 @@ impl Manifest {
 
     /// True when the job's recorded outputs are all still there with the bytes it wrote.
     pub fn outputs_intact(entry: &Entry, out: &Path) -> bool {
-        entry.outputs.iter().all(|(rel, hash)| std::fs::read(out.join(rel)).is_ok_and(|bytes| &hash_bytes(&bytes) == hash))
+        entry
+            .outputs
+            .iter()
+            .all(|(rel, hash)| std::fs::read(out.join(rel)).is_ok_and(|bytes| &hash_bytes(&bytes) == hash))
     }
 }
 
@@ -115,7 +118,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("x.pdf"), "pdf").unwrap();
         let mut m = Manifest::default();
-        let entry = Entry { hash: "h".into(), reads: vec![], outputs: vec![(PathBuf::from("x.pdf"), hash_bytes(b"pdf"))] };
+        let entry = Entry {
+            hash: "h".into(),
+            reads: vec![],
+            outputs: vec![(PathBuf::from("x.pdf"), hash_bytes(b"pdf"))],
+        };
         m.jobs.insert("x".into(), entry.clone());
         m.save(dir.path()).unwrap();
         let loaded = Manifest::load(dir.path());

@@ -2,7 +2,7 @@
 //! is patient-identifiable: no value is ever put in a message, a log, the manifest or a
 //! cache, and merged letters are written readable by their owner only.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -26,12 +26,16 @@ pub struct Table {
 /// endings), or a YAML or JSON list of records.
 pub fn read_table(path: &Path) -> Result<Table, Problem> {
     let shown = path.to_path_buf();
-    let bytes = std::fs::read(path).map_err(|e| Problem::error(&shown, format!("failed to read recipients file: {e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Problem::error(&shown, format!("failed to read recipients file: {e}")))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-        Problem::error(&shown, format!("the recipients file is not UTF-8 text (first bad byte on line {line})"))
-            .hint("in Excel, use Save As → \"CSV UTF-8 (Comma delimited)\"")
+        Problem::error(
+            &shown,
+            format!("the recipients file is not UTF-8 text (first bad byte on line {line})"),
+        )
+        .hint("in Excel, use Save As → \"CSV UTF-8 (Comma delimited)\"")
     })?;
     match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("yaml" | "yml" | "json") => read_records(&shown, text),
@@ -41,8 +45,12 @@ pub fn read_table(path: &Path) -> Result<Table, Problem> {
 
 fn read_csv(shown: &Path, text: &str) -> Result<Table, Problem> {
     let first_line = text.lines().next().unwrap_or("");
-    let delimiter = [b',', b';', b'\t'].into_iter().max_by_key(|d| first_line.matches(*d as char).count()).unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let delimiter = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| first_line.matches(*d as char).count())
+        .unwrap_or(b',');
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| Problem::error(shown, format!("failed to read the header row: {e}")))?
@@ -51,7 +59,8 @@ fn read_csv(shown: &Path, text: &str) -> Result<Table, Problem> {
         .collect();
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| Problem::error(shown, format!("row {}: {}", i + 2, csv_error(&e))))?;
+        let record =
+            record.map_err(|e| Problem::error(shown, format!("row {}: {}", i + 2, csv_error(&e))))?;
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -64,13 +73,16 @@ fn read_csv(shown: &Path, text: &str) -> Result<Table, Problem> {
 fn csv_error(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".into(),
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("has {len} cells, the header has {expected_len}"),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("has {len} cells, the header has {expected_len}")
+        }
         _ => "could not be read as CSV".into(),
     }
 }
 
 fn read_records(shown: &Path, text: &str) -> Result<Table, Problem> {
-    let records: Vec<BTreeMap<String, serde_json::Value>> = serde_saphyr::from_str(text).map_err(|e| {
+    // serde_json's map keeps the order columns were written in.
+    let records: Vec<serde_json::Map<String, serde_json::Value>> = serde_saphyr::from_str(text).map_err(|e| {
         let at = e.location().map(|l| format!(" (line {})", l.line())).unwrap_or_default();
         Problem::error(shown, format!("the recipients file must be a list of records{at}"))
             .hint("for example:\n- patient_name: ...\n  nhs_number: ...")
@@ -86,12 +98,18 @@ fn read_records(shown: &Path, text: &str) -> Result<Table, Problem> {
     let cell = |v: Option<&serde_json::Value>| match v {
         None | Some(serde_json::Value::Null) => String::new(),
         Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Array(items)) => {
-            items.iter().map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string())).collect::<Vec<_>>().join("\n")
-        }
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string()))
+            .collect::<Vec<_>>()
+            .join("\n"),
         Some(other) => other.to_string(),
     };
-    let rows = records.iter().enumerate().map(|(i, r)| (i + 1, headers.iter().map(|h| cell(r.get(h))).collect())).collect();
+    let rows = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i + 1, headers.iter().map(|h| cell(r.get(h))).collect()))
+        .collect();
     Ok(Table { headers, rows })
 }
 
@@ -103,9 +121,12 @@ fn normalise_header(h: &str) -> String {
 /// Maps columns to the letter's fields; unknown and missing columns are reported together.
 pub fn match_columns(table: &Table, fields: &[Field], shown: &Path) -> Result<Vec<Option<usize>>, Problem> {
     let names: Vec<String> = table.headers.iter().map(|h| normalise_header(h)).collect();
-    let unknown: Vec<&String> = names.iter().filter(|n| !n.is_empty() && !fields.iter().any(|f| &f.name == *n)).collect();
-    let missing: Vec<&str> = fields.iter().filter(|f| f.required && !names.contains(&f.name)).map(|f| f.name.as_str()).collect();
-    let duplicate: BTreeSet<&String> = names.iter().filter(|n| names.iter().filter(|m| m == n).count() > 1).collect();
+    let unknown: Vec<&String> =
+        names.iter().filter(|n| !n.is_empty() && !fields.iter().any(|f| &f.name == *n)).collect();
+    let missing: Vec<&str> =
+        fields.iter().filter(|f| f.required && !names.contains(&f.name)).map(|f| f.name.as_str()).collect();
+    let duplicate: BTreeSet<&String> =
+        names.iter().filter(|n| names.iter().filter(|m| m == n).count() > 1).collect();
     if unknown.is_empty() && missing.is_empty() && duplicate.is_empty() {
         return Ok(fields.iter().map(|f| names.iter().position(|n| n == &f.name)).collect());
     }
@@ -114,10 +135,16 @@ pub fn match_columns(table: &Table, fields: &[Field], shown: &Path) -> Result<Ve
         faults.push(format!("missing columns: {}", missing.join(", ")));
     }
     if !unknown.is_empty() {
-        faults.push(format!("unknown columns: {}", unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+        faults.push(format!(
+            "unknown columns: {}",
+            unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        ));
     }
     if !duplicate.is_empty() {
-        faults.push(format!("repeated columns: {}", duplicate.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
+        faults.push(format!(
+            "repeated columns: {}",
+            duplicate.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        ));
     }
     Err(Problem::error(shown, faults.join("; ")).hint(expected_columns(fields)))
 }
@@ -139,7 +166,11 @@ pub fn header_row(letter: &Letter) -> String {
 }
 
 /// Checks one row. Errors name the row and column, never the value.
-pub fn row_values(row: &[String], columns: &[Option<usize>], fields: &[Field]) -> Result<Values, Vec<String>> {
+pub fn row_values(
+    row: &[String],
+    columns: &[Option<usize>],
+    fields: &[Field],
+) -> Result<Values, Vec<String>> {
     let mut values = Values::new();
     let mut errors = Vec::new();
     for (field, col) in fields.iter().zip(columns) {
@@ -175,7 +206,9 @@ pub fn safe_file_name(value: &str, fallback: &str, taken: &mut BTreeSet<String>)
     }
     const RESERVED: [&str; 4] = ["con", "prn", "aux", "nul"];
     let lower = name.to_ascii_lowercase();
-    let device = lower.len() == 4 && (lower.starts_with("com") || lower.starts_with("lpt")) && lower.as_bytes()[3].is_ascii_digit();
+    let device = lower.len() == 4
+        && (lower.starts_with("com") || lower.starts_with("lpt"))
+        && lower.as_bytes()[3].is_ascii_digit();
     if RESERVED.contains(&lower.as_str()) || device {
         name = format!("_{name}");
     }
@@ -230,11 +263,10 @@ pub fn find_letter<'a>(project: &'a Project, slug: &str) -> Result<(usize, &'a L
 
 pub fn merge(project: &Project, opts: &MergeOptions) -> Result<MergeReport, Problem> {
     let (doc_index, letter) = find_letter(project, &opts.letter)?;
-    let practice_index = project
-        .practices
-        .iter()
-        .position(|p| p.ods_code.eq_ignore_ascii_case(&opts.practice))
-        .ok_or_else(|| Problem::error("content/practices", format!("no practice has ODS code `{}`", opts.practice)))?;
+    let practice_index =
+        project.practices.iter().position(|p| p.ods_code.eq_ignore_ascii_case(&opts.practice)).ok_or_else(
+            || Problem::error("content/practices", format!("no practice has ODS code `{}`", opts.practice)),
+        )?;
     let table = read_table(&opts.data)?;
     let columns = match_columns(&table, &letter.fields, &opts.data)?;
     let ods = &project.practices[practice_index].ods_code;
@@ -246,13 +278,21 @@ pub fn merge(project: &Project, opts: &MergeOptions) -> Result<MergeReport, Prob
     for (n, row) in &table.rows {
         match row_values(row, &columns, &letter.fields) {
             Ok(values) => {
-                let base = letter.file_name_field.as_ref().and_then(|f| values.get(f)).map(|v| v.plain()).unwrap_or_default();
+                let base = letter
+                    .file_name_field
+                    .as_ref()
+                    .and_then(|f| values.get(f))
+                    .map(|v| v.plain())
+                    .unwrap_or_default();
                 let name = safe_file_name(&base, &format!("row-{n}"), &mut taken);
                 good.push((*n, name, values));
             }
             Err(errors) => {
                 report.failed_rows += 1;
-                report.problems.push(row_problem(*n, errors.join("; ")).hint("fix the row and run merge again; every other row was produced"));
+                report.problems.push(
+                    row_problem(*n, errors.join("; "))
+                        .hint("fix the row and run merge again; every other row was produced"),
+                );
             }
         }
     }
@@ -264,11 +304,13 @@ pub fn merge(project: &Project, opts: &MergeOptions) -> Result<MergeReport, Prob
         outputs: vec![Output { rel, kind: OutputKind::Pdf }],
         inputs: Vec::new(),
     };
-    let results: Vec<(usize, Result<Vec<PathBuf>, Vec<Problem>>)> = crate::build::pool().install(|| {
+    type RowResult = (usize, Result<Vec<PathBuf>, Vec<Problem>>);
+    let results: Vec<RowResult> = crate::build::pool().install(|| {
         good.par_iter()
             .map(|(n, name, values)| {
                 let job = job_for(PathBuf::from(format!("{name}.pdf")));
-                let result = produce_private(project, &job, std::slice::from_ref(values), &opts.out, opts.emit_typst);
+                let result =
+                    produce_private(project, &job, std::slice::from_ref(values), &opts.out, opts.emit_typst);
                 comemo::evict(30);
                 (*n, result)
             })
@@ -288,13 +330,23 @@ pub fn merge(project: &Project, opts: &MergeOptions) -> Result<MergeReport, Prob
         let job = job_for(PathBuf::from(format!("{}-combined.pdf", opts.letter)));
         match produce_private(project, &job, &rows, &opts.out, opts.emit_typst) {
             Ok(written) => report.written.extend(written),
-            Err(problems) => report.problems.extend(problems.into_iter().map(|p| Problem::error(&opts.data, format!("combined PDF: {}", redact(p))))),
+            Err(problems) => report.problems.extend(
+                problems
+                    .into_iter()
+                    .map(|p| Problem::error(&opts.data, format!("combined PDF: {}", redact(p)))),
+            ),
         }
     }
     Ok(report)
 }
 
-fn produce_private(project: &Project, job: &Job, rows: &[Values], out: &Path, emit_typst: bool) -> Result<Vec<PathBuf>, Vec<Problem>> {
+fn produce_private(
+    project: &Project,
+    job: &Job,
+    rows: &[Values],
+    out: &Path,
+    emit_typst: bool,
+) -> Result<Vec<PathBuf>, Vec<Problem>> {
     // Merged letters are sent now, so they carry today's date (or SOURCE_DATE_EPOCH's).
     let today = crate::typeset::source_date().or_else(|| {
         let now = time::OffsetDateTime::now_utc().date();
@@ -334,7 +386,10 @@ mod tests {
 
     #[test]
     fn reads_excel_style_csv() {
-        let t = table("\u{feff}Patient Name;NHS number\r\nA Smith;943 476 5919\r\n;\r\nB Jones;\"1; 2\"\r\n", "csv");
+        let t = table(
+            "\u{feff}Patient Name;NHS number\r\nA Smith;943 476 5919\r\n;\r\nB Jones;\"1; 2\"\r\n",
+            "csv",
+        );
         assert_eq!(t.headers, ["Patient Name", "NHS number"]);
         assert_eq!(t.rows.len(), 2, "blank rows are skipped");
         assert_eq!(t.rows[0], (2, vec!["A Smith".to_string(), "943 476 5919".to_string()]));
@@ -344,7 +399,10 @@ mod tests {
 
     #[test]
     fn reads_yaml_and_json_lists() {
-        let t = table("- patient_name: A\n  nhs_number: 9434765919\n  address: [1 High St, Leicester]\n- patient_name: B\n", "yaml");
+        let t = table(
+            "- patient_name: A\n  nhs_number: 9434765919\n  address: [1 High St, Leicester]\n- patient_name: B\n",
+            "yaml",
+        );
         assert_eq!(t.headers, ["patient_name", "nhs_number", "address"]);
         assert_eq!(t.rows[0].1, ["A", "9434765919", "1 High St\nLeicester"]);
         assert_eq!(t.rows[1].1, ["B", "", ""]);
@@ -364,7 +422,11 @@ mod tests {
 
     #[test]
     fn columns_unknown_and_missing_are_reported_together() {
-        let fields = [f("patient_name", FieldKind::Text, true), f("nhs_number", FieldKind::NhsNumber, true), f("clinic", FieldKind::Text, false)];
+        let fields = [
+            f("patient_name", FieldKind::Text, true),
+            f("nhs_number", FieldKind::NhsNumber, true),
+            f("clinic", FieldKind::Text, false),
+        ];
         let t = Table { headers: vec!["Patient name".into(), "nhs".into()], rows: vec![] };
         let p = match_columns(&t, &fields, Path::new("d.csv")).unwrap_err();
         assert!(p.message.contains("missing columns: nhs_number"), "{}", p.message);
@@ -376,7 +438,11 @@ mod tests {
 
     #[test]
     fn bad_rows_name_columns_not_values() {
-        let fields = [f("nhs_number", FieldKind::NhsNumber, true), f("seen", FieldKind::Date, true), f("note", FieldKind::Text, false)];
+        let fields = [
+            f("nhs_number", FieldKind::NhsNumber, true),
+            f("seen", FieldKind::Date, true),
+            f("note", FieldKind::Text, false),
+        ];
         let cols = [Some(0), Some(1), None];
         let errors = row_values(&["1234567890".into(), "31/02/2025".into()], &cols, &fields).unwrap_err();
         assert_eq!(errors.len(), 2);

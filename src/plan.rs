@@ -103,7 +103,10 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
             id: format!("guide/{}", lmc.guide.slug),
             target: Target::Guide,
             template: GUIDE_TEMPLATE,
-            outputs: vec![Output { rel: format!("guide/{}.pdf", lmc.guide.slug).into(), kind: OutputKind::Pdf }],
+            outputs: vec![Output {
+                rel: format!("guide/{}.pdf", lmc.guide.slug).into(),
+                kind: OutputKind::Pdf,
+            }],
             inputs: base(GUIDE_TEMPLATE, &sections),
         });
     }
@@ -116,7 +119,8 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
         }
         let dir = PathBuf::from("practices").join(&practice.ods_code);
         let profile: Arc<Path> = Arc::from(practice.path.as_path());
-        let logo: Option<Arc<Path>> = practice.logo.as_ref().map(|l| Arc::from(project.root.join(l.trim_start_matches('/'))));
+        let logo: Option<Arc<Path>> =
+            practice.logo.as_ref().map(|l| Arc::from(project.root.join(l.trim_start_matches('/'))));
         let mut own: Vec<&Arc<Path>> = vec![&profile];
         own.extend(logo.as_ref());
         for (di, doc) in project.documents.iter().enumerate() {
@@ -174,12 +178,16 @@ fn poster_outputs(dir: &Path, slug: &str, format: PosterFormat) -> (&'static str
                 out(posters.join(format!("{slug}.png")), OutputKind::Png(A4_PNG_PPP)),
             ],
         ),
-        PosterFormat::A3 => (POSTER_TEMPLATE, vec![out(posters.join(format!("{slug}-a3.pdf")), OutputKind::Pdf)]),
-        PosterFormat::Square => {
-            (SOCIAL_TEMPLATE, vec![out(social.join(format!("{slug}-square.png")), OutputKind::Png(SOCIAL_PPP))])
+        PosterFormat::A3 => {
+            (POSTER_TEMPLATE, vec![out(posters.join(format!("{slug}-a3.pdf")), OutputKind::Pdf)])
         }
-        PosterFormat::Portrait => {
-            (SOCIAL_TEMPLATE, vec![out(social.join(format!("{slug}-portrait.png")), OutputKind::Png(SOCIAL_PPP))])
-        }
+        PosterFormat::Square => (
+            SOCIAL_TEMPLATE,
+            vec![out(social.join(format!("{slug}-square.png")), OutputKind::Png(SOCIAL_PPP))],
+        ),
+        PosterFormat::Portrait => (
+            SOCIAL_TEMPLATE,
+            vec![out(social.join(format!("{slug}-portrait.png")), OutputKind::Png(SOCIAL_PPP))],
+        ),
     }
 }

@@ -59,8 +59,14 @@ impl Project {
                 Ok(p) => {
                     if let Some(other) = practices.iter().find(|o| o.ods_code == p.ods_code) {
                         problems.push(
-                            Problem::error(display_path(&root, &path), format!("ODS code {} is used twice", p.ods_code))
-                                .hint(format!("`{}` has the same code", display_path(&root, &other.path).display())),
+                            Problem::error(
+                                display_path(&root, &path),
+                                format!("ODS code {} is used twice", p.ods_code),
+                            )
+                            .hint(format!(
+                                "`{}` has the same code",
+                                display_path(&root, &other.path).display()
+                            )),
                         );
                         broken_inputs.push(path);
                     } else {
@@ -79,11 +85,15 @@ impl Project {
         for path in content::markdown_files(&content) {
             match content::load_document(&root, &path) {
                 Ok(doc) => {
-                    let clash = documents.iter().find(|d| d.slug == doc.slug && d.kind.name() == doc.kind.name());
+                    let clash =
+                        documents.iter().find(|d| d.slug == doc.slug && d.kind.name() == doc.kind.name());
                     if let Some(other) = clash {
                         problems.push(
-                            Problem::error(&doc.shown, format!("another {} is also named `{}`", doc.kind.name(), doc.slug))
-                                .hint(format!("rename one of this and `{}`", other.shown.display())),
+                            Problem::error(
+                                &doc.shown,
+                                format!("another {} is also named `{}`", doc.kind.name(), doc.slug),
+                            )
+                            .hint(format!("rename one of this and `{}`", other.shown.display())),
                         );
                         broken_inputs.push(path);
                     } else {
@@ -98,7 +108,9 @@ impl Project {
         }
         let ag_count = documents.iter().filter(|d| matches!(d.kind, Kind::AgDisclaimer)).count();
         if ag_count > 1 {
-            problems.push(Problem::error(content.join("*.md"), "more than one ag-disclaimer document").hint("keep one"));
+            problems.push(
+                Problem::error(content.join("*.md"), "more than one ag-disclaimer document").hint("keep one"),
+            );
         }
 
         let (templates, template_problems) = Templates::load(&root);

@@ -35,9 +35,15 @@ struct Format {
 fn format_of(format: PosterFormat) -> Format {
     match format {
         PosterFormat::A4 => Format { name: "a4", paper: "a4", width: "210mm", height: "297mm", scale: "1.0" },
-        PosterFormat::A3 => Format { name: "a3", paper: "a3", width: "297mm", height: "420mm", scale: "1.4142" },
-        PosterFormat::Square => Format { name: "square", paper: "", width: "540pt", height: "540pt", scale: "1.0" },
-        PosterFormat::Portrait => Format { name: "portrait", paper: "", width: "540pt", height: "675pt", scale: "1.0" },
+        PosterFormat::A3 => {
+            Format { name: "a3", paper: "a3", width: "297mm", height: "420mm", scale: "1.4142" }
+        }
+        PosterFormat::Square => {
+            Format { name: "square", paper: "", width: "540pt", height: "540pt", scale: "1.0" }
+        }
+        PosterFormat::Portrait => {
+            Format { name: "portrait", paper: "", width: "540pt", height: "675pt", scale: "1.0" }
+        }
     }
 }
 
@@ -77,7 +83,14 @@ pub fn body_typst(root: &Path, doc: &Document, top_level: u8, warnings: &mut Vec
 
 /// Markdown to typst with images resolved relative to `dir` (and confined to `root`). The
 /// body's top heading level lands at `top_level`, whatever level the author started at.
-pub fn markdown_typst(root: &Path, dir: &Path, shown: &Path, body: &str, top_level: u8, warnings: &mut Vec<Problem>) -> String {
+pub fn markdown_typst(
+    root: &Path,
+    dir: &Path,
+    shown: &Path,
+    body: &str,
+    top_level: u8,
+    warnings: &mut Vec<Problem>,
+) -> String {
     let min = min_heading_level(body).unwrap_or(1);
     let heading_offset = top_level.saturating_sub(min);
     let resolve = |dest: &str| resolve_image(root, dir, dest);
@@ -114,8 +127,16 @@ fn resolve_image(root: &Path, dir: &Path, dest: &str) -> Option<String> {
 }
 
 /// Renders the template of `job`. `rows` holds mail-merge values: one letter per row.
-pub fn render_job(project: &Project, job: &Job, rows: Option<&[Values]>, date: Option<&str>) -> Result<Rendered, Problem> {
-    let lmc = project.lmc.as_ref().ok_or_else(|| Problem::error("content/lmc.yaml", "the LMC's details failed to load"))?;
+pub fn render_job(
+    project: &Project,
+    job: &Job,
+    rows: Option<&[Values]>,
+    date: Option<&str>,
+) -> Result<Rendered, Problem> {
+    let lmc = project
+        .lmc
+        .as_ref()
+        .ok_or_else(|| Problem::error("content/lmc.yaml", "the LMC's details failed to load"))?;
     let mut warnings = Vec::new();
     let mut ctx = Context::new();
     ctx.insert("lmc", lmc);
@@ -162,11 +183,12 @@ pub fn render_job(project: &Project, job: &Job, rows: Option<&[Values]>, date: O
         Target::AgText { doc, practice } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
             let values = fields::standard_values(lmc, Some(practice));
-            let text = markdown::to_plain_text(doc.body(), &|name| values.get(name).map(|v| v.plain())).map_err(|missing| {
-                let names: Vec<String> = missing.iter().map(|m| m.name.clone()).collect();
-                Problem::error(&doc.shown, format!("no value for {}", names.join(", ")))
-                    .hint("fill in the practice profile, or remove the placeholder")
-            })?;
+            let text = markdown::to_plain_text(doc.body(), &|name| values.get(name).map(|v| v.plain()))
+                .map_err(|missing| {
+                    let names: Vec<String> = missing.iter().map(|m| m.name.clone()).collect();
+                    Problem::error(&doc.shown, format!("no value for {}", names.join(", ")))
+                        .hint("fill in the practice profile, or remove the placeholder")
+                })?;
             ctx.insert("practice", practice);
             ctx.insert("doc", &serde_json::json!({ "slug": doc.slug, "title": doc.title }));
             ctx.insert("body", &text);

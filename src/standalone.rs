@@ -32,14 +32,19 @@ pub fn render_file(file: &Path, out_dir: Option<&Path>, emit_typst: bool) -> Res
         .and_then(|cwd| cwd.canonicalize().ok())
         .filter(|cwd| real.starts_with(cwd))
         .unwrap_or_else(|| dir.clone());
-    let text = std::fs::read_to_string(&real).map_err(|e| fail(format!("failed to read `{}`: {e}", shown.display())))?;
-    let stem = real.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
+    let text = std::fs::read_to_string(&real)
+        .map_err(|e| fail(format!("failed to read `{}`: {e}", shown.display())))?;
+    let stem =
+        real.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
     let (title, body) = if text.starts_with("---") {
         let doc = content::load_document(&root, &real).map_err(|problems| {
-            problems.into_iter().map(|mut p| {
-                p.file = shown.clone();
-                p
-            }).collect::<Vec<_>>()
+            problems
+                .into_iter()
+                .map(|mut p| {
+                    p.file = shown.clone();
+                    p
+                })
+                .collect::<Vec<_>>()
         })?;
         (doc.title.clone(), doc.body().to_string())
     } else {
@@ -49,7 +54,10 @@ pub fn render_file(file: &Path, out_dir: Option<&Path>, emit_typst: bool) -> Res
     let mut warnings = Vec::new();
     let markup = crate::render::markdown_typst(&root, &dir, &shown, &body, 2, &mut warnings);
     let sources = BTreeMap::from([
-        ("partials/base.typ.tera".to_string(), (PathBuf::from("templates/partials/base.typ.tera"), BASE.to_string())),
+        (
+            "partials/base.typ.tera".to_string(),
+            (PathBuf::from("templates/partials/base.typ.tera"), BASE.to_string()),
+        ),
         ("render.typ.tera".to_string(), (PathBuf::from("templates/render.typ.tera"), PAGE.to_string())),
     ]);
     let (templates, problems) = Templates::from_sources(&root, sources);
@@ -65,7 +73,8 @@ pub fn render_file(file: &Path, out_dir: Option<&Path>, emit_typst: bool) -> Res
     let out_dir = out_dir.map(Path::to_path_buf).unwrap_or(dir);
     let pdf_path = out_dir.join(format!("{stem}.pdf"));
     if emit_typst {
-        write_atomic(&pdf_path.with_extension("typ"), source.as_bytes(), false).map_err(|e| fail(format!("{e:#}")))?;
+        write_atomic(&pdf_path.with_extension("typ"), source.as_bytes(), false)
+            .map_err(|e| fail(format!("{e:#}")))?;
     }
     let compiled = typeset::compile(typeset::Input {
         root: &root,
@@ -74,7 +83,12 @@ pub fn render_file(file: &Path, out_dir: Option<&Path>, emit_typst: bool) -> Res
         today: typeset::source_date(),
     })?;
     warnings.extend(compiled.warnings);
-    let pdf = typeset::pdf(&compiled.document, &pdf_path.to_string_lossy(), typeset::source_date(), &shown.to_string_lossy())?;
+    let pdf = typeset::pdf(
+        &compiled.document,
+        &pdf_path.to_string_lossy(),
+        typeset::source_date(),
+        &shown.to_string_lossy(),
+    )?;
     write_atomic(&pdf_path, &pdf, false).map_err(|e| fail(format!("{e:#}")))?;
     Ok(Rendered { written: pdf_path, warnings })
 }

@@ -44,7 +44,8 @@ impl Templates {
                 Ok(text) => {
                     sources.insert(name, (path.to_path_buf(), text));
                 }
-                Err(e) => problems.push(Problem::error(display_path(root, path), format!("failed to read template: {e}"))),
+                Err(e) => problems
+                    .push(Problem::error(display_path(root, path), format!("failed to read template: {e}"))),
             }
         }
         let (templates, more) = Self::from_sources(root, sources);
@@ -53,7 +54,10 @@ impl Templates {
     }
 
     /// Templates from memory (`name → (path shown in errors, text)`).
-    pub fn from_sources(root: &Path, sources: BTreeMap<String, (PathBuf, String)>) -> (Templates, Vec<Problem>) {
+    pub fn from_sources(
+        root: &Path,
+        sources: BTreeMap<String, (PathBuf, String)>,
+    ) -> (Templates, Vec<Problem>) {
         let dir = root.join("templates");
         let mut problems = Vec::new();
         let files = sources.iter().map(|(n, (p, _))| (n.clone(), p.clone())).collect();
@@ -114,7 +118,8 @@ impl Templates {
             return Err(Problem::error(&shown, format!("failed to render template `{name}`: {why}")));
         }
         self.tera.render(name, context).map_err(|err| {
-            let culprit = report(&err).map(|r| r.filename().to_string()).filter(|f| self.files.contains_key(f));
+            let culprit =
+                report(&err).map(|r| r.filename().to_string()).filter(|f| self.files.contains_key(f));
             let at = culprit.unwrap_or_else(|| name.to_string());
             match self.texts.get(&at) {
                 Some(text) => tera_problem(&self.root, &self.files[&at], text, &err),
@@ -173,7 +178,9 @@ fn culprit(
     let candidate = match err.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => r.filename().to_string(),
         tera::ErrorKind::MissingParent { current, .. } => current.clone(),
-        tera::ErrorKind::CircularExtend { tpl, .. } | tera::ErrorKind::CircularInclude { tpl, .. } => tpl.clone(),
+        tera::ErrorKind::CircularExtend { tpl, .. } | tera::ErrorKind::CircularInclude { tpl, .. } => {
+            tpl.clone()
+        }
         tera::ErrorKind::TemplateNotFound(name) => {
             // An include of a missing template: blame a template that names it.
             return sources
@@ -194,7 +201,8 @@ fn tera_problem(root: &Path, path: &Path, text: &str, err: &tera::Error) -> Prob
             let span = r.span();
             let start = diag::offset_of(text, span.start_line, span.start_col + 1);
             let end = diag::offset_of(text, span.end_line, span.end_col + 1).max(start + 1);
-            let mut p = Problem::error(shown, format!("template error: {}", r.message())).at(&source, start..end);
+            let mut p =
+                Problem::error(shown, format!("template error: {}", r.message())).at(&source, start..end);
             if let Some(cause) = std::error::Error::source(err) {
                 p = p.hint(format!("caused by: {cause}"));
             }
@@ -232,7 +240,8 @@ mod tests {
 
     #[test]
     fn typst_templates_escape_values_and_str_makes_literals() {
-        let dir = project(&[("a.typ.tera", "{{ name }} #let n = {{ name | str }}"), ("a.txt.tera", "{{ name }}")]);
+        let dir =
+            project(&[("a.typ.tera", "{{ name }} #let n = {{ name | str }}"), ("a.txt.tera", "{{ name }}")]);
         let (t, problems) = Templates::load(dir.path());
         assert!(problems.is_empty(), "{problems:?}");
         let mut ctx = Context::new();

@@ -50,7 +50,11 @@ pub fn is_change(kind: &EventKind) -> bool {
 
 /// The changed paths that matter: inside `content/` or `templates/`, not in the output folder,
 /// not editor noise. Sorted and without repeats, so a burst of events is one change set.
-pub fn relevant_changes(paths: impl IntoIterator<Item = PathBuf>, root: &Path, out: &Path) -> BTreeSet<PathBuf> {
+pub fn relevant_changes(
+    paths: impl IntoIterator<Item = PathBuf>,
+    root: &Path,
+    out: &Path,
+) -> BTreeSet<PathBuf> {
     let watched = [root.join("content"), root.join("templates")];
     paths
         .into_iter()
@@ -62,11 +66,18 @@ pub fn relevant_changes(paths: impl IntoIterator<Item = PathBuf>, root: &Path, o
 
 /// Jobs to rebuild after `changed`: those that read a changed file, and those that did not
 /// exist in the last plan (a new practice, poster or letter).
-pub fn affected<'a>(jobs: &'a [Job], reads: &std::collections::BTreeMap<String, BTreeSet<PathBuf>>, changed: &BTreeSet<PathBuf>) -> Vec<&'a Job> {
+pub fn affected<'a>(
+    jobs: &'a [Job],
+    reads: &std::collections::BTreeMap<String, BTreeSet<PathBuf>>,
+    changed: &BTreeSet<PathBuf>,
+) -> Vec<&'a Job> {
     jobs.iter()
         .filter(|job| match reads.get(&job.id) {
             None => true,
-            Some(inputs) => inputs.iter().any(|i| changed.contains(i)) || job.inputs.iter().any(|i| changed.contains(i.as_ref())),
+            Some(inputs) => {
+                inputs.iter().any(|i| changed.contains(i))
+                    || job.inputs.iter().any(|i| changed.contains(i.as_ref()))
+            }
         })
         .collect()
 }
@@ -152,7 +163,13 @@ struct State {
 }
 
 impl State {
-    fn rebuild(&mut self, root: &Path, out: &Path, changed: Option<&BTreeSet<PathBuf>>, on: &(dyn Fn(Status) + Sync)) {
+    fn rebuild(
+        &mut self,
+        root: &Path,
+        out: &Path,
+        changed: Option<&BTreeSet<PathBuf>>,
+        on: &(dyn Fn(Status) + Sync),
+    ) {
         let project = match Project::load(root) {
             Ok(p) => p,
             Err(e) => {
@@ -184,7 +201,17 @@ mod tests {
 
     #[test]
     fn editor_temporary_files_are_noise() {
-        for name in ["a.md~", ".a.md.swp", ".a.md.swx", "#a.md#", ".#a.md", "a.md___jb_tmp___", "a.md___jb_old___", "4913", ".lmcpress-x.tmp"] {
+        for name in [
+            "a.md~",
+            ".a.md.swp",
+            ".a.md.swx",
+            "#a.md#",
+            ".#a.md",
+            "a.md___jb_tmp___",
+            "a.md___jb_old___",
+            "4913",
+            ".lmcpress-x.tmp",
+        ] {
             assert!(is_editor_noise(Path::new(name)), "{name}");
         }
         for name in ["a.md", "z90001.yaml", "letter.typ.tera", "logo.svg"] {
@@ -194,7 +221,9 @@ mod tests {
 
     #[test]
     fn reads_are_not_changes() {
-        use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, MetadataKind, ModifyKind, RemoveKind, RenameMode};
+        use notify::event::{
+            AccessKind, AccessMode, CreateKind, DataChange, MetadataKind, ModifyKind, RemoveKind, RenameMode,
+        };
         assert!(!is_change(&EventKind::Access(AccessKind::Open(AccessMode::Read))));
         assert!(!is_change(&EventKind::Access(AccessKind::Close(AccessMode::Read))));
         assert!(!is_change(&EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))));
@@ -223,7 +252,8 @@ mod tests {
             root,
             out,
         );
-        let want: BTreeSet<PathBuf> = ["/p/content/posters/a.md", "/p/templates/letter.typ.tera"].map(PathBuf::from).into();
+        let want: BTreeSet<PathBuf> =
+            ["/p/content/posters/a.md", "/p/templates/letter.typ.tera"].map(PathBuf::from).into();
         assert_eq!(changed, want);
     }
 

@@ -51,8 +51,12 @@ fn strip_location(message: &str) -> String {
 fn unknown_field_hint(message: &str) -> Option<String> {
     let rest = message.split("unknown field `").nth(1)?;
     let (field, rest) = rest.split_once('`')?;
-    let list = rest.split_once("expected one of ").map(|(_, l)| l).or_else(|| rest.split_once("expected ").map(|(_, l)| l))?;
-    let expected: Vec<&str> = list.split(',').map(|k| k.trim().trim_matches('`')).filter(|k| !k.is_empty()).collect();
+    let list = rest
+        .split_once("expected one of ")
+        .map(|(_, l)| l)
+        .or_else(|| rest.split_once("expected ").map(|(_, l)| l))?;
+    let expected: Vec<&str> =
+        list.split(',').map(|k| k.trim().trim_matches('`')).filter(|k| !k.is_empty()).collect();
     Some(match diag::suggest(field, expected.iter().copied()) {
         Some(near) => format!("did you mean `{near}`?"),
         None => format!("known keys are: {}", expected.join(", ")),

@@ -62,13 +62,19 @@ fn each_practice_document_carries_its_details() {
         let profile = std::fs::read_dir(fx.path("content/practices"))
             .unwrap()
             .map(|e| e.unwrap().path())
-            .find(|p| p.file_name().unwrap().to_string_lossy().to_lowercase().starts_with(&ods.to_lowercase()))
+            .find(|p| {
+                p.file_name().unwrap().to_string_lossy().to_lowercase().starts_with(&ods.to_lowercase())
+            })
             .unwrap();
         let yaml = std::fs::read_to_string(&profile).unwrap();
         let field = |key: &str| {
             let line = yaml.lines().find(|l| l.starts_with(&format!("{key}:"))).unwrap();
             let v = line.split_once(':').unwrap().1.trim();
-            if v.starts_with('\'') { v.trim_matches('\'').replace("''", "'") } else { v.trim_matches('"').to_string() }
+            if v.starts_with('\'') {
+                v.trim_matches('\'').replace("''", "'")
+            } else {
+                v.trim_matches('"').to_string()
+            }
         };
         let (name, phone) = (field("name"), field("phone"));
         let letter = squash(&pdf_text(&fx.out(&format!("practices/{ods}/letters/referral-letter.pdf"))));

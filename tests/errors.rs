@@ -14,7 +14,10 @@ fn a_broken_profile_fails_alone_and_keeps_its_old_outputs() {
 
     let profile = "content/practices/z90005-lanternwick.yaml";
     fx.write(profile, &fx.read(profile).replace("brand_colour:", "brand_color:"));
-    fx.write("content/practices/z90001-st-margarets-belgrave.yaml", &fx.read("content/practices/z90001-st-margarets-belgrave.yaml").replace("Z90001", "Z9001"));
+    fx.write(
+        "content/practices/z90001-st-margarets-belgrave.yaml",
+        &fx.read("content/practices/z90001-st-margarets-belgrave.yaml").replace("Z90001", "Z9001"),
+    );
     let run = fx.run(&["build", "--force"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("z90005-lanternwick.yaml:10:1"), "{}", run.stderr);
@@ -93,7 +96,11 @@ fn a_typst_error_names_the_generated_line_and_suggests_emit_typst() {
 fn templates_cannot_read_outside_the_project() {
     let fx = Fixture::shipped();
     let t = fx.read("templates/letter.typ.tera");
-    for attempt in ["#read(\"/etc/passwd\")", "#read(\"../../../../../../../etc/passwd\")", "#import \"@preview/cetz:0.3.4\""] {
+    for attempt in [
+        "#read(\"/etc/passwd\")",
+        "#read(\"../../../../../../../etc/passwd\")",
+        "#import \"@preview/cetz:0.3.4\"",
+    ] {
         fx.write("templates/letter.typ.tera", &format!("{t}\n{attempt}\n"));
         let run = fx.run(&["build", "--practice", "Z90001", "--force"]);
         assert_eq!(run.code, 1, "{attempt}");
@@ -119,7 +126,11 @@ fn unknown_practice_and_usage_errors_have_their_exit_codes() {
 #[test]
 fn not_a_project_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lmcpress")).arg("build").current_dir(dir.path()).output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lmcpress"))
+        .arg("build")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is `.` an lmcpress project?"));
 }

@@ -60,16 +60,51 @@ fn fragment() -> impl Strategy<Value = String> {
         "[a-zA-Z0-9 ]{1,12}",
         "[ -~]{1,8}",
         "[éß£€—…“”‘’√×ŵĳ😀中文]{1,3}",
-        Just("#".into()), Just("## ".into()), Just("*".into()), Just("**".into()), Just("_".into()),
-        Just("`".into()), Just("```\n".into()), Just("[".into()), Just("](".into()), Just(")".into()),
-        Just("![".into()), Just("|".into()), Just("\n| a | b |\n|---|---|\n| c | d |\n".into()),
-        Just("> ".into()), Just("- ".into()), Just("1. ".into()), Just("  - ".into()), Just("\n".into()),
-        Just("\n\n".into()), Just("{{ practice.name }}".into()), Just("{{".into()), Just("}}".into()),
-        Just("$".into()), Just("@".into()), Just("<".into()), Just(">".into()), Just("\\".into()),
-        Just("//".into()), Just("/*".into()), Just("---".into()), Just("~~".into()), Just("=".into()),
-        Just("+".into()), Just("<b>".into()), Just("&amp;".into()), Just("[x] ".into()), Just("- [ ] ".into()),
-        Just("1.".into()), Just("...".into()), Just("'".into()), Just("\"".into()), Just("\t".into()),
-        Just("<https://example.org/a_b>".into()), Just("  \n".into()), Just("***".into()),
+        Just("#".into()),
+        Just("## ".into()),
+        Just("*".into()),
+        Just("**".into()),
+        Just("_".into()),
+        Just("`".into()),
+        Just("```\n".into()),
+        Just("[".into()),
+        Just("](".into()),
+        Just(")".into()),
+        Just("![".into()),
+        Just("|".into()),
+        Just("\n| a | b |\n|---|---|\n| c | d |\n".into()),
+        Just("> ".into()),
+        Just("- ".into()),
+        Just("1. ".into()),
+        Just("  - ".into()),
+        Just("\n".into()),
+        Just("\n\n".into()),
+        Just("{{ practice.name }}".into()),
+        Just("{{".into()),
+        Just("}}".into()),
+        Just("$".into()),
+        Just("@".into()),
+        Just("<".into()),
+        Just(">".into()),
+        Just("\\".into()),
+        Just("//".into()),
+        Just("/*".into()),
+        Just("---".into()),
+        Just("~~".into()),
+        Just("=".into()),
+        Just("+".into()),
+        Just("<b>".into()),
+        Just("&amp;".into()),
+        Just("[x] ".into()),
+        Just("- [ ] ".into()),
+        Just("1.".into()),
+        Just("...".into()),
+        Just("'".into()),
+        Just("\"".into()),
+        Just("\t".into()),
+        Just("<https://example.org/a_b>".into()),
+        Just("  \n".into()),
+        Just("***".into()),
     ]
 }
 
@@ -102,6 +137,14 @@ proptest! {
 #[test]
 fn a_practice_name_full_of_typst_syntax_shows_literally() {
     let name = r"Dr #1 & Partners [Ltd] $5 <x> @y \ * _";
-    let text = compile(&convert(&format!("Welcome to {{{{ practice.name }}}} and {}", name.replace('\\', "\\\\").replace('*', "\\*").replace('_', "\\_").replace('[', "\\[").replace('<', "\\<")))).unwrap();
+    let text = compile(&convert(&format!(
+        "Welcome to {{{{ practice.name }}}} and {}",
+        name.replace('\\', "\\\\")
+            .replace('*', "\\*")
+            .replace('_', "\\_")
+            .replace('[', "\\[")
+            .replace('<', "\\<")
+    )))
+    .unwrap();
     assert!(text.replace(' ', "").contains(&name.replace(' ', "")), "{text}");
 }

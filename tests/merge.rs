@@ -30,12 +30,26 @@ fn merge_makes_one_private_pdf_per_good_row_and_names_bad_rows_without_values() 
     ];
     let csv = format!("\u{feff}{}\r\n{}\r\n", h.replace(',', ";"), rows.join("\r\n"));
     fx.write("recipients.csv", &csv);
-    let run = fx.run(&["merge", LETTER, "--practice", "z90001", "--data", "recipients.csv", "--combined", "--out", "merged"]);
+    let run = fx.run(&[
+        "merge",
+        LETTER,
+        "--practice",
+        "z90001",
+        "--data",
+        "recipients.csv",
+        "--combined",
+        "--out",
+        "merged",
+    ]);
     assert_eq!(run.code, 1, "one bad row fails the run: {}", run.stderr);
     assert!(run.stderr.contains("row 3: `nhs_number` is not a valid NHS number"), "{}", run.stderr);
     assert!(run.stderr.contains("`date_of_birth` is not a date"), "{}", run.stderr);
     for secret in ["John Roe", "1234567890", "31/02/1970", "Jane Doe"] {
-        assert!(!run.stderr.contains(secret) && !run.stdout.contains(secret), "{secret} leaked: {}", run.stderr);
+        assert!(
+            !run.stderr.contains(secret) && !run.stdout.contains(secret),
+            "{secret} leaked: {}",
+            run.stderr
+        );
     }
     assert!(run.stderr.contains("merged 2 letters of 3 rows"), "{}", run.stderr);
 
@@ -82,7 +96,17 @@ fn yaml_recipients_and_unknown_letters() {
         "r.yaml",
         "- recipient_name: Dr Z\n  recipient_organisation: Private Clinic\n  recipient_address: [1 Road, Town]\n  patient_name: Pat Q\n  nhs_number: 9434765919\n  date_of_birth: 1980-05-06\n  letter_date: 2026-11-20\n  nhs_service: Dermatology\n  patient_reference: Q1\n",
     );
-    fx.run(&["merge", "private-consultant-nhs-referral", "--practice", "Z90003", "--data", "r.yaml", "--out", "m"]).ok();
+    fx.run(&[
+        "merge",
+        "private-consultant-nhs-referral",
+        "--practice",
+        "Z90003",
+        "--data",
+        "r.yaml",
+        "--out",
+        "m",
+    ])
+    .ok();
     let text = squash(&pdf_text(&fx.path("m/Q1.pdf")));
     assert!(text.contains("Pat Q") && text.contains("6 May 1980"), "{text}");
     let run = fx.run(&["merge", "reply-rejected-referal", "--header"]);

@@ -58,8 +58,16 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
             super::plural(built, "document"),
             report.count(Outcome::Skipped),
             failed,
-            if report.removed.is_empty() { String::new() } else { format!(", {} removed", super::plural(report.removed.len(), "file")) },
-            if built >= 50 { format!(" ({:.0} documents per second)", built as f64 / secs) } else { String::new() },
+            if report.removed.is_empty() {
+                String::new()
+            } else {
+                format!(", {} removed", super::plural(report.removed.len(), "file"))
+            },
+            if built >= 50 {
+                format!(" ({:.0} documents per second)", built as f64 / secs)
+            } else {
+                String::new()
+            },
             super::shown(&out)
         );
     }

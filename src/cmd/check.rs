@@ -22,7 +22,12 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
     }
     let failed = reports.iter().filter(|r| r.outcome == Outcome::Failed).count();
     let errors = project.problems.iter().filter(|p| p.is_error()).count() + failed;
-    let warnings = project.problems.iter().chain(reports.iter().flat_map(|r| &r.problems)).filter(|p| !p.is_error()).count();
+    let warnings = project
+        .problems
+        .iter()
+        .chain(reports.iter().flat_map(|r| &r.problems))
+        .filter(|p| !p.is_error())
+        .count();
     if errors == 0 {
         eprintln!(
             "checked {} practices, {} content files and {} documents: no errors{}",

@@ -4,9 +4,11 @@ use lmcpress::merge::{self, MergeOptions};
 use lmcpress::project::Project;
 
 #[derive(clap::Args)]
-#[command(after_help = "Recipient data identifies patients: lmcpress never prints a value from it (errors name \
+#[command(
+    after_help = "Recipient data identifies patients: lmcpress never prints a value from it (errors name \
     the row and column), keeps none of it in the build manifest, and writes merged letters readable by \
-    their owner only. Delete merged letters once they are sent.")]
+    their owner only. Delete merged letters once they are sent."
+)]
 pub struct Args {
     /// The letter to merge: its file name in content/letters without `.md`.
     letter: String,
@@ -48,8 +50,17 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
     }
     super::print_problems(project.problems.iter().filter(|p| p.is_error()));
     let (Some(practice), Some(data)) = (args.practice, args.data) else { unreachable!("clap requires both") };
-    let out = args.out.unwrap_or_else(|| project.root.join("output/merge").join(practice.to_uppercase()).join(&args.letter));
-    let opts = MergeOptions { letter: args.letter, practice, data, out: out.clone(), combined: args.combined, emit_typst: args.emit_typst };
+    let out = args.out.unwrap_or_else(|| {
+        project.root.join("output/merge").join(practice.to_uppercase()).join(&args.letter)
+    });
+    let opts = MergeOptions {
+        letter: args.letter,
+        practice,
+        data,
+        out: out.clone(),
+        combined: args.combined,
+        emit_typst: args.emit_typst,
+    };
     match merge::merge(&project, &opts) {
         Ok(report) => {
             super::print_problems(&report.problems);

@@ -23,8 +23,10 @@ impl Progress {
             Progress::Quiet
         } else if std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(total as u64);
-            let style = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} documents ({per_sec}, {eta} left)")
-                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            let style = ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} documents ({per_sec}, {eta} left)",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
             bar.enable_steady_tick(Duration::from_millis(200));
             Progress::Bar(bar)
@@ -37,7 +39,8 @@ impl Progress {
     /// Called from worker threads as each job finishes.
     pub fn job_done(&self, job: &JobReport) {
         // Errors always show; warnings are part of the chatter `--quiet` silences.
-        let shown: Vec<_> = job.problems.iter().filter(|p| p.is_error() || !matches!(self, Progress::Quiet)).collect();
+        let shown: Vec<_> =
+            job.problems.iter().filter(|p| p.is_error() || !matches!(self, Progress::Quiet)).collect();
         match self {
             Progress::Bar(bar) => {
                 if !shown.is_empty() {
@@ -52,7 +55,10 @@ impl Progress {
                 if last.elapsed() >= PLAIN_EVERY {
                     *last = Instant::now();
                     let rate = n as f64 / start.elapsed().as_secs_f64();
-                    eprintln!("  {n}/{total} documents ({:.0}%), {rate:.0} per second", 100.0 * n as f64 / *total as f64);
+                    eprintln!(
+                        "  {n}/{total} documents ({:.0}%), {rate:.0} per second",
+                        100.0 * n as f64 / *total as f64
+                    );
                 }
             }
             Progress::Quiet => super::print_problems(shown),

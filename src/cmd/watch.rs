@@ -42,7 +42,11 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
         Status::Rebuilt { report, changed, broken_inputs } => {
             let now = time::OffsetDateTime::now_utc();
             let failed = report.count(Outcome::Failed) + broken_inputs;
-            let what = if changed == 0 { "built".to_string() } else { format!("{} changed: rebuilt", super::plural(changed, "file")) };
+            let what = if changed == 0 {
+                "built".to_string()
+            } else {
+                format!("{} changed: rebuilt", super::plural(changed, "file"))
+            };
             eprintln!(
                 "[{:02}:{:02}:{:02}] {what} {} in {:.0} ms, {} failed{}",
                 now.hour(),
@@ -51,7 +55,11 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
                 super::plural(report.count(Outcome::Built), "document"),
                 report.elapsed.as_secs_f64() * 1000.0,
                 failed,
-                if report.removed.is_empty() { String::new() } else { format!(", {} removed", super::plural(report.removed.len(), "file")) },
+                if report.removed.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} removed", super::plural(report.removed.len(), "file"))
+                },
             );
         }
         Status::Watching => eprintln!("watching content/ and templates/ for changes (Ctrl-C to stop)"),

@@ -37,11 +37,7 @@ mod tests {
 
     #[test]
     fn liberation_sans_has_all_four_styles() {
-        let families: Vec<_> = FONTS
-            .fonts
-            .iter()
-            .filter(|f| f.info().family == "Liberation Sans")
-            .collect();
+        let families: Vec<_> = FONTS.fonts.iter().filter(|f| f.info().family == "Liberation Sans").collect();
         assert_eq!(families.len(), 4);
     }
 }

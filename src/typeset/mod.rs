@@ -39,10 +39,7 @@ pub fn compile(input: Input<'_>) -> Result<Compiled, Vec<Problem>> {
     let world = LmcWorld::new(input.root, input.source, input.today);
     let warned = typst::compile::<PagedDocument>(&world);
     let to_problems = |diags: &[SourceDiagnostic]| -> Vec<Problem> {
-        diags
-            .iter()
-            .map(|d| to_problem(&world, input.root, &input.source_name, d))
-            .collect()
+        diags.iter().map(|d| to_problem(&world, input.root, &input.source_name, d)).collect()
     };
     let warnings = to_problems(&warned.warnings);
     match warned.output {
@@ -110,10 +107,8 @@ pub fn pdf(
 
 /// Renders one page to PNG at `pixel_per_pt` (150 dpi is 150/72).
 pub fn png(document: &PagedDocument, page: usize, pixel_per_pt: f64) -> anyhow::Result<Vec<u8>> {
-    let page = document
-        .pages()
-        .get(page)
-        .ok_or_else(|| anyhow::anyhow!("document has no page {}", page + 1))?;
+    let page =
+        document.pages().get(page).ok_or_else(|| anyhow::anyhow!("document has no page {}", page + 1))?;
     let options = typst_render::RenderOptions {
         pixel_per_pt: typst::utils::Scalar::new(pixel_per_pt),
         render_bleed: false,
@@ -163,20 +158,14 @@ mod tests {
     use super::*;
 
     fn compile_str(root: &Path, source: &str) -> Result<Compiled, Vec<Problem>> {
-        compile(Input {
-            root,
-            source: source.to_string(),
-            source_name: "test.typ".into(),
-            today: None,
-        })
+        compile(Input { root, source: source.to_string(), source_name: "test.typ".into(), today: None })
     }
 
     #[test]
     fn compiles_and_extracts_text() {
         let dir = tempfile::tempdir().unwrap();
-        let doc = compile_str(dir.path(), "#set text(font: \"Liberation Sans\")\nHello *there*")
-            .unwrap()
-            .document;
+        let doc =
+            compile_str(dir.path(), "#set text(font: \"Liberation Sans\")\nHello *there*").unwrap().document;
         assert_eq!(doc.pages().len(), 1);
         let text = plain_text(&doc);
         assert!(text.contains("Hello") && text.contains("there"), "{text}");
@@ -201,8 +190,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let outside = tempfile::tempdir().unwrap();
         std::fs::write(outside.path().join("secret.txt"), "top secret").unwrap();
-        std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.path().join("s.txt"))
-            .unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.path().join("s.txt")).unwrap();
         std::fs::write(dir.path().join("ok.txt"), "fine").unwrap();
         assert!(compile_str(dir.path(), "#read(\"/ok.txt\")").is_ok());
         let errors = compile_str(dir.path(), "#read(\"/s.txt\")").err().unwrap();
@@ -240,9 +228,7 @@ mod tests {
     #[test]
     fn png_has_the_requested_size() {
         let dir = tempfile::tempdir().unwrap();
-        let doc = compile_str(dir.path(), "#set page(width: 540pt, height: 675pt)\nHi")
-            .unwrap()
-            .document;
+        let doc = compile_str(dir.path(), "#set page(width: 540pt, height: 675pt)\nHi").unwrap().document;
         let bytes = png(&doc, 0, 2.0).unwrap();
         let (w, h) = crate::png::dimensions(&bytes).unwrap();
         assert_eq!((w, h), (1080, 1350));

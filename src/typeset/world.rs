@@ -50,10 +50,8 @@ impl LmcWorld {
     /// Real paths of the files the last compile read, sorted, for dependency tracking.
     pub fn files_read(&self) -> Vec<PathBuf> {
         let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        let mut paths: Vec<PathBuf> = files
-            .keys()
-            .filter_map(|id| id.vpath().realize(&self.root).ok())
-            .collect();
+        let mut paths: Vec<PathBuf> =
+            files.keys().filter_map(|id| id.vpath().realize(&self.root).ok()).collect();
         paths.sort();
         paths
     }
@@ -75,9 +73,7 @@ impl LmcWorld {
         if real.is_dir() {
             return Err(FileError::IsDirectory);
         }
-        std::fs::read(&real)
-            .map(Bytes::new)
-            .map_err(|e| FileError::from_io(e, &path))
+        std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &path))
     }
 }
 

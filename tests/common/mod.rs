@@ -104,7 +104,8 @@ pub fn pdf_text(path: &Path) -> String {
 
 /// `pdfinfo` fields as (key, value) pairs.
 pub fn pdf_info(path: &Path) -> Vec<(String, String)> {
-    let out = Command::new("pdfinfo").arg(path).output().expect("pdfinfo is needed: apt-get install poppler-utils");
+    let out =
+        Command::new("pdfinfo").arg(path).output().expect("pdfinfo is needed: apt-get install poppler-utils");
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
