@@ -82,11 +82,12 @@ fn csv_error(e: &csv::Error) -> String {
 
 fn read_records(shown: &Path, text: &str) -> Result<Table, Problem> {
     // serde_json's map keeps the order columns were written in.
-    let records: Vec<serde_json::Map<String, serde_json::Value>> = serde_saphyr::from_str(text).map_err(|e| {
-        let at = e.location().map(|l| format!(" (line {})", l.line())).unwrap_or_default();
-        Problem::error(shown, format!("the recipients file must be a list of records{at}"))
-            .hint("for example:\n- patient_name: ...\n  nhs_number: ...")
-    })?;
+    let records: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_saphyr::from_str(text).map_err(|e| {
+            let at = e.location().map(|l| format!(" (line {})", l.line())).unwrap_or_default();
+            Problem::error(shown, format!("the recipients file must be a list of records{at}"))
+                .hint("for example:\n- patient_name: ...\n  nhs_number: ...")
+        })?;
     let mut headers: Vec<String> = Vec::new();
     for record in &records {
         for key in record.keys() {
