@@ -3,33 +3,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
 
 use crate::diag::Problem;
 use crate::fields::Values;
 use crate::manifest::{self, Entry, Manifest};
 use crate::output::write_atomic;
+use crate::parallel;
 use crate::plan::{Job, OutputKind, Target};
 use crate::project::Project;
 use crate::render::{self, Rendered};
 use crate::typeset;
-
-/// typst recurses deeply: rayon's default 2 MiB worker stacks overflow after a few hundred
-/// documents, so jobs run on a pool with roomy stacks.
-pub fn pool() -> &'static rayon::ThreadPool {
-    &POOL
-}
-
-static POOL: LazyLock<rayon::ThreadPool> = LazyLock::new(|| {
-    rayon::ThreadPoolBuilder::new()
-        .stack_size(64 << 20)
-        .thread_name(|i| format!("lmcpress-{i}"))
-        .build()
-        .expect("failed to start worker threads")
-});
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -85,29 +69,24 @@ pub fn build(
     let mut manifest = Manifest::load(&opts.out);
     let identity_extra = format!("{:?}|{}", std::env::var("SOURCE_DATE_EPOCH").ok(), opts.emit_typst);
 
-    let results: Vec<(JobReport, Option<Entry>)> = POOL.install(|| {
-        jobs.par_iter()
-            .map(|job| {
-                let previous = manifest.jobs.get(&job.id);
-                let identity = format!("{}|{}|{:?}|{identity_extra}", job.id, job.template, job.outputs);
-                let extra: Vec<PathBuf> = previous
-                    .map(|p| p.reads.iter().map(|r| project.root.join(r)).collect())
-                    .unwrap_or_default();
-                let files = job.inputs.iter().map(|p| p.as_ref()).chain(extra.iter().map(PathBuf::as_path));
-                let hash = manifest::hash_inputs(&identity, &project.root, files);
-                let unchanged =
-                    previous.is_some_and(|p| p.hash == hash && Manifest::outputs_intact(p, &opts.out));
-                let result = if unchanged && !opts.force {
-                    (JobReport { id: job.id.clone(), outcome: Outcome::Skipped, problems: Vec::new() }, None)
-                } else {
-                    run_and_write(project, job, &opts.out, opts.emit_typst, &identity)
-                };
-                on_done(&result.0);
-                // typst memoises across documents; evicting keeps memory flat in long batches.
-                comemo::evict(30);
-                result
-            })
-            .collect()
+    let results: Vec<(JobReport, Option<Entry>)> = parallel::map(jobs, |job| {
+        let previous = manifest.jobs.get(&job.id);
+        let identity = format!("{}|{}|{:?}|{identity_extra}", job.id, job.template, job.outputs);
+        let extra: Vec<PathBuf> =
+            previous.map(|p| p.reads.iter().map(|r| project.root.join(r)).collect()).unwrap_or_default();
+        let files = job.inputs.iter().map(|p| p.as_ref()).chain(extra.iter().map(PathBuf::as_path));
+        let hash = manifest::hash_inputs(&identity, &project.root, files);
+        let unchanged = previous.is_some_and(|p| p.hash == hash && Manifest::outputs_intact(p, &opts.out));
+        let result = if unchanged && !opts.force {
+            (JobReport { id: job.id.clone(), outcome: Outcome::Skipped, problems: Vec::new() }, None)
+        } else {
+            let result = run_and_write(project, job, &opts.out, opts.emit_typst, &identity);
+            // typst memoises across documents; evicting keeps memory flat in long batches.
+            comemo::evict(0);
+            result
+        };
+        on_done(&result.0);
+        result
     });
 
     let mut report = Report::default();
@@ -130,17 +109,13 @@ pub fn build(
 
 /// Runs every job as a build would, but writes nothing: for `check`.
 pub fn dry_run(project: &Project, jobs: &[Job]) -> Vec<JobReport> {
-    POOL.install(|| {
-        jobs.par_iter()
-            .map(|job| {
-                let outcome = produce(project, job, None, false, typeset::source_date());
-                comemo::evict(30);
-                match outcome {
-                    Ok(p) => JobReport { id: job.id.clone(), outcome: Outcome::Built, problems: p.warnings },
-                    Err(problems) => JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems },
-                }
-            })
-            .collect()
+    parallel::map(jobs, |job| {
+        let outcome = produce(project, job, None, false, typeset::source_date());
+        comemo::evict(0);
+        match outcome {
+            Ok(p) => JobReport { id: job.id.clone(), outcome: Outcome::Built, problems: p.warnings },
+            Err(problems) => JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems },
+        }
     })
 }
 

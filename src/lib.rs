@@ -18,6 +18,7 @@ pub mod manifest;
 pub mod markdown;
 pub mod merge;
 pub mod output;
+pub mod parallel;
 pub mod plan;
 pub mod png;
 pub mod project;

@@ -5,8 +5,6 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::content::{Field, Kind, Letter};
 use crate::diag::Problem;
 use crate::fields::{self, FieldValue, Values};
@@ -306,16 +304,11 @@ pub fn merge(project: &Project, opts: &MergeOptions) -> Result<MergeReport, Prob
         inputs: Vec::new(),
     };
     type RowResult = (usize, Result<Vec<PathBuf>, Vec<Problem>>);
-    let results: Vec<RowResult> = crate::build::pool().install(|| {
-        good.par_iter()
-            .map(|(n, name, values)| {
-                let job = job_for(PathBuf::from(format!("{name}.pdf")));
-                let result =
-                    produce_private(project, &job, std::slice::from_ref(values), &opts.out, opts.emit_typst);
-                comemo::evict(30);
-                (*n, result)
-            })
-            .collect()
+    let results: Vec<RowResult> = crate::parallel::map(&good, |(n, name, values)| {
+        let job = job_for(PathBuf::from(format!("{name}.pdf")));
+        let result = produce_private(project, &job, std::slice::from_ref(values), &opts.out, opts.emit_typst);
+        comemo::evict(0);
+        (*n, result)
     });
     for (n, result) in results {
         match result {
