@@ -307,7 +307,7 @@ pub fn merge(project: &Project, opts: &MergeOptions) -> Result<MergeReport, Prob
     let results: Vec<RowResult> = crate::parallel::map(&good, |(n, name, values)| {
         let job = job_for(PathBuf::from(format!("{name}.pdf")));
         let result = produce_private(project, &job, std::slice::from_ref(values), &opts.out, opts.emit_typst);
-        comemo::evict(0);
+        comemo::evict(crate::build::EVICT_AGE);
         (*n, result)
     });
     for (n, result) in results {
