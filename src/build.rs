@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::diag::Problem;
@@ -29,9 +30,9 @@ pub struct BuildOptions {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    Built,
-    Skipped,
-    Failed,
+    Built = 0,
+    Skipped = 1,
+    Failed = 2,
 }
 
 #[derive(Debug, Clone)]
@@ -42,16 +43,23 @@ pub struct JobReport {
     pub problems: Vec<Problem>,
 }
 
+/// Counts, not per-job records: a batch of 200,000 documents keeps no state per success.
 #[derive(Debug, Default)]
 pub struct Report {
-    pub jobs: Vec<JobReport>,
+    pub built: usize,
+    pub skipped: usize,
+    pub failed: usize,
     pub removed: Vec<PathBuf>,
     pub elapsed: Duration,
 }
 
 impl Report {
     pub fn count(&self, outcome: Outcome) -> usize {
-        self.jobs.iter().filter(|j| j.outcome == outcome).count()
+        match outcome {
+            Outcome::Built => self.built,
+            Outcome::Skipped => self.skipped,
+            Outcome::Failed => self.failed,
+        }
     }
 }
 
@@ -74,7 +82,8 @@ pub fn build(
     let mut manifest = Manifest::load(&opts.out);
     let identity_extra = format!("{:?}|{}", std::env::var("SOURCE_DATE_EPOCH").ok(), opts.emit_typst);
 
-    let results: Vec<(JobReport, Option<Entry>)> = parallel::map(jobs, |job| {
+    let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
+    let entries: Vec<Option<Entry>> = parallel::map(jobs, |job| {
         let previous = manifest.jobs.get(&job.id);
         let identity = format!("{}|{}|{:?}|{identity_extra}", job.id, job.template, job.outputs);
         let extra: Vec<PathBuf> =
@@ -82,7 +91,7 @@ pub fn build(
         let files = job.inputs.iter().map(|p| p.as_ref()).chain(extra.iter().map(PathBuf::as_path));
         let hash = manifest::hash_inputs(&identity, &project.root, files);
         let unchanged = previous.is_some_and(|p| p.hash == hash && Manifest::outputs_intact(p, &opts.out));
-        let result = if unchanged && !opts.force {
+        let (report, entry) = if unchanged && !opts.force {
             (JobReport { id: job.id.clone(), outcome: Outcome::Skipped, problems: Vec::new() }, None)
         } else {
             let result = run_and_write(project, job, &opts.out, opts.emit_typst, &identity);
@@ -90,19 +99,21 @@ pub fn build(
             comemo::evict(EVICT_AGE);
             result
         };
-        on_done(&result.0);
-        result
+        counts[report.outcome as usize].fetch_add(1, Ordering::Relaxed);
+        on_done(&report);
+        entry
     });
 
-    let mut report = Report::default();
-    for (job_report, entry) in results {
+    for (job, entry) in jobs.iter().zip(entries) {
         if let Some(entry) = entry {
-            manifest.jobs.insert(job_report.id.clone(), entry);
+            manifest.jobs.insert(job.id.clone(), entry);
         }
-        report.jobs.push(job_report);
     }
+    let [built, skipped, failed] = counts.map(AtomicUsize::into_inner);
+    let mut report = Report { built, skipped, failed, ..Report::default() };
     if let Err(e) = manifest.save(&opts.out) {
-        report.jobs.push(JobReport {
+        report.failed += 1;
+        on_done(&JobReport {
             id: manifest::FILE_NAME.into(),
             outcome: Outcome::Failed,
             problems: vec![Problem::error(opts.out.join(manifest::FILE_NAME), format!("{e:#}"))],

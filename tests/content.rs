@@ -1,0 +1,128 @@
+//! The shipped content: the guide carries the key facts, posters are plain English, and
+//! every practice's documents carry its own details.
+
+mod common;
+
+use common::{Fixture, pdf_text, squash};
+
+/// Flesch reading ease: 206.835 − 1.015 × words per sentence − 84.6 × syllables per word.
+fn flesch(text: &str) -> f64 {
+    let sentences = text
+        .split(['.', '!', '?', ':', ';', '\n'])
+        .filter(|s| s.chars().any(char::is_alphabetic))
+        .count()
+        .max(1);
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    let syllables: usize = words.iter().map(|w| syllables(w)).sum();
+    206.835
+        - 1.015 * words.len() as f64 / sentences as f64
+        - 84.6 * syllables as f64 / words.len().max(1) as f64
+}
+
+/// Vowel groups, less a silent final e: the usual estimate.
+fn syllables(word: &str) -> usize {
+    let w = word.to_lowercase();
+    let chars: Vec<char> = w.chars().collect();
+    let vowel = |c: char| "aeiouy".contains(c);
+    let mut count = 0;
+    let mut previous = false;
+    for &c in &chars {
+        let v = vowel(c);
+        if v && !previous {
+            count += 1;
+        }
+        previous = v;
+    }
+    if w.ends_with('e') && !w.ends_with("le") && count > 1 {
+        count -= 1;
+    }
+    count.max(1)
+}
+
+#[test]
+fn syllable_estimates_are_sane() {
+    assert_eq!(syllables("cat"), 1);
+    assert_eq!(syllables("practice"), 2);
+    assert_eq!(syllables("appointment"), 3);
+    assert!(flesch("The cat sat on the mat. It was warm.") > 100.0);
+    assert!(
+        flesch("Multidisciplinary organisational considerations necessitate comprehensive evaluation.") < 0.0
+    );
+}
+
+#[test]
+fn every_poster_is_plain_english() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/posters");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (front, body) = text.trim_start_matches("---\n").split_once("\n---\n").unwrap();
+        let title = front.lines().find_map(|l| l.strip_prefix("title:")).unwrap().trim();
+        let body = body
+            .replace("{{ practice.phone }}", "0116 496 0000")
+            .replace("{{ practice.name }}", "the surgery");
+        let body: String = body.chars().filter(|c| !"*_#>`[]()".contains(*c)).collect();
+        let score = flesch(&format!("{title}.\n{body}"));
+        assert!(score >= 70.0, "{}: Flesch reading ease {score:.1} is below 70", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 5, "at least five posters ship, found {checked}");
+}
+
+#[test]
+fn the_guide_carries_the_key_facts() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--quiet"]).ok();
+    let text = squash(&pdf_text(&fx.out("guide/llr-lmc-guide-2025-26.pdf")));
+    for fact in [
+        "2025/26 edition",
+        "Contents",
+        "25",
+        "15-minute",
+        "UEMO",
+        "820641000000100",
+        "£20",
+        "27 May 2025",
+        "1 April 2025",
+        "31 March 2026",
+        "CQRS",
+        "OptimiseRx",
+        "PRISM",
+        "community house officer",
+        "bma.org.uk/GPsSafeWorking",
+        "19 March 2025",
+        "GMC",
+        "data sharing",
+        "www.llrlmc.co.uk",
+    ] {
+        assert!(text.contains(fact), "the guide does not mention {fact:?}");
+    }
+    for status in ["Current", "Continues", "Superseded", "Last reviewed"] {
+        assert!(text.contains(status), "no {status:?} label");
+    }
+}
+
+#[test]
+fn the_ag_wording_is_short_and_complete() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--quiet", "--practice", "Z90001"]).ok();
+    let text = fx.read("output/practices/Z90001/ag-disclaimer.txt");
+    let words = text.split_whitespace().count();
+    assert!((30..=150).contains(&words), "{words} words");
+    assert!(text.contains("St Margaret's & Belgrave Medical Centre"));
+    assert!(text.contains("pre-authorise") && text.contains("referral"), "{text}");
+    assert!(!text.contains("{{") && !text.contains('#'), "{text}");
+}
+
+#[test]
+fn a_pale_brand_colour_gets_dark_text_on_posters() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--quiet", "--practice", "Z90004", "--emit-typst"]).ok();
+    let typ = fx.read("output/practices/Z90004/posters/safe-daily-limits.typ");
+    assert!(typ.contains("#let brand = rgb(\"#FFB81C\")"), "{typ}");
+    assert!(typ.contains("#let brand-text = rgb(\"#212B32\")"), "{typ}");
+}
