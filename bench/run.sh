@@ -31,10 +31,16 @@ rm -rf "$work/letters" && mkdir -p "$work/letters"
 letter=reply-rejected-referral
 header=$("$bin" merge "$letter" --header)
 python3 bench/recipients.py 100 "$header" > "$work/letters/recipients.csv"
-/usr/bin/time -f "%e %M" -o "$work/time-merge" "$bin" merge "$letter" --practice Z90001 \
-    --data "$work/letters/recipients.csv" --out "$work/letters/lmcpress" --emit-typst 2>/dev/null
-read -r secs kb < "$work/time-merge"
-printf 'lmcpress merge: 100 letters in %.2f s (peak RSS %.0f MB)\n' "$secs" "$(python3 -c "print($kb/1024)")"
+# The typst sources lmcpress generates are what the peer compiles.
+"$bin" merge "$letter" --practice Z90001 --data "$work/letters/recipients.csv" \
+    --out "$work/letters/lmcpress" --emit-typst 2>/dev/null
+for i in 1 2 3 4 5; do
+    /usr/bin/time -f "%e %M" -o "$work/time-merge-$i" "$bin" merge "$letter" --practice Z90001 \
+        --data "$work/letters/recipients.csv" --out "$work/letters/timed" 2>/dev/null
+done
+read -r secs kb < <(sort -n "$work"/time-merge-* | sed -n 3p)
+printf 'lmcpress merge: 100 letters in %.2f s, whole process, median of 5 (peak RSS %.0f MB)\n' \
+    "$secs" "$(python3 -c "print($kb/1024)")"
 
 pip install --quiet --disable-pip-version-check typst==0.15.2 2>/dev/null
 python3 bench/peer_typst.py "$work/letters/lmcpress" "$work/letters/python" "$(pwd)"

@@ -83,29 +83,36 @@ pub fn build(
     let identity_extra = format!("{:?}|{}", std::env::var("SOURCE_DATE_EPOCH").ok(), opts.emit_typst);
 
     let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
-    let entries: Vec<Option<Entry>> = parallel::map(jobs, |job| {
+    let hashes = manifest::FileHashes::default();
+    let done: Vec<Option<Done>> = parallel::map(jobs, |job| {
         let previous = manifest.jobs.get(&job.id);
         let identity = format!("{}|{}|{:?}|{identity_extra}", job.id, job.template, job.outputs);
         let extra: Vec<PathBuf> =
             previous.map(|p| p.reads.iter().map(|r| project.root.join(r)).collect()).unwrap_or_default();
         let files = job.inputs.iter().map(|p| p.as_ref()).chain(extra.iter().map(PathBuf::as_path));
-        let hash = manifest::hash_inputs(&identity, &project.root, files);
-        let unchanged = previous.is_some_and(|p| p.hash == hash && Manifest::outputs_intact(p, &opts.out));
-        let (report, entry) = if unchanged && !opts.force {
+        let hash = manifest::hash_inputs(&identity, &project.root, files, &hashes);
+        let unchanged = previous
+            .is_some_and(|p| p.hash == manifest::hex(&hash) && Manifest::outputs_intact(p, &opts.out));
+        let (report, done) = if unchanged && !opts.force {
             (JobReport { id: job.id.clone(), outcome: Outcome::Skipped, problems: Vec::new() }, None)
         } else {
-            let result = run_and_write(project, job, &opts.out, opts.emit_typst, &identity);
+            let result = run_and_write(project, job, &opts.out, opts.emit_typst, &identity, &hashes);
             // typst memoises across documents; evicting keeps memory flat in long batches.
             comemo::evict(EVICT_AGE);
             result
         };
         counts[report.outcome as usize].fetch_add(1, Ordering::Relaxed);
         on_done(&report);
-        entry
+        done
     });
 
-    for (job, entry) in jobs.iter().zip(entries) {
-        if let Some(entry) = entry {
+    for (job, done) in jobs.iter().zip(done) {
+        if let Some(done) = done {
+            let written: Vec<_> = done.outputs.iter().flatten().collect();
+            let hashes = written.iter().map(|(d, _)| manifest::hex(d));
+            let outputs = output_paths(job, opts.emit_typst).into_iter().zip(hashes).collect();
+            let stamps = written.iter().map(|(_, s)| *s).collect();
+            let entry = Entry { hash: manifest::hex(&done.hash), reads: done.reads, outputs, stamps };
             manifest.jobs.insert(job.id.clone(), entry);
         }
     }
@@ -135,13 +142,31 @@ pub fn dry_run(project: &Project, jobs: &[Job]) -> Vec<JobReport> {
     })
 }
 
+/// What a built job leaves for the manifest. Digests are plain arrays and `reads` is almost
+/// always empty, so holding one per job until the batch ends pins no worker heap pages (with
+/// heap strings here, resident memory grew by about 4 KB per document).
+struct Done {
+    hash: manifest::Digest,
+    /// One per [`output_paths`] (at most a PDF, its PNG and its typst source), in that order.
+    outputs: [Option<(manifest::Digest, manifest::Stamp)>; 3],
+    reads: Vec<PathBuf>,
+}
+
+/// The files a job writes, in the order [`produce`] returns them.
+fn output_paths(job: &Job, emit_typst: bool) -> Vec<PathBuf> {
+    let typst_source = emit_typst && !job.outputs.iter().all(|o| o.kind == OutputKind::Text);
+    let typ = typst_source.then(|| job.outputs[0].rel.with_extension("typ"));
+    typ.into_iter().chain(job.outputs.iter().map(|o| o.rel.clone())).collect()
+}
+
 fn run_and_write(
     project: &Project,
     job: &Job,
     out: &Path,
     emit_typst: bool,
     identity: &str,
-) -> (JobReport, Option<Entry>) {
+    hashes: &manifest::FileHashes,
+) -> (JobReport, Option<Done>) {
     let mut report = JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems: Vec::new() };
     let produced = match produce(project, job, None, emit_typst, typeset::source_date()) {
         Ok(p) => p,
@@ -151,22 +176,23 @@ fn run_and_write(
         }
     };
     report.problems = produced.warnings;
-    let mut outputs = Vec::new();
-    for (rel, bytes) in &produced.files {
+    let mut outputs = [None; 3];
+    for (i, (rel, bytes)) in produced.files.iter().enumerate() {
         if let Err(e) = write_atomic(&out.join(rel), bytes, false) {
             report.problems.push(Problem::error(out.join(rel), format!("{e:#}")));
             return (report, None);
         }
-        outputs.push((rel.clone(), manifest::hash_bytes(bytes)));
+        let stamp = manifest::stamp(&out.join(rel)).unwrap_or_default();
+        outputs[i] = Some((manifest::digest(bytes), stamp));
     }
     let planned: BTreeSet<&Path> = job.inputs.iter().map(|p| p.as_ref()).collect();
     let extra: Vec<&PathBuf> = produced.read.iter().filter(|p| !planned.contains(p.as_path())).collect();
     let files = job.inputs.iter().map(|p| p.as_ref()).chain(extra.iter().map(|p| p.as_path()));
-    let hash = manifest::hash_inputs(identity, &project.root, files);
+    let hash = manifest::hash_inputs(identity, &project.root, files, hashes);
     // Paths are stored relative to the root so an output folder survives the project moving.
     let reads = extra.iter().map(|p| p.strip_prefix(&project.root).unwrap_or(p).to_path_buf()).collect();
     report.outcome = Outcome::Built;
-    (report, Some(Entry { hash, reads, outputs }))
+    (report, Some(Done { hash, outputs, reads }))
 }
 
 /// Every file each job read in its last build (planned inputs and what typst read), for watch.

@@ -3,9 +3,10 @@
 //! document text or recipient data, only paths and hashes. Entries are kept small: a build
 //! of every practice in England has about 200,000 of them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,20 @@ pub struct Entry {
     pub reads: Vec<PathBuf>,
     /// Output path (relative to the output folder) and the hash of its bytes.
     pub outputs: Vec<(PathBuf, String)>,
+    /// Size and modification time of each output as written: when both still match, the
+    /// file is taken as intact without reading it (a no-op build of every practice in
+    /// England would otherwise read 200,000 files).
+    #[serde(default)]
+    pub stamps: Vec<Stamp>,
+}
+
+/// A file's size and modification time (nanoseconds since the Unix epoch).
+pub type Stamp = (u64, u64);
+
+pub fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mtime = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some((meta.len(), mtime.as_nanos() as u64))
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -62,14 +77,51 @@ impl Manifest {
     }
 }
 
-/// 128 bits of BLAKE3 as hex: plenty to tell versions of a file apart.
+/// 128 bits of BLAKE3: plenty to tell versions of a file apart. A plain array, so the
+/// results of a large batch hold no heap data until they are written to the manifest.
+pub type Digest = [u8; 16];
+
+pub fn digest(bytes: &[u8]) -> Digest {
+    let mut d = Digest::default();
+    d.copy_from_slice(&blake3::hash(bytes).as_bytes()[..16]);
+    d
+}
+
+pub fn hex(d: &Digest) -> String {
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 pub fn hash_bytes(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex()[..32].to_string()
+    hex(&digest(bytes))
+}
+
+/// Content digests of input files, each file read once per build however many jobs share
+/// it (every job reads lmc.yaml and its templates).
+#[derive(Default)]
+pub struct FileHashes {
+    known: Mutex<HashMap<PathBuf, Option<Digest>>>,
+}
+
+impl FileHashes {
+    /// The file's digest, or `None` if it cannot be read.
+    pub fn get(&self, path: &Path) -> Option<Digest> {
+        if let Some(known) = self.known.lock().unwrap_or_else(|e| e.into_inner()).get(path) {
+            return *known;
+        }
+        let digest = std::fs::read(path).ok().map(|bytes| digest(&bytes));
+        self.known.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), digest);
+        digest
+    }
 }
 
 /// Hash of a job's identity and the current contents of the files it reads. A file that
 /// cannot be read hashes as missing, which differs from any content.
-pub fn hash_inputs<'a>(identity: &str, root: &Path, files: impl IntoIterator<Item = &'a Path>) -> String {
+pub fn hash_inputs<'a>(
+    identity: &str,
+    root: &Path,
+    files: impl IntoIterator<Item = &'a Path>,
+    hashes: &FileHashes,
+) -> Digest {
     let mut hasher = blake3::Hasher::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update(b"\0");
@@ -80,17 +132,14 @@ pub fn hash_inputs<'a>(identity: &str, root: &Path, files: impl IntoIterator<Ite
     for file in files {
         hasher.update(b"\0");
         hasher.update(file.strip_prefix(root).unwrap_or(file).to_string_lossy().as_bytes());
-        match std::fs::read(file) {
-            Ok(bytes) => {
-                hasher.update(&(bytes.len() as u64).to_le_bytes());
-                hasher.update(&bytes);
-            }
-            Err(_) => {
-                hasher.update(b"<missing>");
-            }
-        }
+        match hashes.get(file) {
+            Some(d) => hasher.update(&d),
+            None => hasher.update(b"<missing>"),
+        };
     }
-    hasher.finalize().to_hex()[..32].to_string()
+    let mut d = Digest::default();
+    d.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
+    d
 }
 
 #[cfg(test)]
@@ -104,13 +153,20 @@ mod tests {
         let b = dir.path().join("b");
         std::fs::write(&a, "1").unwrap();
         std::fs::write(&b, "2").unwrap();
-        let h1 = hash_inputs("job", dir.path(), [a.as_path(), &b]);
-        assert_eq!(h1, hash_inputs("job", dir.path(), [b.as_path(), &a]));
-        assert_ne!(h1, hash_inputs("other", dir.path(), [a.as_path(), &b]));
+        let h = |id: &str, files: [&Path; 2]| hash_inputs(id, dir.path(), files, &FileHashes::default());
+        let h1 = h("job", [&a, &b]);
+        assert_eq!(h1, h("job", [&b, &a]));
+        assert_ne!(h1, h("other", [&a, &b]));
         std::fs::write(&a, "changed").unwrap();
-        assert_ne!(h1, hash_inputs("job", dir.path(), [a.as_path(), &b]));
+        assert_ne!(h1, h("job", [&a, &b]));
         std::fs::remove_file(&a).unwrap();
-        assert_ne!(h1, hash_inputs("job", dir.path(), [a.as_path(), &b]));
+        assert_ne!(h1, h("job", [&a, &b]));
+        let cache = FileHashes::default();
+        std::fs::write(&a, "again").unwrap();
+        assert_eq!(
+            hash_inputs("job", dir.path(), [a.as_path()], &cache),
+            hash_inputs("job", dir.path(), [a.as_path()], &cache)
+        );
     }
 
     #[test]
@@ -118,11 +174,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("x.pdf"), "pdf").unwrap();
         let mut m = Manifest::default();
-        let entry = Entry {
-            hash: "h".into(),
-            reads: vec![],
-            outputs: vec![(PathBuf::from("x.pdf"), hash_bytes(b"pdf"))],
-        };
+        let stamps = vec![stamp(&dir.path().join("x.pdf")).unwrap()];
+        let outputs = vec![(PathBuf::from("x.pdf"), hash_bytes(b"pdf"))];
+        let entry = Entry { hash: "h".into(), reads: vec![], outputs, stamps };
         m.jobs.insert("x".into(), entry.clone());
         m.save(dir.path()).unwrap();
         let loaded = Manifest::load(dir.path());
@@ -130,6 +184,8 @@ mod tests {
         assert!(Manifest::outputs_intact(&entry, dir.path()));
         std::fs::write(dir.path().join("x.pdf"), "tampered").unwrap();
         assert!(!Manifest::outputs_intact(&entry, dir.path()));
+        std::fs::write(dir.path().join("x.pdf"), "pdf").unwrap();
+        assert!(Manifest::outputs_intact(&entry, dir.path()), "same bytes, new time: hashed and intact");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 2, "no temporary files left: {names:?}");
     }

@@ -29,15 +29,7 @@ impl Project {
 
     /// Finds `root` (must hold `content/`) and loads everything in it.
     pub fn load(root: &Path) -> anyhow::Result<Project> {
-        let content = Self::content_dir(root);
-        if !content.is_dir() {
-            bail!(
-                "failed to find `{}`: is `{}` an lmcpress project?\nhint: run lmcpress in the folder \
-                 that holds content/ and templates/, or pass --root",
-                content.display(),
-                root.display()
-            );
-        }
+        ensure_project(root)?;
         let root = root.canonicalize().with_context(|| format!("failed to open `{}`", root.display()))?;
         let content = Self::content_dir(&root);
         let mut problems = Vec::new();
@@ -130,6 +122,20 @@ impl Project {
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(Problem::is_error)
     }
+}
+
+/// An error that says how to point lmcpress at a project, unless `root` holds `content/`.
+pub fn ensure_project(root: &Path) -> anyhow::Result<()> {
+    let content = Project::content_dir(root);
+    if !content.is_dir() {
+        bail!(
+            "failed to find `{}`: is `{}` an lmcpress project?\nhint: run lmcpress in the folder \
+             that holds content/ and templates/, or pass --root",
+            content.display(),
+            root.display()
+        );
+    }
+    Ok(())
 }
 
 /// `content/practices/*.yaml` (and `.yml`), in name order.

@@ -1,5 +1,3 @@
-use std::path::PathBuf;
-
 use anyhow::bail;
 use lmcpress::build::{self, BuildOptions, Outcome};
 use lmcpress::plan::{self, Selection};
@@ -9,12 +7,8 @@ use super::progress::Progress;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The project folder (holding content/ and templates/).
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
-    /// Where to write documents [default: ROOT/output].
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    project: super::ProjectArgs,
     /// Build only this practice's documents (by ODS code); repeat for several. Leaves out the guide.
     #[arg(long = "practice", value_name = "ODS")]
     practices: Vec<String>,
@@ -30,7 +24,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<bool> {
-    let root = super::root_or_cwd(args.root);
+    let (root, out) = args.project.folders();
     let project = Project::load(&root)?;
     super::print_problems(project.problems.iter().filter(|p| p.is_error() || !args.quiet));
     for ods in &args.practices {
@@ -40,7 +34,6 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
         }
     }
     let selection = Selection { practices: (!args.practices.is_empty()).then_some(args.practices) };
-    let out = args.out.unwrap_or_else(|| project.root.join("output"));
     let jobs = plan::plan(&project, &selection);
     let options = BuildOptions { out: out.clone(), emit_typst: args.emit_typst, force: args.force };
     let progress = Progress::new(jobs.len(), args.quiet);

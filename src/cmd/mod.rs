@@ -16,6 +16,26 @@ pub fn root_or_cwd(root: Option<PathBuf>) -> PathBuf {
     root.unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// Where a project is and where its documents go, for the commands that build.
+#[derive(clap::Args)]
+pub struct ProjectArgs {
+    /// The project folder (holding content/ and templates/).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Where to write documents [default: ROOT/output].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+impl ProjectArgs {
+    /// The project root and the output folder.
+    pub fn folders(self) -> (PathBuf, PathBuf) {
+        let root = root_or_cwd(self.root);
+        let out = self.out.unwrap_or_else(|| root.join("output"));
+        (root, out)
+    }
+}
+
 pub fn print_problems<'a>(problems: impl IntoIterator<Item = &'a Problem>) {
     for p in problems {
         eprint!("{}", p.render());

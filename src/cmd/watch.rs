@@ -1,4 +1,3 @@
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -8,12 +7,8 @@ use lmcpress::watch::{self, Status, WatchOptions};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The project folder (holding content/ and templates/).
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
-    /// Where to write documents [default: ROOT/output].
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    project: super::ProjectArgs,
     /// Poll for changes instead of using system notifications (network drives, containers).
     #[arg(long)]
     poll: bool,
@@ -23,15 +18,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<bool> {
-    let root = super::root_or_cwd(args.root);
-    if !root.join("content").is_dir() {
-        anyhow::bail!(
-            "failed to find `{}`: is `{}` an lmcpress project?\nhint: run lmcpress in the folder that holds content/ and templates/, or pass --root",
-            root.join("content").display(),
-            root.display()
-        );
-    }
-    let out = args.out.unwrap_or_else(|| root.join("output"));
+    let (root, out) = args.project.folders();
+    lmcpress::project::ensure_project(&root)?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))?;
