@@ -24,6 +24,9 @@ pub const EVICT_AGE: usize = 5;
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub out: PathBuf,
+    /// How many documents typst's memo cache remembers work for; `None` is [`EVICT_AGE`].
+    /// `watch` keeps a whole project's worth, so a rebuild reuses the unchanged layout.
+    pub cache_documents: Option<usize>,
     pub emit_typst: bool,
     pub force: bool,
 }
@@ -98,7 +101,7 @@ pub fn build(
         } else {
             let result = run_and_write(project, job, &opts.out, opts.emit_typst, &identity, &hashes);
             // typst memoises across documents; evicting keeps memory flat in long batches.
-            comemo::evict(EVICT_AGE);
+            comemo::evict(opts.cache_documents.unwrap_or(EVICT_AGE));
             result
         };
         counts[report.outcome as usize].fetch_add(1, Ordering::Relaxed);

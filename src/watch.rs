@@ -183,7 +183,11 @@ impl State {
             None => jobs.clone(),
             Some(changed) => affected(&jobs, &self.reads, changed).into_iter().cloned().collect(),
         };
-        let options = BuildOptions { out: out.to_path_buf(), emit_typst: false, force: false };
+        // Remember typst's work for two rebuilds of everything: an edit then re-lays out only
+        // what changed. Memory stays bounded by the project's size.
+        let cache_documents = Some(2 * jobs.len());
+        let options =
+            BuildOptions { out: out.to_path_buf(), emit_typst: false, force: false, cache_documents };
         let mut report = build::build(&project, &selected, &options, &|job| on(Status::Job(job)));
         report.removed = build::prune(&project, &jobs, out);
         self.reads = build::reads(&project, &jobs, out);

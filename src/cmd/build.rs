@@ -35,7 +35,12 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
     }
     let selection = Selection { practices: (!args.practices.is_empty()).then_some(args.practices) };
     let jobs = plan::plan(&project, &selection);
-    let options = BuildOptions { out: out.clone(), emit_typst: args.emit_typst, force: args.force };
+    let options = BuildOptions {
+        out: out.clone(),
+        emit_typst: args.emit_typst,
+        force: args.force,
+        cache_documents: None,
+    };
     let progress = Progress::new(jobs.len(), args.quiet);
     let mut report = build::build(&project, &jobs, &options, &|job| progress.job_done(job));
     progress.finish();
