@@ -226,6 +226,15 @@ mod tests {
     }
 
     #[test]
+    fn svg_has_the_page_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = compile_str(dir.path(), "#set page(width: 540pt, height: 540pt)\nHi").unwrap().document;
+        let image = svg(&doc, 0).unwrap();
+        assert!(image.starts_with("<svg") && image.contains("viewBox=\"0 0 540 540\""), "{}", &image[..200]);
+        assert!(svg(&doc, 1).is_none());
+    }
+
+    #[test]
     fn png_has_the_requested_size() {
         let dir = tempfile::tempdir().unwrap();
         let doc = compile_str(dir.path(), "#set page(width: 540pt, height: 675pt)\nHi").unwrap().document;
