@@ -54,6 +54,8 @@ pub struct Report {
     pub failed: usize,
     pub removed: Vec<PathBuf>,
     pub elapsed: Duration,
+    /// The manifest as saved, for [`prune`] and [`reads`] to use without reading it again.
+    pub manifest: Manifest,
 }
 
 impl Report {
@@ -130,6 +132,7 @@ pub fn build(
         });
     }
     report.elapsed = start.elapsed();
+    report.manifest = manifest;
     report
 }
 
@@ -199,8 +202,7 @@ fn run_and_write(
 }
 
 /// Every file each job read in its last build (planned inputs and what typst read), for watch.
-pub fn reads(project: &Project, jobs: &[Job], out: &Path) -> BTreeMap<String, BTreeSet<PathBuf>> {
-    let manifest = Manifest::load(out);
+pub fn reads(project: &Project, jobs: &[Job], manifest: &Manifest) -> BTreeMap<String, BTreeSet<PathBuf>> {
     jobs.iter()
         .filter_map(|job| {
             let entry = manifest.jobs.get(&job.id)?;
@@ -280,11 +282,10 @@ pub(crate) fn produce(
 /// Deletes outputs of jobs that are no longer in the full plan `jobs` (a removed practice,
 /// poster or letter). Nothing is removed while any input fails to load: a broken profile must
 /// not cost its practice the last good documents.
-pub fn prune(project: &Project, jobs: &[Job], out: &Path) -> Vec<PathBuf> {
+pub fn prune(project: &Project, jobs: &[Job], manifest: &mut Manifest, out: &Path) -> Vec<PathBuf> {
     if !project.broken_inputs.is_empty() || project.lmc.is_none() {
         return Vec::new();
     }
-    let mut manifest = Manifest::load(out);
     let planned: BTreeSet<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
     let stale: Vec<String> =
         manifest.jobs.keys().filter(|id| !planned.contains(id.as_str())).cloned().collect();

@@ -189,8 +189,8 @@ impl State {
         let options =
             BuildOptions { out: out.to_path_buf(), emit_typst: false, force: false, cache_documents };
         let mut report = build::build(&project, &selected, &options, &|job| on(Status::Job(job)));
-        report.removed = build::prune(&project, &jobs, out);
-        self.reads = build::reads(&project, &jobs, out);
+        report.removed = build::prune(&project, &jobs, &mut report.manifest, out);
+        self.reads = build::reads(&project, &jobs, &report.manifest);
         on(Status::Rebuilt {
             report: &report,
             changed: changed.map_or(0, BTreeSet::len),

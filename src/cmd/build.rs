@@ -45,7 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
     let mut report = build::build(&project, &jobs, &options, &|job| progress.job_done(job));
     progress.finish();
     if selection.practices.is_none() {
-        report.removed = build::prune(&project, &jobs, &out);
+        report.removed = build::prune(&project, &jobs, &mut report.manifest, &out);
     }
     let failed = report.count(Outcome::Failed) + project.broken_inputs.len();
     let built = report.count(Outcome::Built);
