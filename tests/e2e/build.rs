@@ -1,8 +1,6 @@
 //! End-to-end: `lmcpress build` on a copy of the shipped project.
 
-mod common;
-
-use common::{Fixture, info, pdf_text, squash};
+use crate::common::{Fixture, info, pdf_text, squash};
 
 const PRACTICES: [&str; 6] = ["Z90001", "Z90002", "Z90003", "Z90004", "Z90005", "Z90006"];
 const STRESS_NAME: &str = r"Dr #1 & Partners [Ltd] $5 <x> @y \ * _";

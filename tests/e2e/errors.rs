@@ -1,9 +1,7 @@
 //! End-to-end: bad input gets a located message, spoils only itself, and never costs the
 //! previous good output.
 
-mod common;
-
-use common::Fixture;
+use crate::common::Fixture;
 
 #[test]
 fn a_broken_profile_fails_alone_and_keeps_its_old_outputs() {

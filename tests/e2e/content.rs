@@ -1,9 +1,7 @@
 //! The shipped content: the guide carries the key facts, posters are plain English, and
 //! every practice's documents carry its own details.
 
-mod common;
-
-use common::{Fixture, pdf_text, squash};
+use crate::common::{Fixture, pdf_text, squash};
 
 /// Flesch reading ease: 206.835 − 1.015 × words per sentence − 84.6 × syllables per word.
 fn flesch(text: &str) -> f64 {

@@ -1,8 +1,6 @@
 //! End-to-end: `check`, `render`, `--emit-typst` and incremental builds.
 
-mod common;
-
-use common::{Fixture, pdf_text, squash};
+use crate::common::{Fixture, pdf_text, squash};
 
 #[test]
 fn check_passes_on_the_shipped_project_and_writes_nothing() {

@@ -1,14 +1,12 @@
 //! End-to-end: `lmcpress watch` in a temp project, edited the ways editors save files.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, SystemTime};
 
-use common::Fixture;
+use crate::common::Fixture;
 
 struct Watcher {
     child: Child,

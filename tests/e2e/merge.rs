@@ -1,8 +1,6 @@
 //! End-to-end: `lmcpress merge`, one letter per recipient.
 
-mod common;
-
-use common::{Fixture, pdf_text, squash};
+use crate::common::{Fixture, pdf_text, squash};
 
 const LETTER: &str = "reply-rejected-referral";
 
