@@ -7,6 +7,7 @@
 //! Every character of the Markdown that a reader would see survives conversion:
 //! anything typst could read as syntax is escaped, never dropped.
 
+pub mod headings;
 mod placeholder;
 mod plain;
 mod tree;

@@ -1,0 +1,124 @@
+//! Heading levels that never skip. Authors type `###` where they mean "a small heading";
+//! PDF/UA and WCAG need an outline without gaps (no level 1 → 3, no document that opens at
+//! level 3). Both the typst and the HTML converters take their levels from here, so the
+//! PDF and the web page share one outline.
+
+use pulldown_cmark::{Event, Parser, Tag};
+
+/// One heading of a Markdown document, in document order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Heading {
+    /// The level the author typed (1 for `#` … 6 for `######`).
+    pub typed: u8,
+    /// The level it gets: 1 for the document's top headings, never more than one deeper
+    /// than the heading it sits under.
+    pub level: u8,
+    /// Byte offset of the heading in the Markdown source.
+    pub offset: usize,
+}
+
+impl Heading {
+    /// Whether the author's level had to change (relative to the document's top level).
+    pub fn adjusted(&self, top: u8) -> bool {
+        self.typed != self.level + top.saturating_sub(1)
+    }
+}
+
+/// The headings of `md` with levels that never skip.
+pub fn outline(md: &str) -> Vec<Heading> {
+    let mut typed = Vec::new();
+    let mut offsets = Vec::new();
+    for (event, range) in Parser::new_ext(md, super::tree::options()).into_offset_iter() {
+        if let Event::Start(Tag::Heading { level, .. }) = event {
+            typed.push(level as u8);
+            offsets.push(range.start);
+        }
+    }
+    let levels = relative_levels(&typed);
+    typed
+        .into_iter()
+        .zip(levels)
+        .zip(offsets)
+        .map(|((typed, level), offset)| Heading { typed, level, offset })
+        .collect()
+}
+
+/// Levels for headings typed at `typed`: a heading sits under the nearest earlier heading
+/// typed shallower than itself, one level below it; headings with none above are level 1.
+/// Siblings stay siblings (`## a ### b ## c` gives 1, 2, 1) and gaps close (`# a ### b`
+/// gives 1, 2).
+pub fn relative_levels(typed: &[u8]) -> Vec<u8> {
+    // (typed, given) of the open headings, shallowest first.
+    let mut open: Vec<(u8, u8)> = Vec::new();
+    typed
+        .iter()
+        .map(|&t| {
+            while open.last().is_some_and(|&(ot, _)| ot >= t) {
+                open.pop();
+            }
+            let level = open.last().map_or(1, |&(_, given)| given + 1);
+            open.push((t, level));
+            level
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_document_opening_at_level_three_starts_at_one() {
+        assert_eq!(relative_levels(&[3]), [1]);
+        assert_eq!(relative_levels(&[3, 4, 3]), [1, 2, 1]);
+    }
+
+    #[test]
+    fn a_skipped_level_closes_up() {
+        assert_eq!(relative_levels(&[1, 3]), [1, 2]);
+        assert_eq!(relative_levels(&[1, 3, 6, 2]), [1, 2, 3, 2]);
+    }
+
+    #[test]
+    fn siblings_stay_siblings() {
+        assert_eq!(relative_levels(&[2, 3, 2, 4]), [1, 2, 1, 2]);
+        assert_eq!(relative_levels(&[1, 2, 2, 1]), [1, 2, 2, 1]);
+    }
+
+    #[test]
+    fn outline_reads_offsets_and_ignores_code() {
+        let md = "intro\n\n### Notes\n\n```\n# not a heading\n```\n\n#### Sub\n";
+        let h = outline(md);
+        assert_eq!(h.len(), 2);
+        assert_eq!((h[0].typed, h[0].level, &md[h[0].offset..h[0].offset + 9]), (3, 1, "### Notes"));
+        assert_eq!((h[1].typed, h[1].level), (4, 2));
+        assert!(h[0].adjusted(1) && !h[0].adjusted(3));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..Default::default() })]
+        #[test]
+        fn levels_start_at_one_and_never_skip(typed in proptest::collection::vec(1u8..=6, 0..40)) {
+            let levels = relative_levels(&typed);
+            prop_assert_eq!(levels.len(), typed.len());
+            let mut prev = 0u8;
+            for (i, &l) in levels.iter().enumerate() {
+                prop_assert!(l >= 1 && l <= prev + 1, "level {} after {} at {}", l, prev, i);
+                prev = l;
+            }
+        }
+
+        #[test]
+        fn an_outline_without_gaps_is_kept(steps in proptest::collection::vec(0u8..3, 0..30)) {
+            // Build a valid outline from 1: each step goes one deeper, stays, or returns to 1.
+            let mut typed = Vec::new();
+            let mut cur = 0u8;
+            for s in steps {
+                cur = match s { 0 => (cur + 1).min(6), 1 => cur.max(1), _ => 1 };
+                typed.push(cur);
+            }
+            prop_assert_eq!(relative_levels(&typed), typed);
+        }
+    }
+}
