@@ -33,7 +33,7 @@ fn main() {
         let compiled =
             typeset::compile(Input { root, source, source_name: "m".into(), today: None }).expect("compiles");
         match mode.as_str() {
-            "pdf" => drop(typeset::pdf(&compiled.document, &format!("{i}"), None, "m").expect("pdf")),
+            "pdf" => drop(typeset::pdf(&compiled, &format!("{i}"), None, "m").expect("pdf")),
             "png" => drop(typeset::png(&compiled.document, 0, 1.0).expect("png")),
             _ => {}
         }

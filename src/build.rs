@@ -241,19 +241,20 @@ pub(crate) fn produce(
     if emit_typst {
         files.push((job.outputs[0].rel.with_extension("typ"), source.clone().into_bytes()));
     }
-    let compiled = typeset::compile(typeset::Input {
+    let mut compiled = typeset::compile(typeset::Input {
         root: &project.root,
         source,
         source_name: source_name.clone(),
         today,
     })
-    .map_err(|mut errors| {
+    .map_err(|errors| {
+        let mut errors = trace_to_markdown(project, job, &source_name, errors);
         if !emit_typst && let Some(first) = errors.first_mut() {
             first.hints.push("run again with --emit-typst to see the generated typst source".into());
         }
         errors
     })?;
-    warnings.extend(compiled.warnings);
+    warnings.extend(std::mem::take(&mut compiled.warnings));
     let pages = compiled.document.pages().len();
     if matches!(job.target, Target::Poster { .. }) && pages > 1 {
         warnings.push(
@@ -268,7 +269,8 @@ pub(crate) fn produce(
         let bytes = match o.kind {
             OutputKind::Pdf => {
                 let ident = o.rel.to_string_lossy().replace('\\', "/");
-                typeset::pdf(&compiled.document, &ident, today, &source_name)?
+                typeset::pdf(&compiled, &ident, today, &source_name)
+                    .map_err(|errors| trace_to_markdown(project, job, &source_name, errors))?
             }
             OutputKind::Png(ppp) => typeset::png(&compiled.document, 0, ppp)
                 .map_err(|e| vec![Problem::error(&source_name, format!("failed to render PNG: {e:#}"))])?,
@@ -277,6 +279,46 @@ pub(crate) fn produce(
         files.push((o.rel.clone(), bytes));
     }
     Ok(Produced { files, read: compiled.files_read, warnings })
+}
+
+/// Points typst errors that fall inside a document's converted Markdown at the author's line
+/// in that document, rather than at the generated source only.
+fn trace_to_markdown(project: &Project, job: &Job, source_name: &str, errors: Vec<Problem>) -> Vec<Problem> {
+    let docs: Vec<&crate::content::Document> = match job.target {
+        Target::Guide => project.documents_of("guide-section").collect(),
+        Target::Poster { doc, .. } | Target::Letter { doc, .. } | Target::AgText { doc, .. } => {
+            vec![&project.documents[doc]]
+        }
+    };
+    let converted: Vec<_> = docs.iter().map(|d| render::body_converted(&project.root, d, 2)).collect();
+    errors
+        .into_iter()
+        .map(|problem| {
+            let (Some(generated), Some(span)) = (&problem.source, &problem.span) else { return problem };
+            if problem.file.as_os_str() != source_name {
+                return problem;
+            }
+            for (doc, conv) in docs.iter().zip(&converted) {
+                let Some(start) = (!conv.markup.is_empty()).then(|| generated.find(&conv.markup)).flatten()
+                else {
+                    continue;
+                };
+                if !(start..start + conv.markup.len()).contains(&span.start) {
+                    continue;
+                }
+                let at = doc.body_start + conv.markdown_offset(span.start - start);
+                let end = doc.text[at..].find('\n').map_or(doc.text.len(), |i| at + i);
+                let line = generated[..span.start].matches('\n').count() + 1;
+                let mut traced =
+                    Problem { file: doc.shown.clone(), ..problem.clone() }.at(&doc.text, at..end);
+                traced
+                    .hints
+                    .push(format!("typst reported it at line {line} of the source made from this file"));
+                return traced;
+            }
+            problem
+        })
+        .collect()
 }
 
 /// Deletes outputs of jobs that are no longer in the full plan `jobs` (a removed practice,

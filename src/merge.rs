@@ -174,6 +174,10 @@ pub fn row_values(
     let mut errors = Vec::new();
     for (field, col) in fields.iter().zip(columns) {
         let raw = col.and_then(|c| row.get(c)).map(String::as_str).unwrap_or("");
+        if let Some(fault) = crate::limits::merge_value(raw) {
+            errors.push(format!("`{}` {fault}", field.name));
+            continue;
+        }
         match fields::normalise(field, raw) {
             Ok(Some(v)) => {
                 values.insert(field.name.clone(), v);

@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use crate::config::{self, Lmc, Practice};
 use crate::content::{self, Document, Kind};
 use crate::diag::{Problem, display_path};
+use crate::limits;
 use crate::templates::Templates;
 
 pub struct Project {
@@ -36,7 +37,7 @@ impl Project {
         let mut broken_inputs = Vec::new();
 
         let lmc_path = content.join("lmc.yaml");
-        let lmc = match config::load_lmc(&root, &lmc_path) {
+        let lmc = match guard_yaml(&root, &lmc_path).and_then(|()| config::load_lmc(&root, &lmc_path)) {
             Ok(lmc) => Some(lmc),
             Err(p) => {
                 problems.extend(p);
@@ -47,7 +48,7 @@ impl Project {
 
         let mut practices: Vec<Practice> = Vec::new();
         for path in practice_files(&content.join("practices")) {
-            match config::load_practice(&root, &path) {
+            match guard_yaml(&root, &path).and_then(|()| config::load_practice(&root, &path)) {
                 Ok(p) => {
                     if let Some(other) = practices.iter().find(|o| o.ods_code == p.ods_code) {
                         problems.push(
@@ -75,7 +76,12 @@ impl Project {
 
         let mut documents: Vec<Document> = Vec::new();
         for path in content::markdown_files(&content) {
-            match content::load_document(&root, &path) {
+            let shown = display_path(&root, &path);
+            let loaded = limits::file_size(&shown, &path, limits::MAX_MARKDOWN_BYTES)
+                .map_err(|p| vec![p])
+                .and_then(|()| content::load_document(&root, &path))
+                .and_then(guard_document);
+            match loaded {
                 Ok(doc) => {
                     let clash =
                         documents.iter().find(|d| d.slug == doc.slug && d.kind.name() == doc.kind.name());
@@ -122,6 +128,37 @@ impl Project {
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(Problem::is_error)
     }
+}
+
+/// Size and character checks of a YAML file, before its values are read: an oversized or
+/// unprintable value fails here, in milliseconds, with its line.
+fn guard_yaml(root: &Path, path: &Path) -> Result<(), Vec<Problem>> {
+    let shown = display_path(root, path);
+    limits::file_size(&shown, path, limits::MAX_YAML_BYTES).map_err(|p| vec![p])?;
+    let Ok(text) = std::fs::read_to_string(path) else { return Ok(()) };
+    let text: std::sync::Arc<str> = std::sync::Arc::from(text);
+    let mut problems = limits::yaml_lines(&shown, &text, text.len());
+    if problems.is_empty()
+        && let Some(i) = text.lines().position(|l| l.starts_with("name:"))
+    {
+        let start: usize = text.lines().take(i).map(|l| l.len() + 1).sum();
+        let value = text[start + 5..].lines().next().unwrap_or("").trim().trim_matches(['"', '\'']);
+        if value.chars().count() > limits::MAX_NAME {
+            problems.push(
+                Problem::error(&shown, format!("a name may have at most {} characters", limits::MAX_NAME))
+                    .at(&text, start..start + 5 + value.len())
+                    .hint("use the name patients know; it is printed on every poster and letter"),
+            );
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
+}
+
+/// Character checks of a loaded document: its front matter like YAML, its body whole.
+fn guard_document(doc: Document) -> Result<Document, Vec<Problem>> {
+    let mut problems = limits::yaml_lines(&doc.shown, &doc.text, doc.body_start);
+    problems.extend(limits::glyphs(&doc.shown, &doc.text, doc.body_start..doc.text.len()));
+    if problems.is_empty() { Ok(doc) } else { Err(problems) }
 }
 
 /// An error that says how to point lmcpress at a project, unless `root` holds `content/`.

@@ -78,23 +78,23 @@ struct DocView<'a> {
 /// Converts a document's body to typst, resolving images inside the project.
 pub fn body_typst(root: &Path, doc: &Document, top_level: u8, warnings: &mut Vec<Problem>) -> String {
     let dir = doc.path.parent().unwrap_or(root);
-    markdown_typst(root, dir, &doc.shown, doc.body(), top_level, warnings)
+    markdown_typst(root, dir, &doc.shown, (&doc.text, doc.body_start), top_level, warnings)
 }
 
 /// Markdown to typst with images resolved relative to `dir` (and confined to `root`). The
 /// body's top heading level lands at `top_level`, whatever level the author started at.
+/// `file` is the whole file's text and the byte offset where the body starts in it, so that
+/// warnings name the file's own lines.
 pub fn markdown_typst(
     root: &Path,
     dir: &Path,
     shown: &Path,
-    body: &str,
+    file: (&std::sync::Arc<str>, usize),
     top_level: u8,
     warnings: &mut Vec<Problem>,
 ) -> String {
-    let min = min_heading_level(body).unwrap_or(1);
-    let heading_offset = top_level.saturating_sub(min);
-    let resolve = |dest: &str| resolve_image(root, dir, dest);
-    let converted = markdown::to_typst(body, &TypstOptions { heading_offset, resolve_image: &resolve });
+    heading_warnings(shown, file, top_level, warnings);
+    let converted = convert(root, dir, &file.0[file.1..], top_level);
     for missing in converted.missing_images {
         warnings.push(
             Problem::warning(shown, format!("image `{missing}` was not found in the project; its description is shown instead"))
@@ -104,13 +104,45 @@ pub fn markdown_typst(
     converted.markup
 }
 
-fn min_heading_level(md: &str) -> Option<u8> {
-    pulldown_cmark::Parser::new(md)
-        .filter_map(|e| match e {
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { level, .. }) => Some(level as u8),
-            _ => None,
-        })
-        .min()
+/// A document's body as typst, as [`body_typst`] makes it, with its map back to the Markdown:
+/// for tracing a typst error to the author's line.
+pub fn body_converted(root: &Path, doc: &Document, top_level: u8) -> markdown::Converted {
+    convert(root, doc.path.parent().unwrap_or(root), doc.body(), top_level)
+}
+
+fn convert(root: &Path, dir: &Path, body: &str, top_level: u8) -> markdown::Converted {
+    let resolve = |dest: &str| resolve_image(root, dir, dest);
+    markdown::to_typst(
+        body,
+        &TypstOptions { heading_offset: top_level.saturating_sub(1), resolve_image: &resolve },
+    )
+}
+
+/// A warning, with its line, for each heading whose level changed more than by shifting the
+/// whole document: PDF/UA and WCAG need headings that never skip a level.
+fn heading_warnings(
+    shown: &Path,
+    (text, body_start): (&std::sync::Arc<str>, usize),
+    top_level: u8,
+    warnings: &mut Vec<Problem>,
+) {
+    let outline = markdown::headings::outline(&text[body_start..]);
+    let Some(top) = outline.iter().map(|h| h.typed).min() else { return };
+    for h in outline.iter().filter(|h| h.adjusted(top)) {
+        let start = body_start + h.offset;
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        warnings.push(
+            Problem::warning(
+                shown,
+                format!(
+                    "this heading skips a level; it is shown as a level {} heading",
+                    h.level + top_level - 1
+                ),
+            )
+            .at(text, start..end)
+            .hint("headings go down one level at a time (`#`, then `##`, then `###`)"),
+        );
+    }
 }
 
 fn resolve_image(root: &Path, dir: &Path, dest: &str) -> Option<String> {

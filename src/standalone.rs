@@ -36,7 +36,7 @@ pub fn render_file(file: &Path, out_dir: Option<&Path>, emit_typst: bool) -> Res
         .map_err(|e| fail(format!("failed to read `{}`: {e}", shown.display())))?;
     let stem =
         real.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
-    let (title, body) = if text.starts_with("---") {
+    let (title, text, body_start) = if text.starts_with("---") {
         let doc = content::load_document(&root, &real).map_err(|problems| {
             problems
                 .into_iter()
@@ -46,13 +46,13 @@ pub fn render_file(file: &Path, out_dir: Option<&Path>, emit_typst: bool) -> Res
                 })
                 .collect::<Vec<_>>()
         })?;
-        (doc.title.clone(), doc.body().to_string())
+        (doc.title.clone(), doc.text.clone(), doc.body_start)
     } else {
-        (stem.clone(), text)
+        (stem.clone(), std::sync::Arc::from(text), 0)
     };
 
     let mut warnings = Vec::new();
-    let markup = crate::render::markdown_typst(&root, &dir, &shown, &body, 2, &mut warnings);
+    let markup = crate::render::markdown_typst(&root, &dir, &shown, (&text, body_start), 2, &mut warnings);
     let sources = BTreeMap::from([
         (
             "partials/base.typ.tera".to_string(),
@@ -76,15 +76,15 @@ pub fn render_file(file: &Path, out_dir: Option<&Path>, emit_typst: bool) -> Res
         write_atomic(&pdf_path.with_extension("typ"), source.as_bytes(), false)
             .map_err(|e| fail(format!("{e:#}")))?;
     }
-    let compiled = typeset::compile(typeset::Input {
+    let mut compiled = typeset::compile(typeset::Input {
         root: &root,
         source,
         source_name: format!("{} (generated typst)", shown.display()),
         today: typeset::source_date(),
     })?;
-    warnings.extend(compiled.warnings);
+    warnings.extend(std::mem::take(&mut compiled.warnings));
     let pdf = typeset::pdf(
-        &compiled.document,
+        &compiled,
         &pdf_path.to_string_lossy(),
         typeset::source_date(),
         &shown.to_string_lossy(),

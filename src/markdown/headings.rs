@@ -48,19 +48,28 @@ pub fn outline(md: &str) -> Vec<Heading> {
 /// Siblings stay siblings (`## a ### b ## c` gives 1, 2, 1) and gaps close (`# a ### b`
 /// gives 1, 2).
 pub fn relative_levels(typed: &[u8]) -> Vec<u8> {
-    // (typed, given) of the open headings, shallowest first.
-    let mut open: Vec<(u8, u8)> = Vec::new();
-    typed
-        .iter()
-        .map(|&t| {
-            while open.last().is_some_and(|&(ot, _)| ot >= t) {
-                open.pop();
-            }
-            let level = open.last().map_or(1, |&(_, given)| given + 1);
-            open.push((t, level));
-            level
-        })
-        .collect()
+    let mut leveller = Leveller::default();
+    typed.iter().map(|&t| leveller.level(t)).collect()
+}
+
+/// [`relative_levels`] one heading at a time, for converters that meet headings as they
+/// write them (footnotes can be written out of document order).
+#[derive(Debug, Default)]
+pub struct Leveller {
+    /// (typed, given) of the open headings, shallowest first.
+    open: Vec<(u8, u8)>,
+}
+
+impl Leveller {
+    /// The level for the next heading, typed at `typed`.
+    pub fn level(&mut self, typed: u8) -> u8 {
+        while self.open.last().is_some_and(|&(t, _)| t >= typed) {
+            self.open.pop();
+        }
+        let level = self.open.last().map_or(1, |&(_, given)| given + 1);
+        self.open.push((typed, level));
+        level
+    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,9 @@ mod tests;
 use std::ops::Range;
 
 pub struct TypstOptions<'a> {
-    /// Added to every heading level (a guide section's body headings sit under its title).
+    /// Added to every heading level. Levels are first made relative and gap-free
+    /// ([`headings::relative_levels`]): the document's top headings are level 1, so a guide
+    /// section's body headings sit under its title with an offset of 1.
     pub heading_offset: u8,
     /// Maps an image destination (as written in the Markdown) to a path typst may
     /// read, absolute from the project root (e.g. "/content/guide/img/x.png").
@@ -35,6 +37,17 @@ pub struct Converted {
     /// Image destinations `resolve_image` returned `None` for, each once, in
     /// order of first appearance.
     pub missing_images: Vec<String>,
+    /// (offset in `markup`, offset in the Markdown) where each run of text starts, in
+    /// markup order.
+    pub source_map: Vec<(usize, usize)>,
+}
+
+impl Converted {
+    /// The Markdown offset that produced `markup[offset]`, as near as the text runs tell.
+    pub fn markdown_offset(&self, offset: usize) -> usize {
+        let i = self.source_map.partition_point(|&(out, _)| out <= offset);
+        i.checked_sub(1).map_or(0, |i| self.source_map[i].1)
+    }
 }
 
 /// A `{{ name }}` placeholder in Markdown text.
@@ -55,7 +68,11 @@ pub fn to_typst(md: &str, opts: &TypstOptions) -> Converted {
     let nodes = tree::parse(md);
     let mut renderer = typst_markup::Renderer::new(&nodes, opts.heading_offset, opts.resolve_image);
     renderer.blocks(&nodes, "\n\n");
-    Converted { markup: renderer.out, missing_images: renderer.missing_images }
+    Converted {
+        markup: renderer.out,
+        missing_images: renderer.missing_images,
+        source_map: renderer.source_map,
+    }
 }
 
 /// Converts a one-line string such as a letter's subject to inline typst markup

@@ -44,10 +44,11 @@ fn paragraphs_are_separated_by_blank_lines() {
 }
 
 #[test]
-fn headings_are_offset() {
-    assert_eq!(typst("# A\n\n### B"), "#heading(level: 1)[A]\n\n#heading(level: 3)[B]");
+fn headings_are_offset_and_never_skip_a_level() {
+    assert_eq!(typst("# A\n\n### B"), "#heading(level: 1)[A]\n\n#heading(level: 2)[B]");
+    assert_eq!(typst("### A\n\n#### B"), "#heading(level: 1)[A]\n\n#heading(level: 2)[B]");
     assert_eq!(convert("# A\n## B", 1).markup, "#heading(level: 2)[A]\n\n#heading(level: 3)[B]");
-    assert_eq!(convert("###### A", 255).markup, "#heading(level: 261)[A]");
+    assert_eq!(convert("###### A", 255).markup, "#heading(level: 256)[A]");
 }
 
 #[test]
@@ -612,18 +613,64 @@ fn visible_text(md: &str) -> String {
 fn text_in_order(md: &str) -> String {
     use pulldown_cmark::{Event, Tag, TagEnd};
     let mut out = String::new();
+    // The checked text of the paragraph being read: typst lays out each paragraph by the
+    // Unicode bidirectional algorithm, which reorders the neutral characters (brackets,
+    // digits, punctuation) around right-to-left text in what it draws. Such a paragraph's
+    // characters are checked for presence only (`visible_chars`); every other paragraph's
+    // order must survive.
+    let mut block = String::new();
+    let mut bidi = false;
     let mut hidden = 0;
     for event in pulldown_cmark::Parser::new_ext(md, tree::options()) {
         match event {
             Event::Start(Tag::FootnoteDefinition(_) | Tag::Image { .. }) => hidden += 1,
             Event::End(TagEnd::FootnoteDefinition | TagEnd::Image) => hidden -= 1,
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) if hidden == 0 => {
-                out.extend(t.chars().filter(|c| is_checked(*c)));
+                bidi |= t.chars().any(reorders);
+                block.extend(t.chars().filter(|c| is_checked(*c)));
+            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::TableCell
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::HtmlBlock
+                | TagEnd::DefinitionListTitle
+                | TagEnd::DefinitionListDefinition,
+            ) => {
+                if !bidi {
+                    out.push_str(&block);
+                }
+                block.clear();
+                bidi = false;
             }
             _ => {}
         }
     }
+    if !bidi {
+        out.push_str(&block);
+    }
     out
+}
+
+/// Characters that make the bidirectional algorithm reorder their paragraph.
+fn reorders(c: char) -> bool {
+    use unicode_bidi::BidiClass::*;
+    matches!(unicode_bidi::bidi_class(c), R | AL | RLE | RLO | RLI | FSI | LRE | LRO | LRI | PDF | PDI)
+}
+
+#[test]
+fn right_to_left_text_keeps_its_characters_though_typst_reorders_them() {
+    // Regression: proptest found this; the order check failed because typst draws the
+    // neutral `[`, `:` and `0` around the Arabic letters in visual order.
+    let md = "\u{1EE24}[\u{1EE39}:0";
+    let text = compile(&convert(md, 1).markup).unwrap();
+    for c in ['[', ':', '0'] {
+        assert!(text.contains(c), "{c:?} missing from {text:?}");
+    }
+    assert_eq!(text_in_order(md), "");
+    assert_eq!(text_in_order("ab\n\nc\u{1EE24}d\n\nef"), "abef");
 }
 
 /// Characters whose order and presence in typst's text runs is predictable:

@@ -19,6 +19,15 @@ pub(crate) fn options() -> Options {
         | Options::ENABLE_DEFINITION_LIST
 }
 
+/// Where the first text inside `nodes` starts in the Markdown source.
+pub(crate) fn first_source(nodes: &[Node<'_>]) -> Option<usize> {
+    nodes.iter().find_map(|node| match node {
+        Node::Text(text) => text.segments.first().map(|(_, range)| range.start),
+        Node::Elem(_, children) => first_source(children),
+        _ => None,
+    })
+}
+
 #[derive(Debug)]
 pub(crate) enum Node<'a> {
     Elem(Box<Tag<'a>>, Vec<Node<'a>>),

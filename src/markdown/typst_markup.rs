@@ -41,7 +41,11 @@ const MAX_URL_LEN: usize = 8000;
 pub(super) struct Renderer<'r, 'a> {
     pub out: String,
     pub missing_images: Vec<String>,
+    /// (offset in `out`, offset in the Markdown) where each run of text starts, in `out`
+    /// order: lets a typst error in the markup be traced to the author's line.
+    pub source_map: Vec<(usize, usize)>,
     heading_offset: u8,
+    levels: super::headings::Leveller,
     resolve_image: &'r dyn Fn(&str) -> Option<String>,
     footnotes: Footnotes<'r, 'a>,
     /// Footnotes being rendered, innermost last: a reference back to one of them
@@ -60,7 +64,9 @@ impl<'r, 'a> Renderer<'r, 'a> {
         Renderer {
             out: String::new(),
             missing_images: Vec::new(),
+            source_map: Vec::new(),
             heading_offset,
+            levels: Default::default(),
             resolve_image,
             footnotes: Footnotes::collect(nodes),
             open_footnotes: Vec::new(),
@@ -112,6 +118,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
     }
 
     fn block(&mut self, node: &'r Node<'a>) {
+        self.map_source(std::slice::from_ref(node));
         let Node::Elem(tag, children) = node else {
             if let Node::Rule = node {
                 self.out.push_str("#line(length: 100%)");
@@ -173,7 +180,8 @@ impl<'r, 'a> Renderer<'r, 'a> {
             return;
         }
         let mark = self.out.len();
-        let level = level + usize::from(self.heading_offset);
+        // Levels never skip, whatever the author typed: PDF/UA requires it.
+        let level = usize::from(self.levels.level(level as u8)) + usize::from(self.heading_offset);
         write!(self.out, "#heading(level: {level})[").unwrap();
         let body = self.out.len();
         self.inlines(children);
@@ -380,6 +388,15 @@ impl<'r, 'a> Renderer<'r, 'a> {
         }
     }
 
+    /// Notes where the markup about to be written comes from: the first text inside
+    /// `nodes`, so that an error in an element's call (an image that fails to load) is
+    /// traced to its own line, not the text before it.
+    fn map_source(&mut self, nodes: &[Node<'_>]) {
+        if let Some(pos) = tree::first_source(nodes) {
+            self.source_map.push((self.out.len(), pos));
+        }
+    }
+
     pub fn inlines(&mut self, nodes: &'r [Node<'a>]) {
         for node in nodes {
             self.inline(node);
@@ -389,6 +406,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
     fn inline(&mut self, node: &'r Node<'a>) {
         match node {
             Node::Text(text) => {
+                self.source_map.push((self.out.len(), text.source_range(0..0).start));
                 for piece in placeholder::pieces(&text.text) {
                     match piece {
                         Piece::Literal(s) => escape::markup_into(&mut self.out, s),
@@ -423,7 +441,10 @@ impl<'r, 'a> Renderer<'r, 'a> {
                         self.wrap(&open, cost::LINK, children);
                     }
                 }
-                Tag::Image { dest_url, .. } => self.image(dest_url, children),
+                Tag::Image { dest_url, .. } => {
+                    self.map_source(children);
+                    self.image(dest_url, children)
+                }
                 _ => self.block(node),
             },
         }

@@ -15,6 +15,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::Problem;
+pub use fonts::covers;
 pub use world::LmcWorld;
 
 /// What the caller hands to typst: a source string and where its files may come from.
@@ -29,6 +30,8 @@ pub struct Input<'a> {
 
 pub struct Compiled {
     pub document: PagedDocument,
+    /// The generated source, so that export errors can point into it too.
+    pub main: typst::syntax::Source,
     /// Files (logos, images) the compile read, as real paths inside the root.
     pub files_read: Vec<PathBuf>,
     pub warnings: Vec<Problem>,
@@ -43,7 +46,12 @@ pub fn compile(input: Input<'_>) -> Result<Compiled, Vec<Problem>> {
     };
     let warnings = to_problems(&warned.warnings);
     match warned.output {
-        Ok(document) => Ok(Compiled { document, files_read: world.files_read(), warnings }),
+        Ok(document) => Ok(Compiled {
+            document,
+            main: world.main_source().clone(),
+            files_read: world.files_read(),
+            warnings,
+        }),
         Err(errors) => Err(to_problems(&errors)),
     }
 }
@@ -72,11 +80,22 @@ fn to_problem(world: &LmcWorld, root: &Path, source_name: &str, d: &SourceDiagno
     problem
 }
 
+/// Where `span` lies in `main`, when it points there.
+fn main_range(main: &typst::syntax::Source, span: typst::syntax::DiagSpan) -> Option<std::ops::Range<usize>> {
+    match span.get() {
+        typst::syntax::DiagSpanKind::Number { id, num, sub_range } if id == main.id() => {
+            main.range(num, sub_range)
+        }
+        typst::syntax::DiagSpanKind::Range { id, range } if id == main.id() => Some(range),
+        _ => None,
+    }
+}
+
 /// Exports a tagged PDF that passes typst's PDF/UA-1 checks. `ident` must be stable and
 /// unique per document (its output path): it seeds the PDF's /ID, so documents that share a
 /// title and author still get different IDs, and rebuilding gives the same bytes.
 pub fn pdf(
-    document: &PagedDocument,
+    compiled: &Compiled,
     ident: &str,
     date: Option<Datetime>,
     source_name: &str,
@@ -91,11 +110,14 @@ pub fn pdf(
         standards,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(document, &options).map_err(|errors| {
+    typst_pdf::pdf(&compiled.document, &options).map_err(|errors| {
         errors
             .iter()
             .map(|d| {
                 let mut p = Problem::error(source_name, format!("PDF export: {}", d.message));
+                if let Some(range) = main_range(&compiled.main, d.span) {
+                    p = p.at(&Arc::from(compiled.main.text()), range);
+                }
                 for hint in &d.hints {
                     p = p.hint(hint.v.to_string());
                 }
@@ -115,12 +137,6 @@ pub fn png(document: &PagedDocument, page: usize, pixel_per_pt: f64) -> anyhow::
     };
     let pixmap = typst_render::render(page, &options);
     crate::png::encode(&pixmap)
-}
-
-/// Renders one page to SVG.
-pub fn svg(document: &PagedDocument, page: usize) -> Option<String> {
-    let page = document.pages().get(page)?;
-    Some(typst_svg::svg(page, &typst_svg::SvgOptions::default()))
 }
 
 /// The visible text of every page, in reading order, for tests and checks.
@@ -209,9 +225,9 @@ mod tests {
     fn pdf_is_reproducible_and_ids_differ_per_ident() {
         let dir = tempfile::tempdir().unwrap();
         let src = "#set document(title: \"T\")\n#set text(lang: \"en\", region: \"GB\")\nHi";
-        let doc = compile_str(dir.path(), src).unwrap().document;
+        let doc = compile_str(dir.path(), src).unwrap();
         let a = pdf(&doc, "a.pdf", None, "t").unwrap();
-        let b = pdf(&compile_str(dir.path(), src).unwrap().document, "a.pdf", None, "t").unwrap();
+        let b = pdf(&compile_str(dir.path(), src).unwrap(), "a.pdf", None, "t").unwrap();
         let c = pdf(&doc, "c.pdf", None, "t").unwrap();
         assert_eq!(a, b);
         assert_ne!(a, c);
@@ -221,17 +237,8 @@ mod tests {
     #[test]
     fn pdf_ua_requires_a_title() {
         let dir = tempfile::tempdir().unwrap();
-        let doc = compile_str(dir.path(), "Hi").unwrap().document;
+        let doc = compile_str(dir.path(), "Hi").unwrap();
         assert!(pdf(&doc, "x", None, "t").is_err());
-    }
-
-    #[test]
-    fn svg_has_the_page_size() {
-        let dir = tempfile::tempdir().unwrap();
-        let doc = compile_str(dir.path(), "#set page(width: 540pt, height: 540pt)\nHi").unwrap().document;
-        let image = svg(&doc, 0).unwrap();
-        assert!(image.starts_with("<svg") && image.contains("viewBox=\"0 0 540 540\""), "{}", &image[..200]);
-        assert!(svg(&doc, 1).is_none());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Helpers for end-to-end tests: a copy of the shipped project in a temp dir, the real
-//! binary, and poppler's pdftotext to read what the PDFs say.
+//! binary, and a PDF reader in Rust to see what the PDFs say.
 
 #![allow(dead_code)]
 
@@ -19,6 +19,30 @@ impl Fixture {
             copy_dir(&repo.join(sub), &dir.path().join(sub));
         }
         Fixture { dir }
+    }
+
+    /// The repository's templates with a small project of its own: the LMC, one practice
+    /// (Z90001, no logo), one guide section and one poster. Tests add or replace files.
+    pub fn minimal() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&repo.join("templates"), &dir.path().join("templates"));
+        let fx = Fixture { dir };
+        fx.write(
+            "content/lmc.yaml",
+            "name: Test Local Medical Committee\nshort_name: Test LMC\nbrand_colour: \"#003087\"\n\
+             edition: \"2026/27\"\nguide:\n  title: Test guide\n  slug: test-guide\n  published: 2026-04-01\n",
+        );
+        fx.write("content/practices/z90001.yaml", &practice_yaml("Z90001", "Test Surgery"));
+        fx.write(
+            "content/guide/01-intro.md",
+            "---\nkind: guide-section\ntitle: Introduction\norder: 10\nstatus: current\nreviewed: 2026-04-01\n---\n\nHello from the guide.\n",
+        );
+        fx.write(
+            "content/posters/help.md",
+            "---\nkind: poster\ntitle: Help\nsummary: Where to get help.\norder: 10\n---\n\nCall us if you need us.\n",
+        );
+        fx
     }
 
     pub fn root(&self) -> &Path {
@@ -53,6 +77,16 @@ impl Fixture {
             .expect("failed to run lmcpress");
         Run::from(output)
     }
+}
+
+/// A valid practice profile with this ODS code and name (YAML-quoted).
+pub fn practice_yaml(ods: &str, name: &str) -> String {
+    format!(
+        "ods_code: {ods}\nname: \"{}\"\naddress: [\"1 Test Street\", \"Leicester\"]\npostcode: LE1 1AA\n\
+         phone: \"0116 496 0001\"\nemail: admin@test.example.com\nbrand_colour: \"#005EB8\"\n\
+         signatory:\n  name: Dr A Test\n  role: GP Partner\n",
+        name.replace('\\', "\\\\").replace('"', "\\\"")
+    )
 }
 
 pub struct Run {
@@ -90,33 +124,26 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The text of a PDF, via poppler's pdftotext (installed by .ci/run).
+/// The text of a PDF (read in Rust: see `pdf.rs`).
 pub fn pdf_text(path: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext is needed for these tests: apt-get install poppler-utils");
-    assert!(out.status.success(), "pdftotext failed on {}", path.display());
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    crate::pdf::text(path)
 }
 
-/// `pdfinfo` fields as (key, value) pairs.
-pub fn pdf_info(path: &Path) -> Vec<(String, String)> {
-    let out =
-        Command::new("pdfinfo").arg(path).output().expect("pdfinfo is needed: apt-get install poppler-utils");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
-        .collect()
-}
-
+/// Facts about a PDF under the names poppler's `pdfinfo` gives them: `Pages`, `Tagged`
+/// (`yes`/`no`), `Title`, `Lang`, `Page size` (`W x H pts` of the first page).
 pub fn info(path: &Path, key: &str) -> String {
-    pdf_info(path).into_iter().find(|(k, _)| k == key).map(|(_, v)| v).unwrap_or_default()
+    let facts = crate::pdf::read(path);
+    match key {
+        "Pages" => facts.pages.to_string(),
+        "Tagged" => if facts.tagged { "yes" } else { "no" }.to_string(),
+        "Title" => facts.title.unwrap_or_default(),
+        "Lang" => facts.lang.unwrap_or_default(),
+        "Page size" => facts.sizes.first().map(|(w, h)| format!("{w:.3} x {h:.3} pts")).unwrap_or_default(),
+        other => panic!("unknown PDF fact `{other}`"),
+    }
 }
 
-/// Collapses runs of whitespace, since pdftotext breaks lines where the layout does.
+/// Collapses runs of whitespace, since text extraction breaks lines where the layout does.
 pub fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

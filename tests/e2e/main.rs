@@ -2,11 +2,13 @@
 //! real `lmcpress` binary on a fixture project in a temporary folder.
 
 mod common;
+mod pdf;
 
 mod build;
 mod commands;
 mod content;
 mod errors;
+mod foundation;
 mod markdown_typst;
 mod merge;
 mod watch;
