@@ -111,6 +111,7 @@ pub fn build(
         done
     });
 
+    let changed = done.iter().any(Option::is_some);
     for (job, done) in jobs.iter().zip(done) {
         if let Some(done) = done {
             let written: Vec<_> = done.outputs.iter().flatten().collect();
@@ -123,7 +124,14 @@ pub fn build(
     }
     let [built, skipped, failed] = counts.map(AtomicUsize::into_inner);
     let mut report = Report { built, skipped, failed, ..Report::default() };
-    if let Err(e) = manifest.save(&opts.out) {
+    // A build that skipped every job leaves the manifest as it was: at 200,000 entries,
+    // rewriting it would be most of a no-op build's time.
+    let saved = if changed || !opts.out.join(manifest::FILE_NAME).is_file() {
+        manifest.save(&opts.out)
+    } else {
+        Ok(())
+    };
+    if let Err(e) = saved {
         report.failed += 1;
         on_done(&JobReport {
             id: manifest::FILE_NAME.into(),

@@ -68,12 +68,15 @@ impl Manifest {
         Ok(())
     }
 
-    /// True when the job's recorded outputs are all still there with the bytes it wrote.
+    /// True when the job's recorded outputs are all still there with the bytes it wrote. A
+    /// file whose size and modification time match its stamp is taken as intact unread; only
+    /// a file touched since is read and hashed.
     pub fn outputs_intact(entry: &Entry, out: &Path) -> bool {
-        entry
-            .outputs
-            .iter()
-            .all(|(rel, hash)| std::fs::read(out.join(rel)).is_ok_and(|bytes| &hash_bytes(&bytes) == hash))
+        entry.outputs.iter().enumerate().all(|(i, (rel, hash))| {
+            let path = out.join(rel);
+            let stamped = entry.stamps.get(i).is_some_and(|s| stamp(&path).as_ref() == Some(s));
+            stamped || std::fs::read(&path).is_ok_and(|bytes| &hash_bytes(&bytes) == hash)
+        })
     }
 }
 
@@ -186,6 +189,18 @@ mod tests {
         assert!(!Manifest::outputs_intact(&entry, dir.path()));
         std::fs::write(dir.path().join("x.pdf"), "pdf").unwrap();
         assert!(Manifest::outputs_intact(&entry, dir.path()), "same bytes, new time: hashed and intact");
+        // An unchanged stamp is trusted without reading the file: the recorded hash is not
+        // even consulted.
+        let restamped = Entry {
+            hash: "h".into(),
+            reads: vec![],
+            outputs: vec![(PathBuf::from("x.pdf"), "not-the-hash".into())],
+            stamps: vec![stamp(&dir.path().join("x.pdf")).unwrap()],
+        };
+        assert!(Manifest::outputs_intact(&restamped, dir.path()));
+        std::fs::remove_file(dir.path().join("x.pdf")).unwrap();
+        assert!(!Manifest::outputs_intact(&restamped, dir.path()), "a missing file is never intact");
+        std::fs::write(dir.path().join("x.pdf"), "pdf").unwrap();
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 2, "no temporary files left: {names:?}");
     }
