@@ -83,7 +83,7 @@ fn watch_rebuilds_what_changed_survives_bad_edits_and_stops_cleanly() {
     fx.write(profile, &good);
     let status = w.next_status();
     assert!(status.contains("rebuilt 31 documents") && status.contains("0 failed"), "{status}");
-    assert!(common::pdf_text(&z6_letter).contains("0116 496 0616"));
+    assert!(crate::common::pdf_text(&z6_letter).contains("0116 496 0616"));
     assert_eq!(mtime(&z1_letter), z1_before, "other practices are untouched");
 
     // A bad edit: diagnostic with file and line, last good output kept, still watching.
@@ -101,7 +101,7 @@ fn watch_rebuilds_what_changed_survives_bad_edits_and_stops_cleanly() {
     std::fs::rename(fx.path("content/practices/.z90006-hollowmere.yaml.swp"), fx.path(profile)).unwrap();
     let status = w.next_status();
     assert!(status.contains("rebuilt 31 documents") && status.contains("0 failed"), "{status}");
-    assert!(common::pdf_text(&z6_letter).contains("0116 496 0626"));
+    assert!(crate::common::pdf_text(&z6_letter).contains("0116 496 0626"));
 
     // A poster's Markdown rebuilds that poster for every practice that shows it (5 x 4).
     let poster = "content/posters/where-to-get-help.md";
