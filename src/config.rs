@@ -25,6 +25,68 @@ struct SignatoryFile {
     role: String,
 }
 
+/// A clinician who may sign clinical letters: a doctor with a GMC number or a nurse with an
+/// NMC PIN. Clinical letters are never signed by the practice's general signatory.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Clinician {
+    pub name: String,
+    pub role: String,
+    /// "GMC 1234567" or "NMC 12A3456E", as printed under the signature.
+    pub registration: String,
+}
+
+impl Clinician {
+    /// Whether `key` (from recipient data) names this clinician: by name, or by number with
+    /// or without its register's prefix.
+    pub fn is(&self, key: &str) -> bool {
+        let key = key.trim();
+        let number = self.registration.split_once(' ').map_or("", |(_, n)| n);
+        key.eq_ignore_ascii_case(&self.name)
+            || key.eq_ignore_ascii_case(&self.registration)
+            || key.eq_ignore_ascii_case(number)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClinicianFile {
+    name: String,
+    role: String,
+    #[serde(default)]
+    gmc: Option<Spanned<String>>,
+    #[serde(default)]
+    nmc: Option<Spanned<String>>,
+}
+
+/// A GMC reference number is seven digits.
+pub fn is_gmc_number(s: &str) -> bool {
+    s.len() == 7 && s.chars().all(|c| c.is_ascii_digit())
+}
+
+/// An NMC PIN is two digits, a letter, four digits and a letter, such as 12A3456E.
+pub fn is_nmc_pin(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 8
+        && b[..2].iter().all(u8::is_ascii_digit)
+        && b[2].is_ascii_alphabetic()
+        && b[3..7].iter().all(u8::is_ascii_digit)
+        && b[7].is_ascii_alphabetic()
+}
+
+/// "GMC 1234567" / "NMC 12A3456E" from whichever the profile gives, or a problem.
+pub fn registration(gmc: Option<&str>, nmc: Option<&str>) -> Result<String, String> {
+    match (gmc.map(str::trim), nmc.map(str::trim)) {
+        (Some(g), None) if is_gmc_number(g) => Ok(format!("GMC {g}")),
+        (Some(g), None) => Err(format!("`{g}` is not a GMC number (seven digits)")),
+        (None, Some(n)) if is_nmc_pin(&n.to_ascii_uppercase()) => {
+            Ok(format!("NMC {}", n.to_ascii_uppercase()))
+        }
+        (None, Some(n)) => Err(format!("`{n}` is not an NMC PIN (such as 12A3456E)")),
+        (Some(_), Some(_)) => Err("give a GMC number or an NMC PIN, not both".into()),
+        (None, None) => Err("a clinician needs a GMC number (`gmc:`) or an NMC PIN (`nmc:`)".into()),
+    }
+}
+
 /// Which posters a practice wants.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PosterChoice {
@@ -55,6 +117,8 @@ struct PracticeFile {
     brand_colour: Spanned<String>,
     signatory: SignatoryFile,
     #[serde(default)]
+    clinicians: Vec<Spanned<ClinicianFile>>,
+    #[serde(default)]
     posters: Option<Spanned<PostersFile>>,
 }
 
@@ -74,6 +138,8 @@ pub struct Practice {
     /// White or dark, whichever meets WCAG AA on the brand colour.
     pub brand_text: String,
     pub signatory: Signatory,
+    /// Who may sign clinical letters.
+    pub clinicians: Vec<Clinician>,
     #[serde(skip)]
     pub posters: PosterChoice,
     /// The profile file (real path) and the logo file, for dependency tracking.
@@ -82,11 +148,17 @@ pub struct Practice {
 }
 
 impl Practice {
-    pub fn wants_poster(&self, slug: &str) -> bool {
+    /// An `opt_in` poster states a practice's own arrangements as fact, so `posters: all`
+    /// never selects it: only a practice that lists it by name gets it.
+    pub fn wants_poster(&self, slug: &str, opt_in: bool) -> bool {
         match &self.posters {
-            PosterChoice::All => true,
+            PosterChoice::All => !opt_in,
             PosterChoice::Only(list) => list.iter().any(|p| p == slug),
         }
+    }
+
+    pub fn clinician(&self, key: &str) -> Option<&Clinician> {
+        self.clinicians.iter().find(|c| c.is(key))
     }
 }
 
@@ -216,6 +288,28 @@ pub fn load_practice(root: &Path, path: &Path) -> Result<Practice, Vec<Problem>>
             PosterChoice::All
         }
     };
+    let mut clinicians = Vec::new();
+    for c in &file.clinicians {
+        let gmc = c.value.gmc.as_ref().map(|s| s.value.as_str());
+        let nmc = c.value.nmc.as_ref().map(|s| s.value.as_str());
+        match registration(gmc, nmc) {
+            Ok(registration) => clinicians.push(Clinician {
+                name: c.value.name.trim().to_string(),
+                role: c.value.role.trim().to_string(),
+                registration,
+            }),
+            Err(msg) => {
+                let at = c.value.gmc.as_ref().or(c.value.nmc.as_ref());
+                let problem = match at {
+                    Some(v) => yaml::at_value(&shown, &text, v, msg),
+                    None => yaml::at_value(&shown, &text, c, msg),
+                };
+                problems.push(problem.hint(
+                    "clinical letters are signed only by registered clinicians: add `gmc: \"1234567\"` or `nmc: 12A3456E`",
+                ));
+            }
+        }
+    }
     for (field, value) in [("name", &file.name), ("postcode", &file.postcode), ("phone", &file.phone)] {
         if value.trim().is_empty() {
             problems.push(Problem::error(&shown, format!("`{field}` is empty")));
@@ -237,6 +331,7 @@ pub fn load_practice(root: &Path, path: &Path) -> Result<Practice, Vec<Problem>>
         brand_colour,
         brand_text,
         signatory: Signatory { name: file.signatory.name, role: file.signatory.role },
+        clinicians,
         posters,
         path: path.to_path_buf(),
     })
@@ -416,8 +511,39 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), "p.yaml", &(GOOD.to_string() + "posters: [a, b]\n"));
         let p = load_practice(dir.path(), &path).unwrap();
-        assert!(p.wants_poster("a") && !p.wants_poster("c"));
+        assert!(p.wants_poster("a", false) && !p.wants_poster("c", false));
+        assert!(p.wants_poster("a", true), "a poster listed by name is built even when opt-in");
         let path = write(dir.path(), "q.yaml", &(GOOD.to_string() + "posters: some\n"));
         assert!(load_practice(dir.path(), &path).is_err());
+    }
+
+    #[test]
+    fn posters_all_never_selects_an_opt_in_poster() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "p.yaml", &(GOOD.to_string() + "posters: all\n"));
+        let p = load_practice(dir.path(), &path).unwrap();
+        assert!(p.wants_poster("x", false));
+        assert!(!p.wants_poster("x", true));
+    }
+
+    #[test]
+    fn clinicians_need_a_gmc_or_nmc_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = GOOD.to_string()
+            + "clinicians:\n  - {name: Dr A, role: GP Partner, gmc: \"7654321\"}\n  - {name: B, role: Nurse, nmc: 12a3456e}\n";
+        let path = write(dir.path(), "p.yaml", &good);
+        let p = load_practice(dir.path(), &path).unwrap();
+        assert_eq!(p.clinicians[0].registration, "GMC 7654321");
+        assert_eq!(p.clinicians[1].registration, "NMC 12A3456E");
+        assert_eq!(p.clinician("7654321").map(|c| c.name.as_str()), Some("Dr A"));
+        assert_eq!(p.clinician("nmc 12a3456e").map(|c| c.name.as_str()), Some("B"));
+        assert!(p.clinician("Mrs Practice Manager").is_none());
+        let bad = GOOD.to_string()
+            + "clinicians:\n  - {name: Mrs M, role: Practice Manager}\n  - {name: Dr C, role: GP, gmc: \"123\"}\n";
+        let path = write(dir.path(), "q.yaml", &bad);
+        let problems = load_practice(dir.path(), &path).unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+        assert!(problems.iter().all(|p| p.line_col().unwrap().0 >= 10), "{problems:#?}");
+        assert!(problems[1].message.contains("not a GMC number"));
     }
 }

@@ -35,6 +35,9 @@ pub struct GuideSection {
 pub struct Poster {
     pub summary: String,
     pub order: i64,
+    /// The poster states a practice's own arrangements as fact: built only for practices
+    /// that list it by name.
+    pub opt_in: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -45,20 +48,52 @@ pub enum FieldKind {
     Lines,
     Date,
     NhsNumber,
+    /// One of the field's `options` (or several, with `multiple: true`). Without a value the
+    /// letter shows every option with a box to tick by hand.
+    Choice,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One option of a `choice` field: `value` is what recipient data gives, `text` what the
+/// letter says.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct Field {
     pub name: String,
     pub label: String,
     pub kind: FieldKind,
     pub required: bool,
+    pub options: Vec<Choice>,
+    pub multiple: bool,
 }
+
+/// Who may sign a letter. Clinical letters are signed by a registered clinician (from the
+/// recipient data, or left blank to sign by hand), never by the practice's general signatory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignedBy {
+    Clinician,
+    Practice,
+}
+
+/// Fields every clinical letter has, so recipient data can name the signing clinician.
+pub const CLINICIAN_FIELDS: [(&str, &str); 4] = [
+    ("clinician", "Signing clinician (name or GMC/NMC number from the practice profile)"),
+    ("clinician_name", "Clinician's name"),
+    ("clinician_role", "Clinician's role"),
+    ("clinician_registration", "GMC or NMC number"),
+];
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Letter {
     /// The "Re:" line as typst markup (placeholders become `#field(..)` calls).
     pub subject: Option<String>,
+    pub signed_by: SignedBy,
     pub file_name_field: Option<String>,
     pub fields: Vec<Field>,
 }
@@ -174,6 +209,8 @@ struct PosterFile {
     summary: String,
     #[serde(default)]
     order: i64,
+    #[serde(default)]
+    opt_in: bool,
 }
 
 #[derive(Deserialize)]
@@ -186,6 +223,10 @@ struct FieldFile {
     kind: FieldKind,
     #[serde(default = "yes")]
     required: bool,
+    #[serde(default)]
+    options: Vec<Choice>,
+    #[serde(default)]
+    multiple: bool,
 }
 
 fn yes() -> bool {
@@ -200,6 +241,7 @@ struct LetterFile {
     title: String,
     #[serde(default)]
     subject: Option<Spanned<String>>,
+    signed_by: SignedBy,
     #[serde(default)]
     file_name_field: Option<Spanned<String>>,
     #[serde(default)]
@@ -249,8 +291,9 @@ pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>>
     }
     let parsed = match kind.value.as_str() {
         "guide-section" => parse_guide(&shown, &front, &mut problems),
-        "poster" => yaml::parse::<PosterFile>(&shown, &front)
-            .map(|f| (f.title, Kind::Poster(Poster { summary: f.summary, order: f.order }))),
+        "poster" => yaml::parse::<PosterFile>(&shown, &front).map(|f| {
+            (f.title, Kind::Poster(Poster { summary: f.summary, order: f.order, opt_in: f.opt_in }))
+        }),
         "letter" => parse_letter(&shown, &front, &mut problems),
         "ag-disclaimer" => yaml::parse::<AgFile>(&shown, &front).map(|f| (f.title, Kind::AgDisclaimer)),
         other => {
@@ -271,6 +314,10 @@ pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>>
     let doc =
         Document { slug: stem, title, kind, path: path.to_path_buf(), shown, text: text.clone(), body_start };
     problems.extend(check_placeholders(&doc));
+    problems.extend(check_signature(&doc));
+    if matches!(doc.kind, Kind::AgDisclaimer) {
+        problems.extend(check_ascii(&doc));
+    }
     if problems.is_empty() { Ok(doc) } else { Err(problems.into_iter().map(relocate).collect()) }
 }
 
@@ -363,8 +410,53 @@ fn parse_letter(
                 format!("field `{name}` is declared twice"),
             ));
         }
+        if field.kind == FieldKind::Choice && field.options.is_empty() {
+            problems.push(
+                yaml::at_value(shown, front, &field.name, format!("choice field `{name}` has no `options`"))
+                    .hint("list them as `options: [{value: a, text: \"...\"}, ...]`"),
+            );
+        } else if field.kind != FieldKind::Choice && (!field.options.is_empty() || field.multiple) {
+            problems.push(
+                yaml::at_value(
+                    shown,
+                    front,
+                    &field.name,
+                    format!("field `{name}` has options but is not a choice"),
+                )
+                .hint("add `kind: choice`"),
+            );
+        }
         let label = field.label.clone().unwrap_or_else(|| default_label(&name));
-        fields.push(Field { name, label, kind: field.kind, required: field.required });
+        fields.push(Field {
+            name,
+            label,
+            kind: field.kind,
+            required: field.required,
+            options: field.options.clone(),
+            multiple: field.multiple,
+        });
+    }
+    if f.signed_by == SignedBy::Clinician {
+        for (name, label) in CLINICIAN_FIELDS {
+            if let Some(own) = f.fields.iter().find(|x| x.name.value == name) {
+                problems.push(
+                    yaml::at_value(
+                        shown,
+                        front,
+                        &own.name,
+                        format!("`{name}` is set for every clinical letter"),
+                    )
+                    .hint("remove it: the signing clinician comes from the profile or the recipient data"),
+                );
+            } else {
+                fields.push(Field {
+                    name: name.into(),
+                    label: label.into(),
+                    required: false,
+                    ..Default::default()
+                });
+            }
+        }
     }
     if let Some(file_field) = &f.file_name_field
         && !fields.iter().any(|x| x.name == file_field.value)
@@ -398,7 +490,12 @@ fn parse_letter(
     });
     Ok((
         f.title,
-        Kind::Letter(Letter { subject, file_name_field: f.file_name_field.map(|s| s.value), fields }),
+        Kind::Letter(Letter {
+            subject,
+            signed_by: f.signed_by,
+            file_name_field: f.file_name_field.map(|s| s.value),
+            fields,
+        }),
     ))
 }
 
@@ -413,6 +510,34 @@ fn default_label(name: &str) -> String {
 
 fn is_known(name: &str, fields: &[Field]) -> bool {
     PRACTICE_FIELDS.contains(&name) || LMC_FIELDS.contains(&name) || fields.iter().any(|f| f.name == name)
+}
+
+/// A clinical letter that named the practice's signatory anywhere could go out over a
+/// non-clinician's name, so it is refused.
+fn check_signature(doc: &Document) -> Vec<Problem> {
+    let Kind::Letter(Letter { signed_by: SignedBy::Clinician, .. }) = &doc.kind else { return Vec::new() };
+    markdown::placeholders(doc.body())
+        .into_iter()
+        .filter(|ph| ph.name.starts_with("practice.signatory."))
+        .map(|ph| {
+            let span = doc.body_start + ph.range.start..doc.body_start + ph.range.end;
+            Problem::error(&doc.shown, format!("a clinical letter cannot name `{}`", ph.name))
+                .at(&doc.text, span)
+                .hint("the practice's signatory may not be a clinician; clinical letters are signed by the clinician under the letter")
+        })
+        .collect()
+}
+
+/// A&G wording is pasted into clinical systems that may mangle anything but ASCII.
+fn check_ascii(doc: &Document) -> Vec<Problem> {
+    let body = doc.body();
+    let Some((at, c)) = body.char_indices().find(|(_, c)| !c.is_ascii()) else { return Vec::new() };
+    let start = doc.body_start + at;
+    vec![
+        Problem::error(&doc.shown, format!("`{c}` is not plain ASCII"))
+            .at(&doc.text, start..start + c.len_utf8())
+            .hint("use straight quotes ' and \", and - for dashes, so the text pastes cleanly into any clinical system"),
+    ]
 }
 
 fn check_placeholders(doc: &Document) -> Vec<Problem> {
@@ -473,7 +598,7 @@ mod tests {
         assert_eq!(d.body(), "Hello {{ practice.name }}");
         let d = load(
             "l.md",
-            "---\nkind: letter\ntitle: L\nsubject: \"Re: {{ patient_name }}\"\nfields:\n  - name: patient_name\n  - name: when\n    kind: date\n    required: false\n---\nDear {{ patient_name }}",
+            "---\nkind: letter\ntitle: L\nsigned_by: practice\nsubject: \"Re: {{ patient_name }}\"\nfields:\n  - name: patient_name\n  - name: when\n    kind: date\n    required: false\n---\nDear {{ patient_name }}",
         )
         .unwrap();
         let Kind::Letter(letter) = &d.kind else { panic!() };
@@ -505,5 +630,71 @@ mod tests {
         let errs = load("g.md", "---\nkind: poster\ntitle: T\nsumary: S\n---\n").unwrap_err();
         assert_eq!(errs[0].line_col().map(|(l, _)| l), Some(4), "{errs:#?}");
         assert!(load("Bad Name.md", "---\nkind: ag-disclaimer\ntitle: T\n---\n").is_err());
+    }
+}
+
+#[cfg(test)]
+mod safety_tests {
+    use super::*;
+
+    fn load(name: &str, text: &str) -> Result<Document, Vec<Problem>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        load_document(dir.path(), &path)
+    }
+
+    #[test]
+    fn letters_must_say_who_signs() {
+        let errs = load("l.md", "---\nkind: letter\ntitle: L\n---\nBody").unwrap_err();
+        assert!(errs[0].message.contains("signed_by"), "{errs:#?}");
+        let errs = load("l.md", "---\nkind: letter\ntitle: L\nsigned_by: manager\n---\nBody").unwrap_err();
+        assert_eq!(errs[0].line_col().map(|(l, _)| l), Some(4), "{errs:#?}");
+    }
+
+    #[test]
+    fn clinical_letters_get_clinician_fields_and_may_not_name_the_signatory() {
+        let d = load("l.md", "---\nkind: letter\ntitle: L\nsigned_by: clinician\n---\nBody").unwrap();
+        let Kind::Letter(letter) = &d.kind else { panic!() };
+        let names: Vec<&str> = letter.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["clinician", "clinician_name", "clinician_role", "clinician_registration"]);
+        let errs = load(
+            "l.md",
+            "---\nkind: letter\ntitle: L\nsigned_by: clinician\n---\nBody\n\n{{ practice.signatory.name }}",
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].line_col(), Some((8, 1)), "{errs:#?}");
+        assert!(
+            load(
+                "l.md",
+                "---\nkind: letter\ntitle: L\nsigned_by: practice\n---\n{{ practice.signatory.name }}"
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn choice_fields_need_options() {
+        let ok = "---\nkind: letter\ntitle: L\nsigned_by: practice\nfields:\n  - name: why\n    kind: choice\n    multiple: true\n    options:\n      - {value: a, text: Because A.}\n---\n{{ why }}";
+        let d = load("l.md", ok).unwrap();
+        let Kind::Letter(letter) = &d.kind else { panic!() };
+        assert_eq!(letter.fields[0].options[0].text, "Because A.");
+        assert!(letter.fields[0].multiple);
+        let bad = "---\nkind: letter\ntitle: L\nsigned_by: practice\nfields:\n  - name: why\n    kind: choice\n---\n";
+        assert!(load("l.md", bad).unwrap_err()[0].message.contains("no `options`"));
+    }
+
+    #[test]
+    fn ag_wording_must_be_ascii() {
+        let errs =
+            load("a.md", "---\nkind: ag-disclaimer\ntitle: T\n---\nWe agree \u{2014} thanks").unwrap_err();
+        assert_eq!(errs[0].line_col(), Some((5, 10)), "{errs:#?}");
+        assert!(load("a.md", "---\nkind: ag-disclaimer\ntitle: T\n---\nWe agree - thanks").is_ok());
+    }
+
+    #[test]
+    fn posters_opt_in_is_read() {
+        let d = load("p.md", "---\nkind: poster\ntitle: T\nsummary: S\nopt_in: true\n---\nHi").unwrap();
+        assert!(matches!(d.kind, Kind::Poster(Poster { opt_in: true, .. })));
     }
 }

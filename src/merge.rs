@@ -372,7 +372,7 @@ mod tests {
     use crate::content::FieldKind;
 
     fn f(name: &str, kind: FieldKind, required: bool) -> Field {
-        Field { name: name.into(), label: name.into(), kind, required }
+        Field { name: name.into(), label: name.into(), kind, required, ..Default::default() }
     }
 
     fn table(text: &str, ext: &str) -> Table {

@@ -127,7 +127,7 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
             let mut with_doc = own.clone();
             with_doc.push(&doc_paths[di]);
             match &doc.kind {
-                Kind::Poster(_) if practice.wants_poster(&doc.slug) => {
+                Kind::Poster(p) if practice.wants_poster(&doc.slug, p.opt_in) => {
                     for format in PosterFormat::ALL {
                         let (template, outputs) = poster_outputs(&dir, &doc.slug, format);
                         jobs.push(Job {

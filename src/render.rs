@@ -205,12 +205,12 @@ pub fn render_job(
         }
         Target::Poster { doc, practice, format } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
-            insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings);
+            insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?;
             ctx.insert("format", &format_of(*format));
         }
         Target::Letter { doc, practice } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
-            insert_doc(&mut ctx, project, lmc, doc, practice, rows, &mut warnings);
+            insert_doc(&mut ctx, project, lmc, doc, practice, rows, &mut warnings)?;
         }
         Target::AgText { doc, practice } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
@@ -223,6 +223,13 @@ pub fn render_job(
                 })?;
             ctx.insert("practice", practice);
             ctx.insert("doc", &serde_json::json!({ "slug": doc.slug, "title": doc.title }));
+            let (text, lost) = fields::ascii(&text);
+            if !lost.is_empty() {
+                warnings.push(
+                    Problem::warning(&doc.shown, format!("{lost:?} cannot be written in plain ASCII; shown as `?`"))
+                        .hint("A&G wording is pasted into clinical systems; spell the practice's name in plain letters"),
+                );
+            }
             ctx.insert("body", &text);
         }
     }
@@ -238,7 +245,7 @@ fn insert_doc(
     practice: &Practice,
     rows: Option<&[Values]>,
     warnings: &mut Vec<Problem>,
-) {
+) -> Result<(), Problem> {
     let values = fields::standard_values(lmc, Some(practice));
     let letter_fields = match &doc.kind {
         Kind::Letter(l) => l.fields.as_slice(),
@@ -248,12 +255,17 @@ fn insert_doc(
         None => vec![fields::typst_data(&values, letter_fields)],
         Some(rows) => rows
             .iter()
-            .map(|row| {
+            .enumerate()
+            .map(|(i, row)| -> Result<String, Problem> {
                 let mut merged = values.clone();
                 merged.extend(row.iter().map(|(k, v)| (k.clone(), v.clone())));
-                fields::typst_data(&merged, letter_fields)
+                if let Kind::Letter(letter) = &doc.kind {
+                    fields::sign(letter, practice, &mut merged)
+                        .map_err(|e| Problem::error(&doc.shown, format!("letter {}: {e}", i + 1)))?;
+                }
+                Ok(fields::typst_data(&merged, letter_fields))
             })
-            .collect(),
+            .collect::<Result<_, Problem>>()?,
     };
     ctx.insert("letters", &letters);
     let declared: Vec<&str> = letter_fields.iter().map(|f| f.name.as_str()).collect();
@@ -264,4 +276,5 @@ fn insert_doc(
     ctx.insert("field_data", &fields::typst_data(&values, letter_fields));
     let body = body_typst(&project.root, doc, 2, warnings);
     ctx.insert("doc", &DocView { slug: &doc.slug, title: &doc.title, kind: &doc.kind, body });
+    Ok(())
 }

@@ -11,10 +11,10 @@ fn build_writes_every_kind_of_output() {
     let run = fx.run(&["build"]).ok();
     assert!(run.stderr.contains("0 failed"), "{}", run.stderr);
 
-    let guide = fx.out("guide/llr-lmc-guide-2025-26.pdf");
+    let guide = fx.out("guide/llr-lmc-guide-2026-27.pdf");
     assert!(info(&guide, "Pages").parse::<u32>().unwrap() >= 8);
     assert_eq!(info(&guide, "Tagged"), "yes");
-    assert!(info(&guide, "Title").contains("2025/26"));
+    assert!(info(&guide, "Title").contains("2026/27"));
 
     for ods in PRACTICES {
         let dir = fx.out(&format!("practices/{ods}"));
@@ -79,7 +79,7 @@ fn each_practice_document_carries_its_details() {
         assert!(letter.contains(&squash(&name)), "{ods}: letter lacks {name}:\n{letter}");
         assert!(letter.contains(&phone), "{ods}: letter lacks {phone}");
         assert!(letter.contains(&format!("ODS code {ods}")), "{ods}");
-        let poster = squash(&pdf_text(&fx.out(&format!("practices/{ods}/posters/safe-daily-limits.pdf"))));
+        let poster = squash(&pdf_text(&fx.out(&format!("practices/{ods}/posters/where-to-get-help.pdf"))));
         assert!(poster.contains(&squash(&name)) && poster.contains(&phone), "{ods}: {poster}");
         let ag = fx.read(&format!("output/practices/{ods}/ag-disclaimer.txt"));
         assert!(ag.contains(&name), "{ods}: {ag}");
@@ -124,7 +124,7 @@ fn outputs_are_byte_identical_between_runs() {
 }
 
 #[test]
-fn letters_mark_blanks_to_fill_by_hand_and_sign_with_the_signatory() {
+fn letters_mark_blanks_to_fill_by_hand_and_only_practice_letters_carry_the_signatory() {
     let fx = Fixture::shipped();
     fx.run(&["build", "--practice", "Z90003"]).ok();
     let text = squash(&pdf_text(&fx.out("practices/Z90003/letters/reply-rejected-referral.pdf")));
@@ -132,7 +132,9 @@ fn letters_mark_blanks_to_fill_by_hand_and_sign_with_the_signatory() {
         assert!(text.contains(label), "blank for {label} missing: {text}");
     }
     assert!(text.contains("Yours sincerely"));
-    assert!(text.contains("Dr Tomasz Wiśniewski GP Partner"), "{text}");
+    assert!(text.contains("Clinician's name") && !text.contains("Wiśniewski"), "{text}");
+    let dsa = squash(&pdf_text(&fx.out("practices/Z90003/letters/data-sharing-agreement.pdf")));
+    assert!(dsa.contains("Dr Tomasz Wiśniewski GP Partner"), "{dsa}");
 }
 
 #[test]

@@ -75,9 +75,16 @@ fn every_poster_is_plain_english() {
 fn the_guide_carries_the_key_facts() {
     let fx = Fixture::shipped();
     fx.run(&["build", "--quiet"]).ok();
-    let text = squash(&pdf_text(&fx.out("guide/llr-lmc-guide-2025-26.pdf")));
+    let text = squash(&pdf_text(&fx.out("guide/llr-lmc-guide-2026-27.pdf")));
     for fact in [
-        "2025/26 edition",
+        "2026/27 edition",
+        "imposed",
+        "98.9%",
+        "1 May 2026",
+        "June 2026",
+        "global sum",
+        "£1.28",
+        "1 October 2025",
         "Contents",
         "25",
         "15-minute",
@@ -99,7 +106,7 @@ fn the_guide_carries_the_key_facts() {
     ] {
         assert!(text.contains(fact), "the guide does not mention {fact:?}");
     }
-    for status in ["Current", "Continues", "Superseded", "Last reviewed"] {
+    for status in ["Current", "Continues", "Superseded", "Ended", "Last reviewed"] {
         assert!(text.contains(status), "no {status:?} label");
     }
 }
@@ -120,7 +127,7 @@ fn the_ag_wording_is_short_and_complete() {
 fn a_pale_brand_colour_gets_dark_text_on_posters() {
     let fx = Fixture::shipped();
     fx.run(&["build", "--quiet", "--practice", "Z90004", "--emit-typst"]).ok();
-    let typ = fx.read("output/practices/Z90004/posters/safe-daily-limits.typ");
+    let typ = fx.read("output/practices/Z90004/posters/where-to-get-help.typ");
     assert!(typ.contains("#let brand = rgb(\"#FFB81C\")"), "{typ}");
     assert!(typ.contains("#let brand-text = rgb(\"#212B32\")"), "{typ}");
 }

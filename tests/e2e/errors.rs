@@ -63,7 +63,7 @@ fn bad_front_matter_fails_that_document_only() {
     assert!(run.stderr.contains("did you mean `summary`?"), "{}", run.stderr);
     assert!(!fx.out("practices/Z90001/posters/safe-daily-limits.pdf").exists());
     assert!(fx.out("practices/Z90001/posters/where-to-get-help.pdf").exists());
-    assert!(fx.out("guide/llr-lmc-guide-2025-26.pdf").exists());
+    assert!(fx.out("guide/llr-lmc-guide-2026-27.pdf").exists());
 }
 
 #[test]

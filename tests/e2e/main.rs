@@ -11,4 +11,5 @@ mod errors;
 mod foundation;
 mod markdown_typst;
 mod merge;
+mod safety;
 mod watch;

@@ -1,0 +1,358 @@
+//! The clinical safety log (docs/clinical-safety.md): one test per control, named after the
+//! hazard it guards against. Fixtures are small edits to a copy of the shipped project.
+
+use crate::common::{Fixture, pdf_text, squash};
+
+/// Letters that rest on clinical judgement about a patient.
+const CLINICAL: [&str; 5] = [
+    "declining-unfunded-work",
+    "private-consultant-nhs-referral",
+    "referral-letter",
+    "reply-irrelevant-information-request",
+    "reply-rejected-referral",
+];
+
+fn letter_text(fx: &Fixture, ods: &str, slug: &str) -> String {
+    squash(&pdf_text(&fx.out(&format!("practices/{ods}/letters/{slug}.pdf"))))
+}
+
+/// The body of every shipped document of one folder, without its front matter.
+fn bodies(folder: &str) -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content").join(folder);
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let body = text.trim_start_matches("---\n").split_once("\n---\n").unwrap().1.to_string();
+        out.push((path.file_name().unwrap().to_string_lossy().into_owned(), body));
+    }
+    assert!(!out.is_empty());
+    out
+}
+
+const REJECTED: &str = "- recipient_name: Dr A Consultant\n  recipient_organisation: UHL\n  \
+    recipient_address: [Glenfield Hospital, Leicester]\n  patient_name: Jane Doe\n  nhs_number: 9434765919\n  \
+    date_of_birth: 1960-02-01\n  service: Cardiology\n  referral_date: 2026-11-03\n  rejection_date: 2026-11-10\n  \
+    rejection_reason: No proforma\n  patient_reference: R1\n";
+
+#[test]
+fn clinical_letters_are_never_signed_by_a_practice_manager() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--quiet", "--practice", "Z90004"]).ok();
+    for slug in CLINICAL {
+        let text = letter_text(&fx, "Z90004", slug);
+        assert!(!text.contains("Joanne Okafor") && !text.contains("Practice Manager"), "{slug}: {text}");
+        for blank in ["Clinician's name", "Clinician's role", "GMC or NMC number"] {
+            assert!(text.contains(blank), "{slug}: no blank for {blank}: {text}");
+        }
+    }
+    let dsa = letter_text(&fx, "Z90004", "data-sharing-agreement");
+    assert!(dsa.contains("Mrs Joanne Okafor Practice Manager"), "practice letters keep the signatory: {dsa}");
+}
+
+#[test]
+fn every_shipped_letter_says_who_signs_it() {
+    for (name, _) in bodies("letters") {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/letters").join(&name);
+        let text = std::fs::read_to_string(path).unwrap();
+        let slug = name.trim_end_matches(".md");
+        let clinical = text.contains("\nsigned_by: clinician\n");
+        assert_eq!(clinical, CLINICAL.contains(&slug), "{name}: signed_by");
+    }
+}
+
+#[test]
+fn check_refuses_a_clinical_letter_that_names_the_signatory() {
+    let fx = Fixture::shipped();
+    fx.write(
+        "content/letters/sick-note.md",
+        "---\nkind: letter\ntitle: T\nsigned_by: clinician\n---\nIn my clinical opinion...\n\n{{ practice.signatory.name }}\n",
+    );
+    let run = fx.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("content/letters/sick-note.md:8:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("clinical letter cannot name"), "{}", run.stderr);
+}
+
+#[test]
+fn merged_clinical_letters_are_signed_by_a_registered_clinician_only() {
+    let fx = Fixture::shipped();
+    let merge = |ods: &str, extra: &str| {
+        fx.write("r.yaml", &format!("{REJECTED}  {extra}\n"));
+        fx.run(&["merge", "reply-rejected-referral", "--practice", ods, "--data", "r.yaml", "--out", ods])
+    };
+    merge("Z90001", "clinician: \"9900102\"").ok();
+    let text = squash(&pdf_text(&fx.path("Z90001/R1.pdf")));
+    assert!(text.contains("Dr Owen Castellano Salaried GP GMC 9900102"), "{text}");
+    assert!(!text.contains("Priya"), "{text}");
+
+    let run = merge("Z90004", "clinician: Mrs Joanne Okafor");
+    assert_eq!(run.code, 1, "the practice manager is not a clinician: {}", run.stderr);
+    assert!(run.stderr.contains("not one of the clinicians"), "{}", run.stderr);
+    let run = merge("Z90004", "clinician_name: Mrs Joanne Okafor");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("GMC or NMC number"), "{}", run.stderr);
+    let run = merge("Z90004", "clinician_name: Dr Locum\n  clinician_registration: \"1234\"");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    merge(
+        "Z90004",
+        "clinician_name: Dr Locum\n  clinician_role: Locum GP\n  clinician_registration: \"9900999\"",
+    )
+    .ok();
+    let text = squash(&pdf_text(&fx.path("Z90004/R1.pdf")));
+    assert!(text.contains("Dr Locum Locum GP GMC 9900999"), "{text}");
+}
+
+#[test]
+fn private_consultant_letter_keeps_suspected_cancer_with_the_gp_the_same_day() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--quiet"]).ok();
+    let text = letter_text(&fx, "Z90001", "private-consultant-nhs-referral");
+    assert!(text.contains("This letter is not for suspected cancer"), "{text}");
+    assert!(text.contains("the same day"), "{text}");
+    assert!(!text.to_lowercase().contains("make the urgent referral yourself"), "{text}");
+    let guide = squash(&pdf_text(&fx.out("guide/llr-lmc-guide-2026-27.pdf")));
+    assert!(guide.contains("the GP makes the urgent suspected cancer referral the same day"), "{guide}");
+}
+
+#[test]
+fn declining_letter_offers_grounds_a_time_critical_clause_and_a_copy_to_the_patient() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--quiet"]).ok();
+    let text = letter_text(&fx, "Z90001", "declining-unfunded-work");
+    for option in [
+        "It is not part of the services we provide",
+        "The ICB has not commissioned",
+        "Under the NHS Standard Contract it is your service's own work",
+        "Because a delay could have put the patient at risk, we have done this work",
+        "Copy: the patient.",
+    ] {
+        assert!(text.contains(option), "no {option:?} to tick: {text}");
+    }
+    fx.write(
+        "d.yaml",
+        "- recipient_name: Dr B\n  recipient_organisation: UHL\n  recipient_address: [Leicester]\n  \
+         patient_name: Pat Q\n  nhs_number: 9434765919\n  date_of_birth: 1980-05-06\n  request_date: 2026-11-20\n  \
+         work_requested: post-operative blood tests\n  grounds: not-in-contract | provider-duty\n  \
+         done_this_time: \"yes\"\n  patient_reference: D1\n  clinician: Dr Priya Raman-Hughes\n",
+    );
+    let run = fx.run(&[
+        "merge",
+        "declining-unfunded-work",
+        "--practice",
+        "Z90001",
+        "--data",
+        "d.yaml",
+        "--out",
+        "m",
+    ]);
+    let merged = squash(&pdf_text(&fx.path("m/D1.pdf")));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(merged.contains("It is not part of the services we provide"), "{merged}");
+    assert!(merged.contains("your service's own work"), "{merged}");
+    assert!(!merged.contains("The ICB has not commissioned"), "only the chosen grounds: {merged}");
+    assert!(merged.contains("we have done this work on this occasion"), "{merged}");
+    assert!(!merged.contains("Copy: the patient"), "an empty optional choice prints nothing: {merged}");
+    let guide = squash(&pdf_text(&fx.out("guide/llr-lmc-guide-2026-27.pdf")));
+    assert!(guide.contains("do the work first and raise it afterwards"), "{guide}");
+}
+
+#[test]
+fn letters_make_no_fixed_claims_about_what_the_patient_was_told() {
+    for (name, body) in bodies("letters") {
+        let lower = squash(&body).to_lowercase();
+        for claim in [
+            "we have told the patient",
+            "the patient knows",
+            "patient has agreed",
+            "they have agreed",
+            "we have let the patient know",
+        ] {
+            assert!(!lower.contains(claim), "{name}: {claim:?} must be a choice, not fixed text");
+        }
+    }
+}
+
+#[test]
+fn reply_letters_carry_references_and_say_who_is_responsible() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--quiet", "--practice", "Z90003"]).ok();
+    for slug in ["reply-rejected-referral", "reply-irrelevant-information-request"] {
+        let text = letter_text(&fx, "Z90003", slug);
+        assert!(text.contains("UBRN") && text.contains("hospital number"), "{slug}: {text}");
+        assert!(text.contains("remains responsible"), "{slug}: {text}");
+    }
+    for slug in ["private-consultant-nhs-referral", "referral-letter", "declining-unfunded-work"] {
+        let text = letter_text(&fx, "Z90003", slug).to_lowercase();
+        assert!(text.contains("responsib"), "{slug} says who holds responsibility: {text}");
+    }
+}
+
+#[test]
+fn the_referral_letter_fits_on_one_page() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--quiet", "--practice", "Z90002"]).ok();
+    let text = pdf_text(&fx.out("practices/Z90002/letters/referral-letter.pdf"));
+    assert!(squash(&text).contains("Page 1 of 1"), "{text}");
+}
+
+#[test]
+fn opt_in_posters_are_built_only_for_practices_that_name_them() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--quiet"]).ok();
+    for slug in ["safe-daily-limits", "fifteen-minute-appointments"] {
+        // Z90001 lists both by name; Z90002 says `posters: all`; Z90005 takes the default.
+        assert!(fx.out(&format!("practices/Z90001/posters/{slug}.pdf")).exists(), "{slug}");
+        for ods in ["Z90002", "Z90005"] {
+            for rel in [format!("posters/{slug}.pdf"), format!("social/{slug}-square.png")] {
+                assert!(!fx.out(&format!("practices/{ods}/{rel}")).exists(), "{ods} {rel}");
+            }
+        }
+    }
+    assert!(fx.out("practices/Z90005/posters/where-to-get-help.pdf").exists());
+    for (name, body) in bodies("posters") {
+        let states_own_arrangements = body.contains("our doctors") || body.contains("Our GP slots");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/posters").join(&name);
+        let opt_in = std::fs::read_to_string(path).unwrap().contains("\nopt_in: true\n");
+        assert_eq!(states_own_arrangements, opt_in, "{name}: opt_in");
+    }
+}
+
+#[test]
+fn the_advice_and_guidance_poster_has_a_safety_net() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--quiet", "--practice", "Z90006"]).ok();
+    let text = squash(&pdf_text(&fx.out("practices/Z90006/posters/advice-and-guidance.pdf")));
+    assert!(
+        text.contains("If you have heard nothing in two weeks, please call us on 0116 496 0606"),
+        "{text}"
+    );
+}
+
+#[test]
+fn posters_avoid_alarming_wording() {
+    for (name, body) in bodies("posters") {
+        let lower = body.to_lowercase();
+        for phrase in ["tired doctor", "miss things", "mistake", "dangerous", "unsafe"] {
+            assert!(!lower.contains(phrase), "{name}: {phrase:?}");
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs the 999 / NHS 111 band in templates/poster.typ.tera and social.typ.tera (issue 10, templates owner)"]
+fn every_built_poster_tells_patients_about_999_and_111() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--quiet", "--practice", "Z90001"]).ok();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(fx.out("practices/Z90001/posters")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "pdf") {
+            let text = squash(&pdf_text(&path));
+            assert!(text.contains("999") && text.contains("111"), "{}: {text}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 12, "{checked}");
+}
+
+#[test]
+#[ignore = "needs the patient-friendly footer in templates/poster.typ.tera (issue 10, templates owner)"]
+fn poster_footers_speak_to_patients() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--quiet", "--practice", "Z90001"]).ok();
+    let text = squash(&pdf_text(&fx.out("practices/Z90001/posters/where-to-get-help.pdf")));
+    assert!(!text.contains("in line with advice from"), "{text}");
+}
+
+#[test]
+fn the_ag_text_is_ascii_first_person_plural_for_every_practice() {
+    let fx = Fixture::shipped();
+    fx.write(
+        "content/practices/z90009-accents.yaml",
+        "ods_code: Z90009\nname: \"Síân’s Surgery – Łódź Road\"\naddress: [1 Road]\npostcode: LE1 1AA\n\
+         phone: \"0116 496 0909\"\nemail: a@example.org\nbrand_colour: \"#005EB8\"\nsignatory: {name: A, role: B}\n",
+    );
+    fx.run(&["build", "--quiet"]).ok();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(fx.out("practices")).unwrap() {
+        let path = entry.unwrap().path().join("ag-disclaimer.txt");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.is_ascii(), "{}: {text}", path.display());
+        assert!(text.contains("we pre-authorise you") && !text.contains("pre-authorises"), "{text}");
+        checked += 1;
+    }
+    assert_eq!(checked, 7);
+    let text = fx.read("output/practices/Z90009/ag-disclaimer.txt");
+    assert!(text.contains("Sian's Surgery - Lodz Road"), "{text}");
+    let guide = squash(&pdf_text(&fx.out("guide/llr-lmc-guide-2026-27.pdf")));
+    assert!(guide.contains("you have told the patient that the request may become a referral"), "{guide}");
+}
+
+#[test]
+fn check_refuses_ag_wording_that_is_not_ascii() {
+    let fx = Fixture::shipped();
+    fx.write(
+        "content/ag-disclaimer.md",
+        "---\nkind: ag-disclaimer\ntitle: T\n---\nWe pre-authorise you \u{2014} thank you.\n",
+    );
+    let run = fx.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("content/ag-disclaimer.md:5:22"), "{}", run.stderr);
+    assert!(run.stderr.contains("not plain ASCII"), "{}", run.stderr);
+}
+
+#[test]
+fn the_guide_states_the_corrected_facts() {
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--quiet"]).ok();
+    let text = squash(&pdf_text(&fx.out("guide/llr-lmc-guide-2026-27.pdf")));
+    for fact in [
+        "The referendum, March 2024",
+        "GP registrars",
+        "2024/25 contract",
+        "The ballot, summer 2024",
+        "GP partners were then asked",
+        "would continue as local action",
+        "From 26 September 2024 the",
+        "page listed nine actions rather than ten",
+        "25 patient contacts for each GP each day",
+        "Data Provision Notice",
+        "cannot be declined",
+        "campaigning around GP contracts in England",
+        "how to take part in GP collective action",
+        "collective action page",
+    ] {
+        assert!(text.contains(fact), "the guide does not say {fact:?}");
+    }
+    let all: String = bodies("guide").into_iter().map(|(_, body)| body).collect();
+    for url in [
+        "https://www.bma.org.uk/our-campaigns/gp-campaigns/england/",
+        "https://www.llrlmc.co.uk/guidance/collective-action/",
+    ] {
+        assert!(all.contains(url), "the guide links to {url}");
+    }
+    for (name, body) in bodies("guide") {
+        assert!(
+            !body.lines().any(|l| l.starts_with('>')),
+            "{name}: the guide's own words are not a quotation"
+        );
+    }
+}
+
+#[test]
+fn nothing_a_practice_hands_out_still_describes_the_ended_ag_service() {
+    for folder in ["posters", "letters"] {
+        for (name, body) in bodies(folder) {
+            for stale in ["£20", "enhanced service", "2025/26"] {
+                assert!(!body.contains(stale), "{folder}/{name} still says {stale:?}");
+            }
+        }
+    }
+    let fx = Fixture::shipped();
+    fx.run(&["build", "--quiet"]).ok();
+    let text = squash(&pdf_text(&fx.out("guide/llr-lmc-guide-2026-27.pdf")));
+    let ag = text.find("Advice & Guidance: the enhanced service has ended").expect("A&G section");
+    assert!(text[ag..].contains("Ended"), "the A&G section is marked ended");
+    assert!(text.contains("global sum"), "and says what replaced it");
+}
