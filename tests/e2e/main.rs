@@ -7,6 +7,7 @@ mod build;
 mod commands;
 mod content;
 mod errors;
+mod html;
 mod markdown_typst;
 mod merge;
 mod watch;
