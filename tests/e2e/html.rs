@@ -23,7 +23,7 @@ fn guide_fixture(lmc_name: &str) -> Fixture {
         "content/guide/01-about.md",
         "---\nkind: guide-section\ntitle: About <this> & that\norder: 10\nstatus: current\n\
          reviewed: 2025-04-01\nsummary: Who it is for.\n---\n\nWritten by {{ lmc.short_name }}.[^who] \
-         See [advice](#advice-and-guidance).\n\n### Background\n\n<script>alert(1)</script>\n\n\
+         See [advice](#advice-and-guidance).\n\n## Background\n\n<script>alert(1)</script>\n\n\
          | Status | Meaning |\n| --- | --- |\n| Current | Up to date |\n\n[^who]: The committee.\n",
     );
     fx.write(
