@@ -410,7 +410,7 @@ impl<'r, 'a> Html<'r, 'a, '_> {
         while i < self.notes.len() {
             let key = self.notes[i].0.clone();
             if let Some(def) = definitions.iter().find(|d| self.footnotes.is_first(d) && def_key(d) == key) {
-                self.note_item(&mut items, i + 1, *def, true);
+                self.note_item(&mut items, i + 1, def, true);
             }
             i += 1;
         }
