@@ -14,6 +14,7 @@ pub mod dates;
 pub mod diag;
 pub mod escape;
 pub mod fields;
+pub mod html;
 pub mod limits;
 pub mod manifest;
 pub mod markdown;

@@ -23,9 +23,21 @@ impl PosterFormat {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
     Guide,
-    Poster { doc: usize, practice: usize, format: PosterFormat },
-    Letter { doc: usize, practice: usize },
-    AgText { doc: usize, practice: usize },
+    /// The guide as one self-contained web page.
+    GuideHtml,
+    Poster {
+        doc: usize,
+        practice: usize,
+        format: PosterFormat,
+    },
+    Letter {
+        doc: usize,
+        practice: usize,
+    },
+    AgText {
+        doc: usize,
+        practice: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,6 +77,7 @@ pub const POSTER_TEMPLATE: &str = "poster.typ.tera";
 pub const SOCIAL_TEMPLATE: &str = "social.typ.tera";
 pub const LETTER_TEMPLATE: &str = "letter.typ.tera";
 pub const AG_TEMPLATE: &str = "ag-disclaimer.txt.tera";
+pub const GUIDE_HTML_TEMPLATE: &str = crate::html::GUIDE_HTML_TEMPLATE;
 
 #[derive(Debug, Default, Clone)]
 pub struct Selection {
@@ -76,7 +89,9 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
     let Some(lmc) = &project.lmc else { return Vec::new() };
     let lmc_file: Arc<Path> = Arc::from(project.root.join("content/lmc.yaml"));
     let mut template_deps: BTreeMap<&str, Vec<Arc<Path>>> = BTreeMap::new();
-    for t in [GUIDE_TEMPLATE, POSTER_TEMPLATE, SOCIAL_TEMPLATE, LETTER_TEMPLATE, AG_TEMPLATE] {
+    for t in
+        [GUIDE_TEMPLATE, POSTER_TEMPLATE, SOCIAL_TEMPLATE, LETTER_TEMPLATE, AG_TEMPLATE, GUIDE_HTML_TEMPLATE]
+    {
         let deps = project.templates.dependencies(t).into_iter().map(Arc::from).collect();
         template_deps.insert(t, deps);
     }
@@ -109,6 +124,20 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
             }],
             inputs: base(GUIDE_TEMPLATE, &sections),
         });
+        // HTML is text: the job writes the rendered template and skips typst. Its id keeps
+        // the extension, as the PDF job already has the path without one. A project made
+        // before the web page existed has no template for it and simply gets no page.
+        let has_html_template = template_deps.get(GUIDE_HTML_TEMPLATE).is_some_and(|d| !d.is_empty());
+        let rel = PathBuf::from(format!("guide/{}.html", lmc.guide.slug));
+        if has_html_template {
+            jobs.push(Job {
+                id: rel.to_string_lossy().replace('\\', "/"),
+                target: Target::GuideHtml,
+                template: GUIDE_HTML_TEMPLATE,
+                outputs: vec![Output { rel, kind: OutputKind::Text }],
+                inputs: base(GUIDE_HTML_TEMPLATE, &sections),
+            });
+        }
     }
 
     for (pi, practice) in project.practices.iter().enumerate() {

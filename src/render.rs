@@ -7,7 +7,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::config::{Lmc, Practice};
-use crate::content::{Document, Kind, Status};
+use crate::content::{Document, GuideSection, Kind, Status};
 use crate::diag::Problem;
 use crate::fields::{self, Values};
 use crate::markdown::{self, TypstOptions};
@@ -183,12 +183,7 @@ pub fn render_job(
             let mut views = Vec::new();
             for d in sections {
                 let Kind::GuideSection(meta) = &d.kind else { continue };
-                let validity = match (&meta.valid_from, &meta.valid_until) {
-                    (Some(from), Some(until)) => format!(" · In force from {from} until {until}"),
-                    (None, Some(until)) => format!(" · In force until {until}"),
-                    (Some(from), None) => format!(" · In force from {from}"),
-                    (None, None) => String::new(),
-                };
+                let validity = validity(meta);
                 views.push(SectionView {
                     slug: &d.slug,
                     title: &d.title,
@@ -203,6 +198,7 @@ pub fn render_job(
             ctx.insert("brand", &Brand { colour: &lmc.brand_colour, text: &lmc.brand_text });
             ctx.insert("field_data", &fields::typst_data(&fields::standard_values(lmc, None), &[]));
         }
+        Target::GuideHtml => crate::html::insert_guide(&mut ctx, project, lmc, &mut warnings),
         Target::Poster { doc, practice, format } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
             insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?;
@@ -235,6 +231,17 @@ pub fn render_job(
     }
     let source = project.templates.render(job.template, &ctx)?;
     Ok(Rendered { source, warnings })
+}
+
+/// A guide section's in-force period as the guide shows it after the review date
+/// (" · In force from .. until .."), or empty; shared by the PDF and the web page.
+pub(crate) fn validity(meta: &GuideSection) -> String {
+    match (&meta.valid_from, &meta.valid_until) {
+        (Some(from), Some(until)) => format!(" · In force from {from} until {until}"),
+        (None, Some(until)) => format!(" · In force until {until}"),
+        (Some(from), None) => format!(" · In force from {from}"),
+        (None, None) => String::new(),
+    }
 }
 
 fn insert_doc(

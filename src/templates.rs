@@ -13,6 +13,13 @@ use crate::diag::{self, Problem, display_path};
 use crate::escape;
 
 pub const TYPST_SUFFIX: &str = ".typ.tera";
+pub const HTML_SUFFIX: &str = ".html.tera";
+
+thread_local! {
+    /// Whether the template being rendered on this thread makes HTML. tera takes one escape
+    /// function for every autoescaped template, so it asks which kind it is escaping for.
+    static RENDERING_HTML: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 pub struct Templates {
     tera: Tera,
@@ -117,6 +124,7 @@ impl Templates {
             };
             return Err(Problem::error(&shown, format!("failed to render template `{name}`: {why}")));
         }
+        RENDERING_HTML.with(|h| h.set(name.ends_with(HTML_SUFFIX)));
         self.tera.render(name, context).map_err(|err| {
             let culprit =
                 report(&err).map(|r| r.filename().to_string()).filter(|f| self.files.contains_key(f));
@@ -131,7 +139,7 @@ impl Templates {
 
 fn new_tera() -> Tera {
     let mut tera = Tera::new();
-    tera.autoescape_on([TYPST_SUFFIX]);
+    tera.autoescape_on([TYPST_SUFFIX, HTML_SUFFIX]);
     tera.set_escape_fn(escape_typst);
     tera.register_filter("str", |value: Value, _: Kwargs, _: &State| {
         let text = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
@@ -141,6 +149,9 @@ fn new_tera() -> Tera {
 }
 
 fn escape_typst(input: &str, output: &mut dyn Write) -> std::io::Result<()> {
+    if RENDERING_HTML.with(|h| h.get()) {
+        return output.write_all(crate::html::escape::attr(input).as_bytes());
+    }
     output.write_all(escape::markup(input).as_bytes())
 }
 

@@ -11,11 +11,27 @@ pub struct Args {
     /// Also write the generated typst source beside each PDF (NAME.typ).
     #[arg(long)]
     emit_typst: bool,
+    /// Write a web page (NAME.html) in the web guide's style instead of a PDF.
+    #[arg(long, conflicts_with = "emit_typst")]
+    html: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<bool> {
     let mut ok = true;
     for file in &args.files {
+        if args.html {
+            match lmcpress::html::standalone::render_file(file, args.out_dir.as_deref()) {
+                Ok(result) => {
+                    super::print_problems(&result.warnings);
+                    eprintln!("wrote {}", result.written.display());
+                }
+                Err(problems) => {
+                    super::print_problems(&problems);
+                    ok = false;
+                }
+            }
+            continue;
+        }
         match lmcpress::standalone::render_file(file, args.out_dir.as_deref(), args.emit_typst) {
             Ok(result) => {
                 super::print_problems(&result.warnings);

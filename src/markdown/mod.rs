@@ -8,9 +8,9 @@
 //! anything typst could read as syntax is escaped, never dropped.
 
 pub mod headings;
-mod placeholder;
+pub(crate) mod placeholder;
 mod plain;
-mod tree;
+pub(crate) mod tree;
 mod typst_markup;
 
 #[cfg(test)]

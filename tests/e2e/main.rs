@@ -9,6 +9,7 @@ mod commands;
 mod content;
 mod errors;
 mod foundation;
+mod html;
 mod markdown_typst;
 mod merge;
 mod safety;

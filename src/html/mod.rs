@@ -1,0 +1,17 @@
+//! The guide as a self-contained web page: Markdown → HTML with stable ids, footnotes linked
+//! both ways and tables with header cells, laid out by `templates/guide.html.tera` (tera,
+//! autoescaped for HTML). A text output of the plan, so it skips typst.
+
+mod convert;
+pub mod escape;
+pub mod ids;
+mod page;
+pub mod standalone;
+
+#[cfg(test)]
+mod tests;
+
+pub use convert::{Converted, Options, to_html};
+pub use page::{RESERVED_IDS, insert_guide, section_view, status_label};
+
+pub const GUIDE_HTML_TEMPLATE: &str = "guide.html.tera";
