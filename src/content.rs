@@ -38,7 +38,12 @@ pub struct Poster {
     /// The poster states a practice's own arrangements as fact: built only for practices
     /// that list it by name.
     pub opt_in: bool,
+    /// One of [`ICONS`], drawn by the poster and social templates.
+    pub icon: Option<String>,
 }
+
+/// Pictures the poster templates can draw (`templates/partials/icons.typ.tera`).
+pub const ICONS: [&str; 7] = ["calendar", "clock", "pharmacy", "phone", "hospital", "letter", "conversation"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -211,6 +216,8 @@ struct PosterFile {
     order: i64,
     #[serde(default)]
     opt_in: bool,
+    #[serde(default)]
+    icon: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -291,9 +298,7 @@ pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>>
     }
     let parsed = match kind.value.as_str() {
         "guide-section" => parse_guide(&shown, &front, &mut problems),
-        "poster" => yaml::parse::<PosterFile>(&shown, &front).map(|f| {
-            (f.title, Kind::Poster(Poster { summary: f.summary, order: f.order, opt_in: f.opt_in }))
-        }),
+        "poster" => parse_poster(&shown, &front, &mut problems),
         "letter" => parse_letter(&shown, &front, &mut problems),
         "ag-disclaimer" => yaml::parse::<AgFile>(&shown, &front).map(|f| (f.title, Kind::AgDisclaimer)),
         other => {
@@ -384,6 +389,26 @@ fn parse_guide(
             summary: f.summary,
         }),
     ))
+}
+
+fn parse_poster(
+    shown: &Path,
+    front: &Arc<str>,
+    problems: &mut Vec<Problem>,
+) -> Result<(String, Kind), Problem> {
+    let f: PosterFile = yaml::parse(shown, front)?;
+    if let Some(icon) = &f.icon
+        && !ICONS.contains(&icon.value.as_str())
+    {
+        let hint = match crate::diag::suggest(&icon.value, ICONS) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("icons are: {}", ICONS.join(", ")),
+        };
+        problems
+            .push(yaml::at_value(shown, front, icon, format!("unknown icon `{}`", icon.value)).hint(hint));
+    }
+    let icon = f.icon.map(|i| i.value);
+    Ok((f.title, Kind::Poster(Poster { summary: f.summary, order: f.order, opt_in: f.opt_in, icon })))
 }
 
 fn parse_letter(
@@ -630,6 +655,16 @@ mod tests {
         let errs = load("g.md", "---\nkind: poster\ntitle: T\nsumary: S\n---\n").unwrap_err();
         assert_eq!(errs[0].line_col().map(|(l, _)| l), Some(4), "{errs:#?}");
         assert!(load("Bad Name.md", "---\nkind: ag-disclaimer\ntitle: T\n---\n").is_err());
+    }
+
+    #[test]
+    fn poster_icon_is_checked_against_the_known_pictures() {
+        let d = load("p.md", "---\nkind: poster\ntitle: T\nsummary: S\nicon: clock\n---\n").unwrap();
+        let Kind::Poster(p) = &d.kind else { panic!() };
+        assert_eq!(p.icon.as_deref(), Some("clock"));
+        let errs = load("p.md", "---\nkind: poster\ntitle: T\nsummary: S\nicon: clcok\n---\n").unwrap_err();
+        assert_eq!(errs[0].line_col(), Some((5, 7)), "{errs:#?}");
+        assert_eq!(errs[0].hints, vec!["did you mean `clock`?".to_string()]);
     }
 }
 

@@ -24,6 +24,7 @@ pub mod parallel;
 pub mod plan;
 pub mod png;
 pub mod project;
+pub mod qr;
 pub mod render;
 pub mod standalone;
 pub mod templates;

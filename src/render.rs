@@ -203,6 +203,11 @@ pub fn render_job(
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
             insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?;
             ctx.insert("format", &format_of(*format));
+            let qr = crate::qr::for_website(practice.website.as_deref()).map_err(|e| {
+                Problem::error(crate::diag::display_path(&project.root, &practice.path), e)
+                    .hint("shorten `website` to the practice's home page")
+            })?;
+            ctx.insert("qr", &qr);
         }
         Target::Letter { doc, practice } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);

@@ -13,4 +13,5 @@ mod html;
 mod markdown_typst;
 mod merge;
 mod safety;
+mod posters;
 mod watch;

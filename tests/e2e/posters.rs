@@ -1,0 +1,268 @@
+//! Posters and social images: the emergency and NHS 111 band, a QR code that scans, a body
+//! that fills its page at a readable size, and icons with alt text. A small fixture project
+//! (not the shipped content, which others edit) with the repository's own templates.
+
+use std::path::Path;
+
+use lmcpress::typeset::{self, Input};
+use typst::foundations::{Dict, Label, Value};
+use typst::introspection::MetadataElem;
+use typst::layout::{Abs, Frame, FrameItem, Point};
+use typst::utils::PicoStr;
+use typst_layout::PagedDocument;
+
+use crate::common::{Fixture, copy_dir, pdf_text, squash};
+
+const WEBSITE: &str = "www.oakfield-surgery.example.org";
+
+/// About as long as the longest shipped poster, with a list and a heading.
+const LONG: &str = "We are here for you, but we are not always the best place to go first.
+
+- **Pharmacy.** For coughs, colds, sore throats and small cuts, a pharmacist can help you
+  today. You do not need to book.
+- **NHS 111.** If you are not sure what to do, call 111 or go online. It is free, day and
+  night, and they can book you in with us if you need it.
+- **Your GP.** For things that need us, call {{ practice.phone }}.
+
+## Tasks from the hospital
+
+Some tasks are not ours to do. If a hospital team asked for a test, they should set it up
+for you and tell you the result. Please ask them first. We will always help you if you are
+not sure who to ask.";
+
+/// About as short as the shortest shipped poster.
+const SHORT: &str = "Our GP slots are now 15 minutes long.
+
+That gives your doctor time to listen, to think and to explain. Many people now have more
+than one health problem, and a short slot is not enough to deal with them safely.
+
+Longer slots mean fewer of them each day, so you may wait a little longer for a routine one.
+If your problem is urgent, tell us and we will help you today.";
+
+fn project() -> Fixture {
+    let fx = Fixture { dir: tempfile::tempdir().unwrap() };
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"), &fx.path("templates"));
+    fx.write(
+        "content/lmc.yaml",
+        "name: Test Local Medical Committee\nshort_name: Test LMC\nbrand_colour: \"#003087\"\nedition: \"2025/26\"\n",
+    );
+    let practice = |ods: &str, name: &str, website: Option<&str>| {
+        let site = website.map(|w| format!("website: {w}\n")).unwrap_or_default();
+        fx.write(
+            &format!("content/practices/{ods}.yaml"),
+            &format!(
+                "ods_code: {ods}\nname: {name}\naddress: [\"1 Test Road\", \"Leicester\"]\npostcode: LE1 1AA\n\
+                 phone: \"0116 496 0999\"\nemail: hello@example.org\n{site}brand_colour: \"#00703C\"\n\
+                 signatory:\n  name: Dr A Test\n  role: GP Partner\n"
+            ),
+        );
+    };
+    practice("Z91001", "Oakfield Surgery", Some(WEBSITE));
+    practice("Z91002", "Brookside Health Centre", None);
+    let poster = |slug: &str, title: &str, icon: &str, body: &str| {
+        fx.write(
+            &format!("content/posters/{slug}.md"),
+            &format!("---\nkind: poster\ntitle: {title}\nsummary: A short line for {slug}.\nicon: {icon}\n---\n\n{body}\n"),
+        );
+    };
+    poster("long", "The right help in the right place", "pharmacy", LONG);
+    poster("short", "Longer GP slots for safer care", "clock", SHORT);
+    fx
+}
+
+fn label(name: &str) -> Label {
+    Label::new(PicoStr::intern(name)).unwrap()
+}
+
+fn compile(fx: &Fixture, typ: &Path) -> PagedDocument {
+    let source = std::fs::read_to_string(typ).unwrap();
+    let input = Input { root: fx.root(), source, source_name: typ.display().to_string(), today: None };
+    match typeset::compile(input) {
+        Ok(c) => c.document,
+        Err(problems) => panic!("{}: {problems:?}", typ.display()),
+    }
+}
+
+fn metadata(doc: &PagedDocument, name: &str) -> Dict {
+    let content = doc.introspector().query_label(label(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    match &content.to_packed::<MetadataElem>().unwrap().value {
+        Value::Dict(d) => d.clone(),
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
+fn number(d: &Dict, key: &str) -> f64 {
+    match d.get(key).unwrap_or_else(|_| panic!("no `{key}` in {d:?}")) {
+        Value::Float(f) => *f,
+        Value::Int(i) => *i as f64,
+        other => panic!("{key}: {other:?}"),
+    }
+}
+
+/// Every run of text on the page: (baseline position, font size, text).
+fn text_runs(frame: &Frame, offset: Point, out: &mut Vec<(Point, Abs, String)>) {
+    for (pos, item) in frame.items() {
+        let at = offset + *pos;
+        match item {
+            FrameItem::Group(g) => text_runs(&g.frame, at + Point::new(g.transform.tx, g.transform.ty), out),
+            FrameItem::Text(t) => out.push((at, t.size, t.text.to_string())),
+            _ => {}
+        }
+    }
+}
+
+/// Image alt texts on the page (`None` for an image without one).
+fn image_alts(frame: &Frame, out: &mut Vec<Option<String>>) {
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(g) => image_alts(&g.frame, out),
+            FrameItem::Image(image, _, _) => out.push(image.alt().map(str::to_string)),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn body_fills_its_room_at_a4_and_a3_and_never_drops_below_the_floor() {
+    let fx = project();
+    fx.run(&["build", "--emit-typst"]).ok();
+    for slug in ["long", "short"] {
+        for (suffix, scale) in [("", 1.0), ("-a3", 2f64.sqrt())] {
+            let name = format!("{slug}{suffix}");
+            let typ = fx.out(&format!("practices/Z91001/posters/{name}.typ"));
+            let doc = compile(&fx, &typ);
+            assert_eq!(doc.pages().len(), 1, "{name}: the poster spills onto a second page");
+            let fit = metadata(&doc, "poster-fit");
+            let (size, floor, top, room) =
+                (number(&fit, "size"), number(&fit, "floor"), number(&fit, "top"), number(&fit, "room"));
+            assert!((floor - 18.0 * scale).abs() < 0.01, "{name}: floor {floor}");
+            assert!(size >= floor, "{name}: body at {size} pt, below the {floor} pt floor");
+            let band = number(&metadata(&doc, "poster-band"), "y");
+            let mut runs = Vec::new();
+            text_runs(&doc.pages()[0].frame, Point::zero(), &mut runs);
+            let body: Vec<_> =
+                runs.iter().filter(|(p, _, _)| p.y.to_pt() > top && p.y.to_pt() < band).collect();
+            assert!(body.iter().any(|(_, _, t)| t.contains("minutes") || t.contains("pharmacist")), "{name}");
+            for (_, size, text) in &body {
+                assert!(size.to_pt() >= floor - 0.01, "{name}: `{text}` at {} pt", size.to_pt());
+            }
+            // The lowest line of the body sits near the foot of its room, not a third of a page
+            // above the band.
+            let lowest = body.iter().map(|(p, _, _)| p.y.to_pt()).fold(f64::MIN, f64::max);
+            let empty = top + room - lowest;
+            assert!(empty >= 0.0 && empty < 0.12 * room, "{name}: {empty:.0} pt of {room:.0} pt left empty");
+        }
+    }
+}
+
+#[test]
+fn an_overlong_body_stays_at_the_floor() {
+    let fx = project();
+    let long = std::iter::repeat_n(LONG, 3).collect::<Vec<_>>().join("\n\n");
+    fx.write("content/posters/long.md", &format!("---\nkind: poster\ntitle: T\nsummary: S\n---\n\n{long}\n"));
+    fx.run(&["build", "--emit-typst", "--practice", "Z91001"]).ok();
+    let doc = compile(&fx, &fx.out("practices/Z91001/posters/long.typ"));
+    let fit = metadata(&doc, "poster-fit");
+    assert_eq!(number(&fit, "size"), number(&fit, "floor"));
+}
+
+fn scan(png: &[u8]) -> Vec<String> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        let px = &buf[(y * w + x) * channels..][..channels];
+        if channels >= 3 { ((px[0] as u32 * 3 + px[1] as u32 * 6 + px[2] as u32) / 10) as u8 } else { px[0] }
+    });
+    img.detect_grids().iter().filter_map(|g| g.decode().ok()).map(|(_, text)| text).collect()
+}
+
+#[test]
+fn qr_code_in_the_png_opens_the_website_or_nhs_111_online() {
+    let fx = project();
+    fx.run(&["build"]).ok();
+    let codes = scan(&std::fs::read(fx.out("practices/Z91001/posters/short.png")).unwrap());
+    assert_eq!(codes, [format!("https://{WEBSITE}")]);
+    let codes = scan(&std::fs::read(fx.out("practices/Z91002/posters/short.png")).unwrap());
+    assert_eq!(codes, ["https://111.nhs.uk"]);
+    // The address is printed for people who do not scan.
+    let text = squash(&pdf_text(&fx.out("practices/Z91001/posters/short.pdf")));
+    assert!(text.contains(WEBSITE), "{text}");
+    let text = squash(&pdf_text(&fx.out("practices/Z91002/posters/short-a3.pdf")));
+    assert!(text.contains("Scan for NHS 111 online 111.nhs.uk"), "{text}");
+}
+
+#[test]
+fn the_drawn_code_is_the_crates_encoding_of_the_address() {
+    let fx = project();
+    fx.run(&["build", "--emit-typst", "--practice", "Z91001"]).ok();
+    let source = fx.read("output/practices/Z91001/posters/long-a3.typ");
+    let svg = source.split("image(bytes(\"").nth(1).unwrap().split("\"), format: \"svg\"").next().unwrap();
+    let svg = svg.replace("\\\"", "\"").replace("\\\\", "\\");
+    let expected = lmcpress::qr::for_website(Some(WEBSITE)).unwrap();
+    assert_eq!(lmcpress::qr::modules_drawn(&svg), lmcpress::qr::modules_drawn(&expected.svg));
+    assert!(lmcpress::qr::modules_drawn(&svg).is_some());
+}
+
+#[test]
+fn every_poster_and_social_image_says_999_and_111() {
+    let fx = project();
+    fx.run(&["build", "--emit-typst"]).ok();
+    let mut seen = 0;
+    for entry in walkdir::WalkDir::new(fx.out("practices")) {
+        let path = entry.unwrap().into_path();
+        let ext = path.extension().and_then(|e| e.to_str());
+        let text = match ext {
+            Some("pdf") => squash(&pdf_text(&path)),
+            Some("typ") => squash(&typeset::plain_text(&compile(&fx, &path))),
+            _ => continue,
+        };
+        seen += 1;
+        assert!(text.contains("call 999") && text.contains("Call 111"), "{}: {text}", path.display());
+        assert!(text.contains("111.nhs.uk"), "{}: {text}", path.display());
+        assert!(!text.contains("in line with advice"), "{}: {text}", path.display());
+    }
+    // Two practices × two posters × (A4 + A3 PDFs, A4 + A3 + square + portrait sources).
+    assert_eq!(seen, 2 * 2 * 6);
+}
+
+#[test]
+fn every_icon_draws_with_alt_text() {
+    let fx = project();
+    for icon in lmcpress::content::ICONS {
+        fx.write(
+            &format!("content/posters/icon-{icon}.md"),
+            &format!("---\nkind: poster\ntitle: {icon}\nsummary: S\nicon: {icon}\n---\n\nText.\n"),
+        );
+    }
+    fx.run(&["build", "--emit-typst", "--practice", "Z91002"]).ok();
+    for icon in lmcpress::content::ICONS {
+        for name in [format!("posters/icon-{icon}"), format!("social/icon-{icon}-square")] {
+            let doc = compile(&fx, &fx.out(&format!("practices/Z91002/{name}.typ")));
+            let mut alts = Vec::new();
+            image_alts(&doc.pages()[0].frame, &mut alts);
+            assert!(alts.iter().all(|a| a.as_deref().is_some_and(|a| !a.is_empty())), "{name}: {alts:?}");
+            // The practice has no logo, so the images are the icon and, on posters, the QR code.
+            let expected = if name.starts_with("posters") { 2 } else { 1 };
+            assert_eq!(alts.len(), expected, "{name}: {alts:?}");
+        }
+    }
+}
+
+#[test]
+fn an_unknown_icon_is_reported_at_its_line() {
+    let fx = project();
+    fx.write(
+        "content/posters/short.md",
+        "---\nkind: poster\ntitle: T\nsummary: S\nicon: calender\n---\n\nHi\n",
+    );
+    let run = fx.run(&["check"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("unknown icon `calender`"), "{}", run.stderr);
+    assert!(run.stderr.contains("short.md:5:7"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `calendar`?"), "{}", run.stderr);
+}
