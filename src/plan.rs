@@ -23,9 +23,25 @@ impl PosterFormat {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
     Guide,
-    Poster { doc: usize, practice: usize, format: PosterFormat },
-    Letter { doc: usize, practice: usize },
-    AgText { doc: usize, practice: usize },
+    Poster {
+        doc: usize,
+        practice: usize,
+        format: PosterFormat,
+    },
+    Letter {
+        doc: usize,
+        practice: usize,
+    },
+    AgText {
+        doc: usize,
+        practice: usize,
+    },
+    /// The whole guide with the words changed since the previous edition marked.
+    GuideRedline,
+    /// One page per practice: what changed for it since the previous edition.
+    WhatsNew {
+        practice: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,6 +81,7 @@ pub const POSTER_TEMPLATE: &str = "poster.typ.tera";
 pub const SOCIAL_TEMPLATE: &str = "social.typ.tera";
 pub const LETTER_TEMPLATE: &str = "letter.typ.tera";
 pub const AG_TEMPLATE: &str = "ag-disclaimer.txt.tera";
+pub const WHATS_NEW_TEMPLATE: &str = "whats-new.typ.tera";
 
 #[derive(Debug, Default, Clone)]
 pub struct Selection {
@@ -76,7 +93,9 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
     let Some(lmc) = &project.lmc else { return Vec::new() };
     let lmc_file: Arc<Path> = Arc::from(project.root.join("content/lmc.yaml"));
     let mut template_deps: BTreeMap<&str, Vec<Arc<Path>>> = BTreeMap::new();
-    for t in [GUIDE_TEMPLATE, POSTER_TEMPLATE, SOCIAL_TEMPLATE, LETTER_TEMPLATE, AG_TEMPLATE] {
+    for t in
+        [GUIDE_TEMPLATE, POSTER_TEMPLATE, SOCIAL_TEMPLATE, LETTER_TEMPLATE, AG_TEMPLATE, WHATS_NEW_TEMPLATE]
+    {
         let deps = project.templates.dependencies(t).into_iter().map(Arc::from).collect();
         template_deps.insert(t, deps);
     }
@@ -91,6 +110,10 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
     let mut jobs = Vec::new();
 
     let doc_paths: Vec<Arc<Path>> = project.documents.iter().map(|d| Arc::from(d.path.as_path())).collect();
+    // The archived edition the current one is compared with: its files are inputs too.
+    let archive: Vec<Arc<Path>> = crate::editions::previous(&project.root, Some(lmc.edition.as_str()))
+        .map(|(_, dir)| crate::editions::archive_files(&dir).into_iter().map(Arc::from).collect())
+        .unwrap_or_default();
     let sections: Vec<&Arc<Path>> = project
         .documents
         .iter()
@@ -98,6 +121,7 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
         .filter(|(d, _)| d.kind.name() == "guide-section")
         .map(|(_, p)| p)
         .collect();
+    let guide_inputs: Vec<&Arc<Path>> = sections.iter().copied().chain(&archive).collect();
     if selection.practices.is_none() && !sections.is_empty() {
         jobs.push(Job {
             id: format!("guide/{}", lmc.guide.slug),
@@ -107,8 +131,20 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
                 rel: format!("guide/{}.pdf", lmc.guide.slug).into(),
                 kind: OutputKind::Pdf,
             }],
-            inputs: base(GUIDE_TEMPLATE, &sections),
+            inputs: base(GUIDE_TEMPLATE, &guide_inputs),
         });
+        if !archive.is_empty() {
+            jobs.push(Job {
+                id: format!("guide/{}-changes", lmc.guide.slug),
+                target: Target::GuideRedline,
+                template: GUIDE_TEMPLATE,
+                outputs: vec![Output {
+                    rel: format!("guide/{}-changes.pdf", lmc.guide.slug).into(),
+                    kind: OutputKind::Pdf,
+                }],
+                inputs: base(GUIDE_TEMPLATE, &guide_inputs),
+            });
+        }
     }
 
     for (pi, practice) in project.practices.iter().enumerate() {
@@ -161,6 +197,18 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
                 }
                 _ => {}
             }
+        }
+        if !archive.is_empty() {
+            let rel = dir.join("whats-new.pdf");
+            let mut inputs: Vec<&Arc<Path>> = own.clone();
+            inputs.extend(doc_paths.iter().chain(&archive));
+            jobs.push(Job {
+                id: rel.with_extension("").to_string_lossy().replace('\\', "/"),
+                target: Target::WhatsNew { practice: pi },
+                template: WHATS_NEW_TEMPLATE,
+                outputs: vec![Output { rel, kind: OutputKind::Pdf }],
+                inputs: base(WHATS_NEW_TEMPLATE, &inputs),
+            });
         }
     }
     jobs

@@ -6,6 +6,7 @@ mod common;
 mod build;
 mod commands;
 mod content;
+mod editions;
 mod errors;
 mod markdown_typst;
 mod merge;
