@@ -23,25 +23,12 @@ impl PosterFormat {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
     Guide,
-    Poster {
-        doc: usize,
-        practice: usize,
-        format: PosterFormat,
-    },
-    Letter {
-        doc: usize,
-        practice: usize,
-    },
-    AgText {
-        doc: usize,
-        practice: usize,
-    },
-    /// The whole guide with the words changed since the previous edition marked.
+    Poster { doc: usize, practice: usize, format: PosterFormat },
+    Letter { doc: usize, practice: usize },
+    AgText { doc: usize, practice: usize },
+    // Editions: the guide with changed words marked, and one "what's new" page per practice.
     GuideRedline,
-    /// One page per practice: what changed for it since the previous edition.
-    WhatsNew {
-        practice: usize,
-    },
+    WhatsNew { practice: usize },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -93,12 +80,12 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
     let Some(lmc) = &project.lmc else { return Vec::new() };
     let lmc_file: Arc<Path> = Arc::from(project.root.join("content/lmc.yaml"));
     let mut template_deps: BTreeMap<&str, Vec<Arc<Path>>> = BTreeMap::new();
-    for t in
-        [GUIDE_TEMPLATE, POSTER_TEMPLATE, SOCIAL_TEMPLATE, LETTER_TEMPLATE, AG_TEMPLATE, WHATS_NEW_TEMPLATE]
-    {
+    for t in [GUIDE_TEMPLATE, POSTER_TEMPLATE, SOCIAL_TEMPLATE, LETTER_TEMPLATE, AG_TEMPLATE] {
         let deps = project.templates.dependencies(t).into_iter().map(Arc::from).collect();
         template_deps.insert(t, deps);
     }
+    let deps = project.templates.dependencies(WHATS_NEW_TEMPLATE).into_iter().map(Arc::from).collect();
+    template_deps.insert(WHATS_NEW_TEMPLATE, deps);
     let base = |template: &str, extra: &[&Arc<Path>]| -> Vec<Arc<Path>> {
         let mut inputs: Vec<Arc<Path>> = template_deps.get(template).cloned().unwrap_or_default();
         inputs.push(lmc_file.clone());
