@@ -130,6 +130,9 @@ fn is_placeholder_name(token: &str) -> bool {
 /// around text that is not plain markup are dropped.
 pub fn marks_to_typst(markup: &str) -> String {
     let mut out = String::with_capacity(markup.len() + markup.len() / 4);
+    // The kind of the last call and where it ended, so that neighbouring words of one kind
+    // share one underline or strike line, the space between them included.
+    let mut last: Option<(&str, usize)> = None;
     let mut rest = markup;
     while let Some(start) = rest.find([INS_START, DEL_START]) {
         out.push_str(&rest[..start]);
@@ -138,8 +141,17 @@ pub fn marks_to_typst(markup: &str) -> String {
         let after = &rest[start + open.len_utf8()..];
         match after.find(close) {
             Some(end) if plain_markup(&after[..end]) => {
-                // The `;` ends the call, so a following `(` or `[` stays text.
-                out.push_str(&format!("#{call}[{}];", &after[..end]));
+                let inner = &after[..end];
+                if last.is_some_and(|(kind, at)| kind == call && out.len() == at + 1 && out.ends_with(' ')) {
+                    out.truncate(out.len() - 3);
+                    out.push(' ');
+                    out.push_str(inner);
+                    out.push_str("];");
+                } else {
+                    // The `;` ends the call, so a following `(` or `[` stays text.
+                    out.push_str(&format!("#{call}[{inner}];"));
+                }
+                last = Some((call, out.len()));
                 rest = &after[end + close.len_utf8()..];
             }
             _ => rest = after,
@@ -213,5 +225,9 @@ mod tests {
             "a {INS_START}new{INS_END}(x) {DEL_START}old\\-ish{DEL_END} #strong[{INS_START}b] c{INS_END}"
         );
         assert_eq!(marks_to_typst(&m), "a #added[new];(x) #removed[old\\-ish]; #strong[b] c");
+        let run = format!(
+            "{INS_START}a{INS_END} {INS_START}b{INS_END} {DEL_START}c{DEL_END} {DEL_START}d{DEL_END}"
+        );
+        assert_eq!(marks_to_typst(&run), "#added[a b]; #removed[c d];");
     }
 }

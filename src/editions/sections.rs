@@ -58,7 +58,7 @@ impl SectionChange {
 
     /// Worth a line in the guide's list of changes: more than a new review date.
     pub fn is_noteworthy(&self) -> bool {
-        !self.is_empty() && !(self.kind == ChangeKind::Changed && self.only_reviewed())
+        !self.is_empty() && (self.kind != ChangeKind::Changed || !self.only_reviewed())
     }
 
     fn only_reviewed(&self) -> bool {
