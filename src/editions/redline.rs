@@ -183,6 +183,58 @@ fn plain_markup(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::editions::words::body_diff;
+    use proptest::prelude::*;
+
+    /// Markdown made of pieces that stress the marks: emphasis, links, code, footnotes,
+    /// placeholders, lists, tables and headings, in any order and any change.
+    fn markdown() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "word",
+            "other",
+            "**bold**",
+            "_it_",
+            "[link text](https://x.org/a)",
+            "`co de`",
+            "(see",
+            "this)",
+            "{{ lmc.name }}",
+            "note.[^1]",
+            "<https://y.org>",
+            "a&b",
+            "£5,",
+            "\\#",
+            "1.",
+            "e.g.",
+            "it's",
+            "\n- item",
+            "\n## Head",
+            "\n| a | b |\n|---|---|\n| c | d |\n",
+            "\n\n",
+            "\n> quote",
+        ]);
+        prop::collection::vec(piece, 0..25).prop_map(|v| v.join(" "))
+    }
+
+    fn compiles(typst: &str) -> Result<(), String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let source = format!(
+            "#let field(name) = [x]\n#let added(b) = underline(b)\n#let removed(b) = strike(b)\n{typst}\n\n[^1]: n"
+        );
+        let input = crate::typeset::Input { root: dir.path(), source, source_name: "t".into(), today: None };
+        crate::typeset::compile(input).map(|_| ()).map_err(|e| format!("{typst}\n{e:?}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn any_redline_is_valid_typst(old in markdown(), new in markdown()) {
+            let md = redline_markdown(&body_diff(&old, &new));
+            let none = |_: &str| None;
+            let opts = crate::markdown::TypstOptions { heading_offset: 1, resolve_image: &none };
+            let typst = marks_to_typst(&crate::markdown::to_typst(&md, &opts).markup);
+            prop_assert!(compiles(&typst).is_ok(), "{}", compiles(&typst).unwrap_err());
+        }
+    }
 
     fn shown(md: &str) -> String {
         md.replace(INS_START, "{+").replace(INS_END, "+}").replace(DEL_START, "{-").replace(DEL_END, "-}")
