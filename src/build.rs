@@ -293,10 +293,13 @@ pub(crate) fn produce(
 /// in that document, rather than at the generated source only.
 fn trace_to_markdown(project: &Project, job: &Job, source_name: &str, errors: Vec<Problem>) -> Vec<Problem> {
     let docs: Vec<&crate::content::Document> = match job.target {
-        Target::Guide | Target::GuideHtml => project.documents_of("guide-section").collect(),
+        Target::Guide | Target::GuideHtml | Target::GuideRedline => {
+            project.documents_of("guide-section").collect()
+        }
         Target::Poster { doc, .. } | Target::Letter { doc, .. } | Target::AgText { doc, .. } => {
             vec![&project.documents[doc]]
         }
+        Target::WhatsNew { .. } => Vec::new(),
     };
     let converted: Vec<_> = docs.iter().map(|d| render::body_converted(&project.root, d, 2)).collect();
     errors

@@ -12,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod diag;
+pub mod editions;
 pub mod escape;
 pub mod fields;
 pub mod html;

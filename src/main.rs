@@ -36,6 +36,10 @@ enum Command {
     Watch(cmd::watch::Args),
     /// Make one letter per recipient from a CSV, YAML or JSON file (mail merge).
     Merge(cmd::merge::Args),
+    /// Start a new edition: archive the current one into editions/ (`edition new 2027/28`).
+    Edition(cmd::edition::Args),
+    /// List what changed since the last archived edition (or the one named).
+    Changes(cmd::changes::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +50,8 @@ fn main() -> ExitCode {
         Command::Render(args) => cmd::render::run(args),
         Command::Watch(args) => cmd::watch::run(args),
         Command::Merge(args) => cmd::merge::run(args),
+        Command::Edition(args) => cmd::edition::run(args),
+        Command::Changes(args) => cmd::changes::run(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

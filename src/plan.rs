@@ -38,6 +38,11 @@ pub enum Target {
         doc: usize,
         practice: usize,
     },
+    // Editions: the guide with changed words marked, and one "what's new" page per practice.
+    GuideRedline,
+    WhatsNew {
+        practice: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,6 +83,7 @@ pub const SOCIAL_TEMPLATE: &str = "social.typ.tera";
 pub const LETTER_TEMPLATE: &str = "letter.typ.tera";
 pub const AG_TEMPLATE: &str = "ag-disclaimer.txt.tera";
 pub const GUIDE_HTML_TEMPLATE: &str = crate::html::GUIDE_HTML_TEMPLATE;
+pub const WHATS_NEW_TEMPLATE: &str = "whats-new.typ.tera";
 
 #[derive(Debug, Default, Clone)]
 pub struct Selection {
@@ -95,6 +101,8 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
         let deps = project.templates.dependencies(t).into_iter().map(Arc::from).collect();
         template_deps.insert(t, deps);
     }
+    let deps = project.templates.dependencies(WHATS_NEW_TEMPLATE).into_iter().map(Arc::from).collect();
+    template_deps.insert(WHATS_NEW_TEMPLATE, deps);
     let base = |template: &str, extra: &[&Arc<Path>]| -> Vec<Arc<Path>> {
         let mut inputs: Vec<Arc<Path>> = template_deps.get(template).cloned().unwrap_or_default();
         inputs.push(lmc_file.clone());
@@ -106,6 +114,10 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
     let mut jobs = Vec::new();
 
     let doc_paths: Vec<Arc<Path>> = project.documents.iter().map(|d| Arc::from(d.path.as_path())).collect();
+    // The archived edition the current one is compared with: its files are inputs too.
+    let archive: Vec<Arc<Path>> = crate::editions::previous(&project.root, Some(lmc.edition.as_str()))
+        .map(|(_, dir)| crate::editions::archive_files(&dir).into_iter().map(Arc::from).collect())
+        .unwrap_or_default();
     let sections: Vec<&Arc<Path>> = project
         .documents
         .iter()
@@ -113,6 +125,7 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
         .filter(|(d, _)| d.kind.name() == "guide-section")
         .map(|(_, p)| p)
         .collect();
+    let guide_inputs: Vec<&Arc<Path>> = sections.iter().copied().chain(&archive).collect();
     if selection.practices.is_none() && !sections.is_empty() {
         jobs.push(Job {
             id: format!("guide/{}", lmc.guide.slug),
@@ -122,7 +135,7 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
                 rel: format!("guide/{}.pdf", lmc.guide.slug).into(),
                 kind: OutputKind::Pdf,
             }],
-            inputs: base(GUIDE_TEMPLATE, &sections),
+            inputs: base(GUIDE_TEMPLATE, &guide_inputs),
         });
         // HTML is text: the job writes the rendered template and skips typst. Its id keeps
         // the extension, as the PDF job already has the path without one. A project made
@@ -135,7 +148,19 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
                 target: Target::GuideHtml,
                 template: GUIDE_HTML_TEMPLATE,
                 outputs: vec![Output { rel, kind: OutputKind::Text }],
-                inputs: base(GUIDE_HTML_TEMPLATE, &sections),
+                inputs: base(GUIDE_HTML_TEMPLATE, &guide_inputs),
+            });
+        }
+        if !archive.is_empty() {
+            jobs.push(Job {
+                id: format!("guide/{}-changes", lmc.guide.slug),
+                target: Target::GuideRedline,
+                template: GUIDE_TEMPLATE,
+                outputs: vec![Output {
+                    rel: format!("guide/{}-changes.pdf", lmc.guide.slug).into(),
+                    kind: OutputKind::Pdf,
+                }],
+                inputs: base(GUIDE_TEMPLATE, &guide_inputs),
             });
         }
     }
@@ -190,6 +215,18 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
                 }
                 _ => {}
             }
+        }
+        if !archive.is_empty() {
+            let rel = dir.join("whats-new.pdf");
+            let mut inputs: Vec<&Arc<Path>> = own.clone();
+            inputs.extend(doc_paths.iter().chain(&archive));
+            jobs.push(Job {
+                id: rel.with_extension("").to_string_lossy().replace('\\', "/"),
+                target: Target::WhatsNew { practice: pi },
+                template: WHATS_NEW_TEMPLATE,
+                outputs: vec![Output { rel, kind: OutputKind::Pdf }],
+                inputs: base(WHATS_NEW_TEMPLATE, &inputs),
+            });
         }
     }
     jobs

@@ -9,6 +9,7 @@ use tera::Context;
 use crate::config::{Lmc, Practice};
 use crate::content::{Document, GuideSection, Kind, Status};
 use crate::diag::Problem;
+use crate::editions;
 use crate::fields::{self, Values};
 use crate::markdown::{self, TypstOptions};
 use crate::plan::{Job, PosterFormat, Target};
@@ -197,6 +198,26 @@ pub fn render_job(
             ctx.insert("sections", &views);
             ctx.insert("brand", &Brand { colour: &lmc.brand_colour, text: &lmc.brand_text });
             ctx.insert("field_data", &fields::typst_data(&fields::standard_values(lmc, None), &[]));
+            ctx.insert("changes", &editions::view::changes_view(project, &lmc.edition));
+            ctx.insert("redline", &None::<()>);
+        }
+        Target::GuideRedline => {
+            let view =
+                editions::view::redline_view(project, &lmc.edition, &mut warnings).ok_or_else(no_archive)?;
+            ctx.insert("redline", &serde_json::json!({ "since": view.since }));
+            ctx.insert("sections", &view.sections);
+            ctx.insert("brand", &Brand { colour: &lmc.brand_colour, text: &lmc.brand_text });
+            ctx.insert("field_data", &fields::typst_data(&fields::standard_values(lmc, None), &[]));
+            ctx.insert("changes", &editions::view::changes_view(project, &lmc.edition));
+        }
+        Target::WhatsNew { practice } => {
+            let practice = &project.practices[*practice];
+            let view =
+                editions::view::whats_new_view(project, &lmc.edition, practice).ok_or_else(no_archive)?;
+            ctx.insert("practice", practice);
+            ctx.insert("brand", &Brand { colour: &practice.brand_colour, text: &practice.brand_text });
+            ctx.insert("field_data", &fields::typst_data(&fields::standard_values(lmc, Some(practice)), &[]));
+            ctx.insert("whats_new", &view);
         }
         Target::GuideHtml => crate::html::insert_guide(&mut ctx, project, lmc, &mut warnings),
         Target::Poster { doc, practice, format } => {
@@ -247,6 +268,12 @@ pub(crate) fn validity(meta: &GuideSection) -> String {
         (Some(from), None) => format!(" · In force from {from}"),
         (None, None) => String::new(),
     }
+}
+
+/// The plan makes edition jobs only when an archive exists; it may vanish mid-build.
+fn no_archive() -> Problem {
+    Problem::error(crate::editions::EDITIONS_DIR, "no archived edition to compare with")
+        .hint("`lmcpress edition new` archives the current edition")
 }
 
 fn insert_doc(

@@ -48,14 +48,14 @@ pub fn is_change(kind: &EventKind) -> bool {
     }
 }
 
-/// The changed paths that matter: inside `content/` or `templates/`, not in the output folder,
+/// The changed paths that matter: inside `content/`, `templates/` or `editions/`, not in the output folder,
 /// not editor noise. Sorted and without repeats, so a burst of events is one change set.
 pub fn relevant_changes(
     paths: impl IntoIterator<Item = PathBuf>,
     root: &Path,
     out: &Path,
 ) -> BTreeSet<PathBuf> {
-    let watched = [root.join("content"), root.join("templates")];
+    let watched = [root.join("content"), root.join("templates"), root.join(crate::editions::EDITIONS_DIR)];
     paths
         .into_iter()
         .filter(|p| !p.starts_with(out))
@@ -123,6 +123,10 @@ pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Status) + 
     // Folders, not files: editors that save by renaming would break a watch on the file.
     for dir in ["content", "templates"] {
         watcher(&root.join(dir))?;
+    }
+    // Archived editions are inputs of the guide's changes and the practices' summaries.
+    if root.join(crate::editions::EDITIONS_DIR).is_dir() {
+        watcher(&root.join(crate::editions::EDITIONS_DIR))?;
     }
 
     let mut state = State::default();

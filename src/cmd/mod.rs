@@ -1,7 +1,9 @@
 //! One file per subcommand, plus the printing they share.
 
 pub mod build;
+pub mod changes;
 pub mod check;
+pub mod edition;
 pub mod merge;
 mod progress;
 pub mod render;
