@@ -90,6 +90,9 @@ pub fn build(
     let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
     let hashes = manifest::FileHashes::default();
     let done: Vec<Option<Done>> = parallel::map(jobs, |job| {
+        if matches!(job.target, Target::Pack { .. }) {
+            return None;
+        }
         let previous = manifest.jobs.get(&job.id);
         let identity = format!("{}|{}|{:?}|{identity_extra}", job.id, job.template, job.outputs);
         let extra: Vec<PathBuf> =
@@ -122,6 +125,10 @@ pub fn build(
         }
     }
     let [built, skipped, failed] = counts.map(AtomicUsize::into_inner);
+    // Packs hold the files just written, so they are made last.
+    let [packs_built, packs_skipped, packs_failed] =
+        crate::pack::build(project, jobs, &opts.out, &mut manifest, opts.force, on_done);
+    let (built, skipped, failed) = (built + packs_built, skipped + packs_skipped, failed + packs_failed);
     let mut report = Report { built, skipped, failed, ..Report::default() };
     if let Err(e) = manifest.save(&opts.out) {
         report.failed += 1;
@@ -139,6 +146,10 @@ pub fn build(
 /// Runs every job as a build would, but writes nothing: for `check`.
 pub fn dry_run(project: &Project, jobs: &[Job]) -> Vec<JobReport> {
     parallel::map(jobs, |job| {
+        if matches!(job.target, Target::Pack { .. }) {
+            // A pack only gathers files that the other jobs make.
+            return JobReport { id: job.id.clone(), outcome: Outcome::Skipped, problems: Vec::new() };
+        }
         let outcome = produce(project, job, None, false, typeset::source_date());
         comemo::evict(EVICT_AGE);
         match outcome {
@@ -272,7 +283,8 @@ pub(crate) fn produce(
             }
             OutputKind::Png(ppp) => typeset::png(&compiled.document, 0, ppp)
                 .map_err(|e| vec![Problem::error(&source_name, format!("failed to render PNG: {e:#}"))])?,
-            OutputKind::Text => unreachable!("text outputs are handled above"),
+            OutputKind::Docx => crate::docx::for_job(project, job, rows, date_text.as_deref(), today)?,
+            OutputKind::Text | OutputKind::Zip => unreachable!("text outputs and packs are handled elsewhere"),
         };
         files.push((o.rel.clone(), bytes));
     }

@@ -26,6 +26,8 @@ pub enum Target {
     Poster { doc: usize, practice: usize, format: PosterFormat },
     Letter { doc: usize, practice: usize },
     AgText { doc: usize, practice: usize },
+    /// `packs/<ODS>.zip`: every other output of the practice, built after them.
+    Pack { practice: usize },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,6 +36,10 @@ pub enum OutputKind {
     /// First page as PNG at this many pixels per typographic point.
     Png(f64),
     Text,
+    /// A Word edition of a letter.
+    Docx,
+    /// A ZIP of the practice's other outputs.
+    Zip,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -145,7 +151,10 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
                         id: rel.with_extension("").to_string_lossy().replace('\\', "/"),
                         target: Target::Letter { doc: di, practice: pi },
                         template: LETTER_TEMPLATE,
-                        outputs: vec![Output { rel, kind: OutputKind::Pdf }],
+                        outputs: vec![
+                            Output { rel: rel.clone(), kind: OutputKind::Pdf },
+                            Output { rel: rel.with_extension("docx"), kind: OutputKind::Docx },
+                        ],
                         inputs: base(LETTER_TEMPLATE, &with_doc),
                     });
                 }
@@ -161,6 +170,9 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
                 }
                 _ => {}
             }
+        }
+        if let Some(pack) = crate::pack::plan_job(&jobs, pi, &practice.ods_code) {
+            jobs.push(pack);
         }
     }
     jobs

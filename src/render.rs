@@ -193,6 +193,7 @@ pub fn render_job(
             ctx.insert("doc", &serde_json::json!({ "slug": doc.slug, "title": doc.title }));
             ctx.insert("body", &text);
         }
+        Target::Pack { .. } => return Err(Problem::error(&job.id, "a pack has no template")),
     }
     let source = project.templates.render(job.template, &ctx)?;
     Ok(Rendered { source, warnings })
