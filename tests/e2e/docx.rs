@@ -36,7 +36,7 @@ pub fn small_project() -> Fixture {
          fields:\n  - name: recipient_name\n    label: Recipient's name\n  - name: recipient_address\n    label: Recipient's address\n    kind: lines\n\
          \x20 - name: patient_name\n    label: Patient's name\n  - name: nhs_number\n    label: Patient's NHS number\n    kind: nhs_number\n---\n\n\
          Dear {{ recipient_name }},\n\nWe wrote on behalf of *{{ practice.name }}* about **{{ patient_name }}**.\n\n\
-         ## What we ask\n\n- reinstate the referral; and\n- tell us what you need\n  1. first\n  2. second\n\n\
+         What we ask:\n\n- reinstate the referral; and\n- tell us what you need\n  1. first\n  2. second\n\n\
          3. three\n4. four\n\nCall {{ practice.phone }}. A literal <tag> & ]]> stays.\n",
     );
     fx
@@ -109,7 +109,7 @@ fn every_letter_gets_a_word_edition_with_styles_title_and_language() {
     // Known values are filled in, literally: data is never markup.
     assert_eq!(find(&paras, "We wrote").1, format!("We wrote on behalf of {TRICKY_NAME} about [Patient's name]."));
     assert_eq!(find(&paras, "Call ").1, "Call 0116 000 0000. A literal <tag> & ]]> stays.");
-    assert_eq!(find(&paras, "What we ask").0, "Heading1");
+    assert_eq!(find(&paras, "What we ask").0, "Normal");
     for item in ["reinstate the referral; and", "tell us what you need", "first", "second", "three", "four"] {
         assert_eq!(find(&paras, item).0, "ListParagraph", "{item}");
     }
