@@ -284,7 +284,7 @@ pub(crate) fn produce(
             OutputKind::Png(ppp) => typeset::png(&compiled.document, 0, ppp)
                 .map_err(|e| vec![Problem::error(&source_name, format!("failed to render PNG: {e:#}"))])?,
             OutputKind::Docx => crate::docx::for_job(project, job, rows, date_text.as_deref(), today)?,
-            OutputKind::Text | OutputKind::Zip => unreachable!("text outputs and packs are handled elsewhere"),
+            OutputKind::Text | OutputKind::Zip => unreachable!("made without typst"),
         };
         files.push((o.rel.clone(), bytes));
     }

@@ -25,9 +25,9 @@ const VERSION: &str = "pack 1";
 /// The practice a job makes documents for.
 fn practice_of(target: &Target) -> Option<usize> {
     match target {
-        Target::Poster { practice, .. } | Target::Letter { practice, .. } | Target::AgText { practice, .. } => {
-            Some(*practice)
-        }
+        Target::Poster { practice, .. }
+        | Target::Letter { practice, .. }
+        | Target::AgText { practice, .. } => Some(*practice),
         Target::Pack { .. } | Target::Guide => None,
     }
 }
@@ -79,7 +79,10 @@ const FOLDERS: [(&str, &str); 7] = [
         "Posters to print/A3",
         "The same posters laid out for A3 paper. Print on A3 at actual size (no scaling).",
     ),
-    ("Posters for screens and websites", "The A4 posters as images, for waiting-room screens and your website."),
+    (
+        "Posters for screens and websites",
+        "The A4 posters as images, for waiting-room screens and your website.",
+    ),
     ("Social media images", "Square images for feeds and portrait images for stories."),
     (
         "Letters/PDF, to print",
@@ -173,8 +176,11 @@ fn one(
     for member in jobs.iter().filter(|j| practice_of(&j.target) == Some(practice)) {
         let Some(entry) = manifest.jobs.get(&member.id) else {
             report.problems.push(
-                Problem::warning(out.join(&job.outputs[0].rel), format!("`{}` is left out: it failed to build", member.id))
-                    .hint("fix the problem reported for it; the pack is made again with it next time"),
+                Problem::warning(
+                    out.join(&job.outputs[0].rel),
+                    format!("`{}` is left out: it failed to build", member.id),
+                )
+                .hint("fix the problem reported for it; the pack is made again with it next time"),
             );
             continue;
         };
@@ -209,7 +215,9 @@ fn one(
                 files.insert(name, bytes);
             }
             Err(e) => {
-                report.problems.push(Problem::error(out.join(&rel), format!("failed to read it for the pack: {e}")));
+                report
+                    .problems
+                    .push(Problem::error(out.join(&rel), format!("failed to read it for the pack: {e}")));
                 return (report, None);
             }
         }
@@ -241,8 +249,14 @@ mod tests {
 
     #[test]
     fn files_go_to_tidy_folders() {
-        assert_eq!(name_in_pack("posters/safe-daily-limits.pdf"), "Posters to print/A4/safe-daily-limits.pdf");
-        assert_eq!(name_in_pack("posters/safe-daily-limits-a3.pdf"), "Posters to print/A3/safe-daily-limits-a3.pdf");
+        assert_eq!(
+            name_in_pack("posters/safe-daily-limits.pdf"),
+            "Posters to print/A4/safe-daily-limits.pdf"
+        );
+        assert_eq!(
+            name_in_pack("posters/safe-daily-limits-a3.pdf"),
+            "Posters to print/A3/safe-daily-limits-a3.pdf"
+        );
         assert_eq!(name_in_pack("posters/x.png"), "Posters for screens and websites/x.png");
         assert_eq!(name_in_pack("social/x-square.png"), "Social media images/x-square.png");
         assert_eq!(name_in_pack("letters/x.docx"), "Letters/Word, to edit/x.docx");

@@ -26,7 +26,6 @@ pub enum Target {
     Poster { doc: usize, practice: usize, format: PosterFormat },
     Letter { doc: usize, practice: usize },
     AgText { doc: usize, practice: usize },
-    /// `packs/<ODS>.zip`: every other output of the practice, built after them.
     Pack { practice: usize },
 }
 
@@ -38,7 +37,7 @@ pub enum OutputKind {
     Text,
     /// A Word edition of a letter.
     Docx,
-    /// A ZIP of the practice's other outputs.
+    /// `packs/<ODS>.zip`: the practice's other outputs, zipped after they are built.
     Zip,
 }
 

@@ -3,8 +3,8 @@
 //! emphasis, links and `{{ placeholders }}`.
 
 use docx_rs::{
-    BorderType, BreakType, LineSpacing, NumberingId, Paragraph, ParagraphBorder, ParagraphBorderPosition, Run, RunFonts, Table,
-    TableCell, TableRow, WidthType,
+    BorderType, BreakType, LineSpacing, NumberingId, Paragraph, ParagraphBorder, ParagraphBorderPosition,
+    Run, RunFonts, Table, TableCell, TableRow, WidthType,
 };
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -96,7 +96,8 @@ impl<'a> Body<'a> {
     /// Content of one line (a subject), whatever blocks the Markdown parses into, in `para`.
     pub fn inline_markdown(&mut self, md: &str, para: Paragraph) -> Paragraph {
         // A leading no-break space keeps `1. x` or `# x` a paragraph, as for the PDF.
-        let line: String = md.trim().chars().map(|c| if matches!(c, '\n' | '\r') { ' ' } else { c }).collect();
+        let line: String =
+            md.trim().chars().map(|c| if matches!(c, '\n' | '\r') { ' ' } else { c }).collect();
         let source = format!("\u{a0}{line}");
         self.para = Some(para);
         let mut first = true;
@@ -106,8 +107,12 @@ impl<'a> Body<'a> {
                     first = false;
                     self.text.push_str(t.strip_prefix('\u{a0}').unwrap_or(&t));
                 }
-                Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. })
-                | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image)
+                Event::Start(
+                    Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. },
+                )
+                | Event::End(
+                    TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image,
+                )
                 | Event::Text(_)
                 | Event::Code(_)
                 | Event::InlineHtml(_)
@@ -148,7 +153,9 @@ impl<'a> Body<'a> {
             Event::Code(t) => {
                 self.ensure_para();
                 self.flush();
-                let run = self.styled(Run::new()).fonts(RunFonts::new().ascii(styles::CODE_FONT).hi_ansi(styles::CODE_FONT));
+                let run = self
+                    .styled(Run::new())
+                    .fonts(RunFonts::new().ascii(styles::CODE_FONT).hi_ansi(styles::CODE_FONT));
                 self.push_run(run.add_text(super::xml_text(&t)));
             }
             Event::Html(t) | Event::InlineHtml(t) => {
@@ -162,7 +169,8 @@ impl<'a> Body<'a> {
             }
             Event::Rule => {
                 self.close();
-                let rule = ParagraphBorder::new(ParagraphBorderPosition::Bottom).val(BorderType::Single).size(6);
+                let rule =
+                    ParagraphBorder::new(ParagraphBorderPosition::Bottom).val(BorderType::Single).size(6);
                 let p = self.ids.para().set_borders(docx_rs::ParagraphBorders::with_empty().set(rule));
                 self.push_block(p);
             }
@@ -186,7 +194,10 @@ impl<'a> Body<'a> {
         match tag {
             Tag::Paragraph => {
                 // A tight or first paragraph of a list item continues the item's paragraph.
-                let continues = self.para.as_ref().is_some_and(|_| self.text.is_empty() && self.lists.last().is_some_and(|l| l.item_open));
+                let continues = self
+                    .para
+                    .as_ref()
+                    .is_some_and(|_| self.text.is_empty() && self.lists.last().is_some_and(|l| l.item_open));
                 if !continues {
                     self.open(None);
                 }
@@ -311,8 +322,8 @@ impl<'a> Body<'a> {
                 if self.lists.is_empty()
                     && let Some(Block::Para(last)) = self.blocks.last_mut()
                 {
-                    let spaced = std::mem::take(last).line_spacing(LineSpacing::new().after(140));
-                    *last = spaced;
+                    let spaced = std::mem::take(&mut **last).line_spacing(LineSpacing::new().after(140));
+                    **last = spaced;
                 }
             }
             TagEnd::Item => self.close(),
@@ -353,8 +364,10 @@ impl<'a> Body<'a> {
                             )
                         })
                         .collect();
-                    let table = Table::new(rows).set_grid(vec![width; columns]).width(super::TEXT_WIDTH, WidthType::Dxa);
-                    self.blocks.push(Block::Table(table));
+                    let table = Table::new(rows)
+                        .set_grid(vec![width; columns])
+                        .width(super::TEXT_WIDTH, WidthType::Dxa);
+                    self.blocks.push(Block::Table(Box::new(table)));
                 }
             }
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.pop_inline(),
@@ -432,7 +445,7 @@ impl<'a> Body<'a> {
     fn push_block(&mut self, p: Paragraph) {
         match &mut self.cell {
             Some(cell) => cell.push(p),
-            None => self.blocks.push(Block::Para(p)),
+            None => self.blocks.push(Block::Para(Box::new(p))),
         }
     }
 

@@ -37,5 +37,6 @@ pub fn for_job(
     };
     let iso_date = today.and_then(|d| Some(format!("{:04}-{:02}-{:02}", d.year()?, d.month()?, d.day()?)));
     let letter = Letter { practice, doc, values, date, iso_date, logo };
-    super::letter(&letter).map_err(|e| vec![Problem::error(&doc.shown, format!("failed to make the Word letter: {e:#}"))])
+    super::letter(&letter)
+        .map_err(|e| vec![Problem::error(&doc.shown, format!("failed to make the Word letter: {e:#}"))])
 }

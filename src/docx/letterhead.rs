@@ -4,8 +4,9 @@
 use std::path::Path;
 
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, Docx, Footer, Header, LineSpacing, PageMargin, Paragraph, ParagraphBorder,
-    ParagraphBorderPosition, ParagraphBorders, Pic, Run, Table, TableCell, TableRow, VAlignType, WidthType,
+    AlignmentType, BorderType, BreakType, Docx, Footer, Header, LineSpacing, PageMargin, Paragraph,
+    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Pic, Run, Table, TableCell, TableRow,
+    VAlignType, WidthType,
 };
 
 use super::{Block, Ids, Letter, Lookup, styles, text_runs, xml_text};
@@ -38,7 +39,10 @@ pub fn render_logo(root: &Path, typst_path: &str, alt: &str) -> Result<Logo, Vec
         today: None,
     })?;
     let png = crate::typeset::png(&compiled.document, 0, LOGO_PPP).map_err(|e| {
-        vec![crate::diag::Problem::error(typst_path.trim_start_matches('/'), format!("failed to render the logo: {e:#}"))]
+        vec![crate::diag::Problem::error(
+            typst_path.trim_start_matches('/'),
+            format!("failed to render the logo: {e:#}"),
+        )]
     })?;
     let (width_px, height_px) = crate::png::dimensions(&png).unwrap_or((1, 1));
     Ok(Logo { png, width_px, height_px, alt: alt.to_string() })
@@ -53,12 +57,20 @@ fn mm(mm: f64) -> i32 {
 /// its ODS code in the footer.
 pub(super) fn page(docx: Docx, letter: &Letter, ids: &Ids) -> Docx {
     let p = letter.practice;
-    let margin = PageMargin::new().top(mm(16.0)).bottom(mm(22.0)).left(mm(20.0)).right(mm(20.0)).header(mm(10.0)).footer(mm(10.0));
+    let margin = PageMargin::new()
+        .top(mm(16.0))
+        .bottom(mm(22.0))
+        .left(mm(20.0))
+        .right(mm(20.0))
+        .header(mm(10.0))
+        .footer(mm(10.0));
     let footer_text = format!("{} · ODS code {}", p.name, p.ods_code);
-    let footer = Footer::new().add_paragraph(
-        ids.para().style(styles::FOOTER).add_run(Run::new().add_text(xml_text(&footer_text))),
-    );
-    docx.page_size(mm(210.0) as u32, mm(297.0) as u32).page_margin(margin).header(header(letter, ids)).footer(footer)
+    let footer = Footer::new()
+        .add_paragraph(ids.para().style(styles::FOOTER).add_run(Run::new().add_text(xml_text(&footer_text))));
+    docx.page_size(mm(210.0) as u32, mm(297.0) as u32)
+        .page_margin(margin)
+        .header(header(letter, ids))
+        .footer(footer)
 }
 
 fn header(letter: &Letter, ids: &Ids) -> Header {
@@ -96,14 +108,16 @@ fn header(letter: &Letter, ids: &Ids) -> Header {
         run = run.add_text(xml_text(line));
     }
     grid.push(address_width);
-    cells.push(cell(address_width, ids.para().style(styles::HEADER).align(AlignmentType::Right).add_run(run)));
+    cells
+        .push(cell(address_width, ids.para().style(styles::HEADER).align(AlignmentType::Right).add_run(run)));
 
     let table = Table::without_borders(vec![TableRow::new(cells)])
         .set_grid(grid)
         .width(text_width, WidthType::Dxa)
         .layout(docx_rs::TableLayoutType::Fixed);
     let brand = p.brand_colour.trim_start_matches('#').to_ascii_uppercase();
-    let rule = ParagraphBorder::new(ParagraphBorderPosition::Bottom).val(BorderType::Single).size(20).color(brand);
+    let rule =
+        ParagraphBorder::new(ParagraphBorderPosition::Bottom).val(BorderType::Single).size(20).color(brand);
     let line = ids
         .para()
         .style(styles::HEADER)
@@ -119,7 +133,8 @@ fn cell(width: usize, p: Paragraph) -> TableCell {
 
 /// The recipient's name and address on the left, the date on the right, as in the PDF.
 pub(super) fn date_and_recipient(letter: &Letter, v: &Lookup, ids: &Ids) -> Block {
-    const RECIPIENT: [&str; 4] = ["recipient_name", "recipient_role", "recipient_organisation", "recipient_address"];
+    const RECIPIENT: [&str; 4] =
+        ["recipient_name", "recipient_role", "recipient_organisation", "recipient_address"];
     let fields = super::declared(letter.doc);
     let mut left = ids.para().line_spacing(LineSpacing::new().after(0));
     let mut first = true;
@@ -149,7 +164,7 @@ pub(super) fn date_and_recipient(letter: &Letter, v: &Lookup, ids: &Ids) -> Bloc
         .set_grid(vec![text_width - date_width, date_width])
         .width(text_width, WidthType::Dxa)
         .layout(docx_rs::TableLayoutType::Fixed);
-    Block::Table(table)
+    Block::Table(Box::new(table))
 }
 
 /// "Yours sincerely," and the practice's signatory.

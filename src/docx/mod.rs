@@ -44,8 +44,8 @@ pub(crate) const TEXT_WIDTH: usize = 9638;
 
 /// A block of the document body.
 pub(crate) enum Block {
-    Para(Paragraph),
-    Table(Table),
+    Para(Box<Paragraph>),
+    Table(Box<Table>),
 }
 
 /// Paragraph ids (`w14:paraId`) numbered per document: docx-rs numbers them per thread,
@@ -113,7 +113,10 @@ pub(crate) fn text_runs(text: &str, v: &Lookup, base: &Run) -> Vec<Run> {
 }
 
 fn placeholder(label: &str, base: &Run) -> Run {
-    base.clone().style(styles::PLACEHOLDER).highlight(styles::HIGHLIGHT).add_text(xml_text(&format!("[{label}]")))
+    base.clone()
+        .style(styles::PLACEHOLDER)
+        .highlight(styles::HIGHLIGHT)
+        .add_text(xml_text(&format!("[{label}]")))
 }
 
 /// Text as XML 1.0 allows it: control characters other than tab and line breaks cannot be
@@ -154,16 +157,16 @@ pub fn letter(letter: &Letter) -> anyhow::Result<Vec<u8>> {
     let mut body = body::Body::new(&v, &ids);
     if let Some(subject) = subject_source(letter.doc) {
         let p = body.inline_markdown(&subject, ids.para().style(styles::TITLE));
-        blocks.push(Block::Para(p));
+        blocks.push(Block::Para(Box::new(p)));
     }
     body.markdown(letter.doc.body());
     blocks.append(&mut body.blocks);
-    blocks.extend(letterhead::signature(letter, &ids).into_iter().map(Block::Para));
+    blocks.extend(letterhead::signature(letter, &ids).into_iter().map(|p| Block::Para(Box::new(p))));
 
     for block in blocks {
         docx = match block {
-            Block::Para(p) => docx.add_paragraph(p),
-            Block::Table(t) => docx.add_table(t),
+            Block::Para(p) => docx.add_paragraph(*p),
+            Block::Table(t) => docx.add_table(*t),
         };
     }
     for (num_id, abstract_id, start, depth) in body.numberings {

@@ -105,7 +105,8 @@ mod tests {
     fn language_goes_into_the_default_run_properties() {
         let empty = with_language(b"<w:docDefaults><w:rPrDefault><w:rPr /></w:rPrDefault>").unwrap();
         assert!(String::from_utf8(empty).unwrap().contains(r#"<w:rPr><w:lang w:val="en-GB""#));
-        let full = with_language(b"<w:rPrDefault><w:rPr><w:sz w:val=\"22\" /></w:rPr></w:rPrDefault>").unwrap();
+        let full =
+            with_language(b"<w:rPrDefault><w:rPr><w:sz w:val=\"22\" /></w:rPr></w:rPrDefault>").unwrap();
         assert!(String::from_utf8(full).unwrap().contains(r#"<w:sz w:val="22" /><w:lang w:val="en-GB""#));
         assert!(with_language(b"<w:styles />").is_err());
     }

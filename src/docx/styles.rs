@@ -3,8 +3,8 @@
 //! navigation pane see real structure.
 
 use docx_rs::{
-    AbstractNumbering, Docx, IndentLevel, Level, LevelJc, LevelText, LineSpacing, LineSpacingType, NumberFormat, RunFonts,
-    SpecialIndentType, Start, Style, StyleType,
+    AbstractNumbering, Docx, IndentLevel, Level, LevelJc, LevelText, LineSpacing, LineSpacingType,
+    NumberFormat, RunFonts, SpecialIndentType, Start, Style, StyleType,
 };
 
 /// The house style's ink and muted colours (as in `templates/partials/base.typ.tera`).
@@ -79,7 +79,8 @@ pub fn add(docx: Docx) -> Docx {
                 .line_spacing(LineSpacing::new().before(pt(10.0)).after(pt(4.0))),
         );
     }
-    docx.add_abstract_numbering(list_levels(BULLETS, false)).add_abstract_numbering(list_levels(NUMBERS, true))
+    docx.add_abstract_numbering(list_levels(BULLETS, false))
+        .add_abstract_numbering(list_levels(NUMBERS, true))
 }
 
 /// Nine levels of bullets or of numbers, each indented a little further.
@@ -93,8 +94,14 @@ fn list_levels(id: usize, numbered: bool) -> AbstractNumbering {
         };
         let left = 360 * (level as i32 + 1);
         numbering = numbering.add_level(
-            Level::new(level, Start::new(1), NumberFormat::new(format), LevelText::new(text), LevelJc::new("left"))
-                .indent(Some(left), Some(SpecialIndentType::Hanging(360)), None, None),
+            Level::new(
+                level,
+                Start::new(1),
+                NumberFormat::new(format),
+                LevelText::new(text),
+                LevelJc::new("left"),
+            )
+            .indent(Some(left), Some(SpecialIndentType::Hanging(360)), None, None),
         );
     }
     numbering

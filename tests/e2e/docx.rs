@@ -91,7 +91,10 @@ fn para(p: &docx_rs::Paragraph) -> (String, String) {
 }
 
 fn find<'a>(paras: &'a [(String, String)], needle: &str) -> &'a (String, String) {
-    paras.iter().find(|(_, t)| t.contains(needle)).unwrap_or_else(|| panic!("no paragraph has {needle:?}: {paras:#?}"))
+    paras
+        .iter()
+        .find(|(_, t)| t.contains(needle))
+        .unwrap_or_else(|| panic!("no paragraph has {needle:?}: {paras:#?}"))
 }
 
 #[test]
@@ -107,7 +110,10 @@ fn every_letter_gets_a_word_edition_with_styles_title_and_language() {
     assert_eq!(subject.1, "Re: [Patient's name], NHS number [Patient's NHS number]");
     assert_eq!(find(&paras, "Dear ").1, "Dear [Recipient's name],");
     // Known values are filled in, literally: data is never markup.
-    assert_eq!(find(&paras, "We wrote").1, format!("We wrote on behalf of {TRICKY_NAME} about [Patient's name]."));
+    assert_eq!(
+        find(&paras, "We wrote").1,
+        format!("We wrote on behalf of {TRICKY_NAME} about [Patient's name].")
+    );
     assert_eq!(find(&paras, "Call ").1, "Call 0116 000 0000. A literal <tag> & ]]> stays.");
     assert_eq!(find(&paras, "What we ask").0, "Normal");
     for item in ["reinstate the referral; and", "tell us what you need", "first", "second", "three", "four"] {
@@ -132,12 +138,19 @@ fn every_letter_gets_a_word_edition_with_styles_title_and_language() {
     let document = &parts["word/document.xml"];
     assert!(document.contains(r#"<w:highlight w:val="yellow" />"#), "no highlight");
     // The numbered list restarts at the number it was written with.
-    assert!(parts["word/numbering.xml"].contains(r#"<w:startOverride w:val="3" />"#), "{}", parts["word/numbering.xml"]);
+    assert!(
+        parts["word/numbering.xml"].contains(r#"<w:startOverride w:val="3" />"#),
+        "{}",
+        parts["word/numbering.xml"]
+    );
     // The letterhead is in the page header, with the logo described for screen readers.
     let header = &parts["word/header1.xml"];
     assert!(header.contains("Dr &lt;b&gt;Lee&lt;/b&gt; &amp; Partners ]]&gt; [Ltd]"), "{header}");
     assert!(header.contains("a&amp;b@example.org") && header.contains("LE1 1AA"), "{header}");
-    assert!(header.contains(r#"descr="Dr &lt;b&gt;Lee&lt;/b&gt; &amp; Partners ]]&gt; [Ltd] logo""#), "{header}");
+    assert!(
+        header.contains(r#"descr="Dr &lt;b&gt;Lee&lt;/b&gt; &amp; Partners ]]&gt; [Ltd] logo""#),
+        "{header}"
+    );
     let bytes = std::fs::read(&path).unwrap();
     let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     assert!(zip.file_names().any(|n| n.starts_with("word/media/") && n.ends_with(".png")));
@@ -171,7 +184,17 @@ fn merge_writes_private_word_letters_with_the_rows_values() {
         "recipient_name,recipient_address,patient_name,nhs_number\nDr Who,1 Road|Town,Pat <Smith> & co,9434765919\n",
     );
     let run = fx
-        .run(&["merge", "referral-reply", "--practice", "Z99001", "--data", "people.csv", "--docx", "--out", "m"])
+        .run(&[
+            "merge",
+            "referral-reply",
+            "--practice",
+            "Z99001",
+            "--data",
+            "people.csv",
+            "--docx",
+            "--out",
+            "m",
+        ])
         .ok();
     assert!(!run.stderr.contains("Pat"), "values are never printed: {}", run.stderr);
     let docx = std::fs::read_dir(fx.path("m"))
@@ -193,9 +216,10 @@ fn merge_writes_private_word_letters_with_the_rows_values() {
 /// LibreOffice opens the Word letter and converts it to PDF (skipped without LibreOffice).
 #[test]
 fn libreoffice_converts_the_word_letter() {
-    let Some(soffice) = ["soffice", "libreoffice"].into_iter().find(|p| {
-        std::process::Command::new(p).arg("--version").output().is_ok_and(|o| o.status.success())
-    }) else {
+    let Some(soffice) = ["soffice", "libreoffice"]
+        .into_iter()
+        .find(|p| std::process::Command::new(p).arg("--version").output().is_ok_and(|o| o.status.success()))
+    else {
         eprintln!("skipped: LibreOffice (soffice) is not installed; .ci/run installs it");
         return;
     };

@@ -11,8 +11,14 @@ fn entries(path: &std::path::Path) -> Vec<String> {
 }
 
 fn with_poster_and_ag(fx: &crate::common::Fixture) {
-    fx.write("content/posters/limits.md", "---\nkind: poster\ntitle: Safe limits\nsummary: We keep days safe.\n---\n\nText.\n");
-    fx.write("content/ag-disclaimer.md", "---\nkind: ag-disclaimer\ntitle: A&G\n---\n\nFrom {{ practice.name }}.\n");
+    fx.write(
+        "content/posters/limits.md",
+        "---\nkind: poster\ntitle: Safe limits\nsummary: We keep days safe.\n---\n\nText.\n",
+    );
+    fx.write(
+        "content/ag-disclaimer.md",
+        "---\nkind: ag-disclaimer\ntitle: A&G\n---\n\nFrom {{ practice.name }}.\n",
+    );
 }
 
 #[test]
@@ -34,8 +40,11 @@ fn a_pack_holds_exactly_the_practices_files_and_a_readme() {
         .filter(|e| e.file_type().is_file())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    let in_pack: BTreeSet<String> =
-        names.iter().filter(|n| *n != "README.txt").map(|n| n.rsplit('/').next().unwrap().to_string()).collect();
+    let in_pack: BTreeSet<String> = names
+        .iter()
+        .filter(|n| *n != "README.txt")
+        .map(|n| n.rsplit('/').next().unwrap().to_string())
+        .collect();
     assert_eq!(in_pack, on_disk);
     assert_eq!(names.len(), on_disk.len() + 1);
     for expected in [
