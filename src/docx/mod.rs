@@ -183,3 +183,6 @@ pub fn letter(letter: &Letter) -> anyhow::Result<Vec<u8>> {
     };
     package::write(docx, &meta)
 }
+
+#[cfg(test)]
+mod tests;
