@@ -167,19 +167,42 @@ pub(super) fn date_and_recipient(letter: &Letter, v: &Lookup, ids: &Ids) -> Bloc
     Block::Table(Box::new(table))
 }
 
-/// "Yours sincerely," and the practice's signatory.
-pub(super) fn signature(letter: &Letter, ids: &Ids) -> Vec<Paragraph> {
+/// "Yours sincerely," and who signs: the practice's signatory, or for a clinical letter
+/// (`signed_by: clinician`) the clinician from the merge row, or blanks to sign by hand, never
+/// the practice's general signatory, as in the PDF letter.
+pub(super) fn signature(letter: &Letter, v: &Lookup, ids: &Ids) -> Vec<Paragraph> {
     let s = &letter.practice.signatory;
     let closing = ids
         .para()
         .line_spacing(LineSpacing::new().before(mm(4.0) as u32))
         .add_run(Run::new().add_text("Yours sincerely,"));
-    let signed = ids
-        .para()
-        .keep_lines(true)
-        .line_spacing(LineSpacing::new().before(mm(16.0) as u32))
-        .add_run(Run::new().bold().add_text(xml_text(&s.name)))
-        .add_run(Run::new().add_break(BreakType::TextWrapping).add_text(xml_text(&s.role)))
-        .add_run(Run::new().add_break(BreakType::TextWrapping).add_text(xml_text(&letter.practice.name)));
+    // Read from the document kind as the templates see it, so it holds for every letter kind.
+    let kind = serde_json::to_value(&letter.doc.kind).ok();
+    let clinical =
+        kind.as_ref().and_then(|k| k.get("signed_by")).and_then(|s| s.as_str()) == Some("clinician");
+    let mut signed = ids.para().keep_lines(true).line_spacing(LineSpacing::new().before(mm(16.0) as u32));
+    let lines: Vec<Vec<Run>> = if clinical {
+        let field = |name: &str, base: Run| text_runs(&format!("{{{{ {name} }}}}"), v, &base);
+        vec![
+            field("clinician_name", Run::new().bold()),
+            field("clinician_role", Run::new()),
+            field("clinician_registration", Run::new()),
+        ]
+    } else {
+        vec![
+            vec![Run::new().bold().add_text(xml_text(&s.name))],
+            vec![Run::new().add_text(xml_text(&s.role))],
+        ]
+    };
+    for (i, runs) in
+        lines.into_iter().chain([vec![Run::new().add_text(xml_text(&letter.practice.name))]]).enumerate()
+    {
+        if i > 0 {
+            signed = signed.add_run(Run::new().add_break(BreakType::TextWrapping));
+        }
+        for run in runs {
+            signed = signed.add_run(run);
+        }
+    }
     vec![closing.keep_next(true), signed]
 }

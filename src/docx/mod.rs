@@ -161,7 +161,7 @@ pub fn letter(letter: &Letter) -> anyhow::Result<Vec<u8>> {
     }
     body.markdown(letter.doc.body());
     blocks.append(&mut body.blocks);
-    blocks.extend(letterhead::signature(letter, &ids).into_iter().map(|p| Block::Para(Box::new(p))));
+    blocks.extend(letterhead::signature(letter, &v, &ids).into_iter().map(|p| Block::Para(Box::new(p))));
 
     for block in blocks {
         docx = match block {
