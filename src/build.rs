@@ -90,6 +90,9 @@ pub fn build(
     let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
     let hashes = manifest::FileHashes::default();
     let done: Vec<Option<Done>> = parallel::map(jobs, |job| {
+        if matches!(job.target, Target::Pack { .. }) {
+            return None;
+        }
         let previous = manifest.jobs.get(&job.id);
         let identity = format!("{}|{}|{:?}|{identity_extra}", job.id, job.template, job.outputs);
         let extra: Vec<PathBuf> =
@@ -123,6 +126,10 @@ pub fn build(
         }
     }
     let [built, skipped, failed] = counts.map(AtomicUsize::into_inner);
+    // Packs hold the files just written, so they are made last.
+    let [packs_built, packs_skipped, packs_failed] =
+        crate::pack::build(project, jobs, &opts.out, &mut manifest, opts.force, on_done);
+    let (built, skipped, failed) = (built + packs_built, skipped + packs_skipped, failed + packs_failed);
     let mut report = Report { built, skipped, failed, ..Report::default() };
     // A build that skipped every job leaves the manifest as it was: at 200,000 entries,
     // rewriting it would be most of a no-op build's time.
@@ -147,6 +154,10 @@ pub fn build(
 /// Runs every job as a build would, but writes nothing: for `check`.
 pub fn dry_run(project: &Project, jobs: &[Job]) -> Vec<JobReport> {
     parallel::map(jobs, |job| {
+        if matches!(job.target, Target::Pack { .. }) {
+            // A pack only gathers files that the other jobs make.
+            return JobReport { id: job.id.clone(), outcome: Outcome::Skipped, problems: Vec::new() };
+        }
         let outcome = produce(project, job, None, false, typeset::source_date());
         comemo::evict(EVICT_AGE);
         match outcome {
@@ -282,7 +293,8 @@ pub(crate) fn produce(
             }
             OutputKind::Png(ppp) => typeset::png(&compiled.document, 0, ppp)
                 .map_err(|e| vec![Problem::error(&source_name, format!("failed to render PNG: {e:#}"))])?,
-            OutputKind::Text => unreachable!("text outputs are handled above"),
+            OutputKind::Docx => crate::docx::for_job(project, job, rows, date_text.as_deref(), today)?,
+            OutputKind::Text | OutputKind::Zip => unreachable!("made without typst"),
         };
         files.push((o.rel.clone(), bytes));
     }
@@ -299,7 +311,7 @@ fn trace_to_markdown(project: &Project, job: &Job, source_name: &str, errors: Ve
         Target::Poster { doc, .. } | Target::Letter { doc, .. } | Target::AgText { doc, .. } => {
             vec![&project.documents[doc]]
         }
-        Target::WhatsNew { .. } => Vec::new(),
+        Target::WhatsNew { .. } | Target::Pack { .. } => Vec::new(),
     };
     let converted: Vec<_> = docs.iter().map(|d| render::body_converted(&project.root, d, 2)).collect();
     errors

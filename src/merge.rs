@@ -231,6 +231,8 @@ pub struct MergeOptions {
     pub out: PathBuf,
     pub combined: bool,
     pub emit_typst: bool,
+    /// Also write each letter as a Word file beside its PDF.
+    pub docx: bool,
 }
 
 #[derive(Default)]
@@ -309,7 +311,10 @@ pub fn merge(project: &Project, opts: &MergeOptions) -> Result<MergeReport, Prob
     };
     type RowResult = (usize, Result<Vec<PathBuf>, Vec<Problem>>);
     let results: Vec<RowResult> = crate::parallel::map(&good, |(n, name, values)| {
-        let job = job_for(PathBuf::from(format!("{name}.pdf")));
+        let mut job = job_for(PathBuf::from(format!("{name}.pdf")));
+        if opts.docx {
+            job.outputs.push(Output { rel: PathBuf::from(format!("{name}.docx")), kind: OutputKind::Docx });
+        }
         let result = produce_private(project, &job, std::slice::from_ref(values), &opts.out, opts.emit_typst);
         comemo::evict(crate::build::EVICT_AGE);
         (*n, result)

@@ -43,6 +43,10 @@ pub enum Target {
     WhatsNew {
         practice: usize,
     },
+    /// Every file of one practice in one ZIP, made after its other jobs.
+    Pack {
+        practice: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,6 +55,10 @@ pub enum OutputKind {
     /// First page as PNG at this many pixels per typographic point.
     Png(f64),
     Text,
+    /// A Word edition of a letter.
+    Docx,
+    /// `packs/<ODS>.zip`: the practice's other outputs, zipped after they are built.
+    Zip,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -199,7 +207,10 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
                         id: rel.with_extension("").to_string_lossy().replace('\\', "/"),
                         target: Target::Letter { doc: di, practice: pi },
                         template: LETTER_TEMPLATE,
-                        outputs: vec![Output { rel, kind: OutputKind::Pdf }],
+                        outputs: vec![
+                            Output { rel: rel.clone(), kind: OutputKind::Pdf },
+                            Output { rel: rel.with_extension("docx"), kind: OutputKind::Docx },
+                        ],
                         inputs: base(LETTER_TEMPLATE, &with_doc),
                     });
                 }
@@ -227,6 +238,9 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
                 outputs: vec![Output { rel, kind: OutputKind::Pdf }],
                 inputs: base(WHATS_NEW_TEMPLATE, &inputs),
             });
+        }
+        if let Some(pack) = crate::pack::plan_job(&jobs, pi, &practice.ods_code) {
+            jobs.push(pack);
         }
     }
     jobs

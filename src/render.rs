@@ -254,6 +254,7 @@ pub fn render_job(
             }
             ctx.insert("body", &text);
         }
+        Target::Pack { .. } => return Err(Problem::error(&job.id, "a pack has no template")),
     }
     let source = project.templates.render(job.template, &ctx)?;
     Ok(Rendered { source, warnings })

@@ -24,6 +24,9 @@ pub struct Args {
     /// Also write all the letters, in order, as one PDF for printing.
     #[arg(long)]
     combined: bool,
+    /// Also write each letter as a Word file (.docx) to edit, beside its PDF.
+    #[arg(long)]
+    docx: bool,
     /// Print the CSV header row of the fields this letter expects, and nothing else.
     #[arg(long)]
     header: bool,
@@ -60,6 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
         out: out.clone(),
         combined: args.combined,
         emit_typst: args.emit_typst,
+        docx: args.docx,
     };
     match merge::merge(&project, &opts) {
         Ok(report) => {

@@ -163,3 +163,8 @@ pub fn placeholders(md: &str) -> Vec<Placeholder> {
     found.sort_by_key(|p| (p.range.start, p.range.end));
     found
 }
+
+// Other output formats (Word letters) walk pulldown-cmark's events themselves, with the same
+// dialect and the same placeholder syntax.
+pub(crate) use placeholder::{Piece, pieces};
+pub(crate) use tree::options;

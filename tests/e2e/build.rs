@@ -21,7 +21,7 @@ fn build_writes_every_kind_of_output() {
         let ag = std::fs::read_to_string(dir.join("ag-disclaimer.txt")).unwrap();
         assert!(ag.contains("pre-authorise"), "{ods}: {ag}");
         let letters: Vec<_> = std::fs::read_dir(dir.join("letters")).unwrap().collect();
-        assert_eq!(letters.len(), 6, "{ods}");
+        assert_eq!(letters.len(), 2 * 6, "{ods}: a PDF and a Word file per letter");
         let posters = std::fs::read_dir(dir.join("posters")).unwrap().count();
         assert!(posters >= 2 * 3, "{ods}: {posters} poster files");
     }

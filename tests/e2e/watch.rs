@@ -77,7 +77,7 @@ fn watch_rebuilds_what_changed_survives_bad_edits_and_stops_cleanly() {
     let z1_letter = fx.out("practices/Z90001/letters/referral-letter.pdf");
     let z1_before = mtime(&z1_letter);
 
-    // Write in place: only that practice's 31 documents.
+    // Write in place: only that practice's 31 documents and its pack.
     let profile = "content/practices/z90006-hollowmere.yaml";
     let good = fx.read(profile).replace("0116 496 0606", "0116 496 0616");
     fx.write(profile, &good);
@@ -107,26 +107,29 @@ fn watch_rebuilds_what_changed_survives_bad_edits_and_stops_cleanly() {
     let poster = "content/posters/where-to-get-help.md";
     fx.write(poster, &fx.read(poster).replace("We are here for you.", "We are always here for you."));
     let status = w.next_status();
-    assert!(status.contains("rebuilt 24 documents"), "{status}");
+    // Their packs change with them.
+    assert!(status.contains("rebuilt 30 documents"), "{status}");
 
     // Create a new practice: its documents appear.
     let new = good.replace("Z90006", "Z90007").replace("0116 496 0616", "0116 496 0707");
     fx.write("content/practices/z90007-new.yaml", &new);
     let status = w.next_status();
-    assert!(status.contains("rebuilt 31 documents"), "{status}");
+    assert!(status.contains("rebuilt 32 documents"), "{status}");
     assert!(fx.out("practices/Z90007/letters/referral-letter.pdf").exists());
 
     // Delete it again: its outputs go.
     std::fs::remove_file(fx.path("content/practices/z90007-new.yaml")).unwrap();
     let status = w.next_status();
-    assert!(status.contains("37 files removed"), "{status}");
+    // 37 documents, the Word editions of its 6 letters, and its pack.
+    assert!(status.contains("44 files removed"), "{status}");
     assert!(!fx.out("practices/Z90007/letters/referral-letter.pdf").exists());
 
-    // A partial used by every letter rebuilds the letters (and everything else using it).
+    // A partial used by every letter rebuilds the letters (and everything else using it), and
+    // the 6 packs that hold them.
     let letter_template = "templates/letter.typ.tera";
     fx.write(letter_template, &(fx.read(letter_template) + "\n// edited\n"));
     let status = w.next_status();
-    assert!(status.contains("rebuilt 36 documents"), "{status}");
+    assert!(status.contains("rebuilt 42 documents"), "{status}");
 
     assert_eq!(w.stop(), 0);
     let leftovers: Vec<_> = walkdir::WalkDir::new(fx.out(""))

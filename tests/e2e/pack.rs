@@ -1,0 +1,94 @@
+//! One ZIP per practice, holding exactly the practice's files.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+
+use crate::docx::small_project;
+
+fn entries(path: &std::path::Path) -> Vec<String> {
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(std::fs::read(path).unwrap())).unwrap();
+    zip.file_names().map(String::from).collect()
+}
+
+fn with_poster_and_ag(fx: &crate::common::Fixture) {
+    fx.write(
+        "content/posters/limits.md",
+        "---\nkind: poster\ntitle: Safe limits\nsummary: We keep days safe.\n---\n\nText.\n",
+    );
+    fx.write(
+        "content/ag-disclaimer.md",
+        "---\nkind: ag-disclaimer\ntitle: A&G\n---\n\nFrom {{ practice.name }}.\n",
+    );
+}
+
+#[test]
+fn a_pack_holds_exactly_the_practices_files_and_a_readme() {
+    let fx = small_project();
+    with_poster_and_ag(&fx);
+    fx.run(&["build"]).ok();
+    let pack = fx.out("packs/Z99001.zip");
+    let names = entries(&pack);
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "entries are sorted");
+
+    // Every file under practices/Z99001 is in the pack, once, and nothing else but the README.
+    let practice_dir = fx.out("practices/Z99001");
+    let on_disk: BTreeSet<String> = walkdir::WalkDir::new(&practice_dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let in_pack: BTreeSet<String> = names
+        .iter()
+        .filter(|n| *n != "README.txt")
+        .map(|n| n.rsplit('/').next().unwrap().to_string())
+        .collect();
+    assert_eq!(in_pack, on_disk);
+    assert_eq!(names.len(), on_disk.len() + 1);
+    for expected in [
+        "Posters to print/A4/limits.pdf",
+        "Posters to print/A3/limits-a3.pdf",
+        "Posters for screens and websites/limits.png",
+        "Social media images/limits-square.png",
+        "Social media images/limits-portrait.png",
+        "Letters/PDF, to print/referral-reply.pdf",
+        "Letters/Word, to edit/referral-reply.docx",
+        "Advice and Guidance/ag-disclaimer.txt",
+    ] {
+        assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:#?}");
+    }
+    // Files in the pack are the built files, byte for byte.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(std::fs::read(&pack).unwrap())).unwrap();
+    let mut docx = Vec::new();
+    zip.by_name("Letters/Word, to edit/referral-reply.docx").unwrap().read_to_end(&mut docx).unwrap();
+    assert_eq!(docx, std::fs::read(fx.out("practices/Z99001/letters/referral-reply.docx")).unwrap());
+    let mut readme = String::new();
+    zip.by_name("README.txt").unwrap().read_to_string(&mut readme).unwrap();
+    assert!(readme.contains(crate::docx::TRICKY_NAME), "{readme}");
+    assert!(readme.contains("Actual size") && readme.contains("A3"), "{readme}");
+    assert!(readme.contains("[placeholder]"), "{readme}");
+}
+
+#[test]
+fn packs_are_reproducible_and_rebuilt_only_when_a_file_changes() {
+    let fx = small_project();
+    with_poster_and_ag(&fx);
+    fx.run(&["build"]).ok();
+    let pack = fx.out("packs/Z99001.zip");
+    let first = std::fs::read(&pack).unwrap();
+    let stamp = std::fs::metadata(&pack).unwrap().modified().unwrap();
+
+    // Nothing changed: the pack is not written again.
+    fx.run(&["build"]).ok();
+    assert_eq!(std::fs::metadata(&pack).unwrap().modified().unwrap(), stamp);
+    // Built afresh elsewhere: the same bytes.
+    fx.run(&["build", "--out", "again"]).ok();
+    assert_eq!(std::fs::read(fx.path("again/packs/Z99001.zip")).unwrap(), first);
+    // A letter edit changes the pack.
+    let letter = fx.read("content/letters/referral-reply.md").replace("Dear", "Dear Sir or Madam,\n\nTo");
+    fx.write("content/letters/referral-reply.md", &letter);
+    fx.run(&["build"]).ok();
+    assert_ne!(std::fs::read(&pack).unwrap(), first);
+}
