@@ -23,6 +23,7 @@ pub mod plan;
 pub mod png;
 pub mod project;
 pub mod render;
+pub mod serve;
 pub mod standalone;
 pub mod templates;
 pub mod typeset;

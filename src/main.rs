@@ -36,6 +36,10 @@ enum Command {
     Watch(cmd::watch::Args),
     /// Make one letter per recipient from a CSV, YAML or JSON file (mail merge).
     Merge(cmd::merge::Args),
+    /// Build, watch and serve live previews, downloads and profile forms over HTTP.
+    Serve(cmd::serve::Args),
+    /// Make or end private links to `serve` for practices and the LMC editor.
+    Access(cmd::access::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +50,8 @@ fn main() -> ExitCode {
         Command::Render(args) => cmd::render::run(args),
         Command::Watch(args) => cmd::watch::run(args),
         Command::Merge(args) => cmd::merge::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Access(args) => cmd::access::run(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -1,10 +1,12 @@
 //! One file per subcommand, plus the printing they share.
 
+pub mod access;
 pub mod build;
 pub mod check;
 pub mod merge;
 mod progress;
 pub mod render;
+pub mod serve;
 pub mod watch;
 
 use std::path::{Path, PathBuf};
