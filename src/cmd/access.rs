@@ -52,7 +52,9 @@ impl Who {
             (_, true) => Ok(Scope::Lmc),
             (Some(ods), false) if is_ods(&ods) => Ok(Scope::Practice(ods.to_ascii_uppercase())),
             (Some(ods), false) => {
-                bail!("`{ods}` is not a practice ODS code\nhint: a capital letter then five digits, such as C82001")
+                bail!(
+                    "`{ods}` is not a practice ODS code\nhint: a capital letter then five digits, such as C82001"
+                )
             }
             (None, false) => bail!("name a practice's ODS code or pass --lmc"),
         }
@@ -68,7 +70,9 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
             if let Scope::Practice(ods) = &scope
                 && !lmcpress::serve::files::practices(&root).iter().any(|p| &p.ods == ods)
             {
-                bail!("no practice profile has ODS code {ods}\nhint: add content/practices/<name>.yaml first");
+                bail!(
+                    "no practice profile has ODS code {ods}\nhint: add content/practices/<name>.yaml first"
+                );
             }
             let mut list = AccessList::load(&root)?;
             let key = list.grant(scope.clone())?;

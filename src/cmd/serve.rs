@@ -49,7 +49,11 @@ impl Reporter for Printer {
             Status::Job(job) => super::print_problems(&job.problems),
             Status::Rebuilt { report, changed, broken_inputs } => eprintln!(
                 "{} {} in {:.0} ms, {} failed",
-                if *changed == 0 { "built".to_string() } else { format!("{} changed: rebuilt", super::plural(*changed, "file")) },
+                if *changed == 0 {
+                    "built".to_string()
+                } else {
+                    format!("{} changed: rebuilt", super::plural(*changed, "file"))
+                },
                 super::plural(report.count(Outcome::Built), "document"),
                 report.elapsed.as_secs_f64() * 1000.0,
                 report.count(Outcome::Failed) + broken_inputs,

@@ -258,7 +258,9 @@ mod tests {
     #[test]
     fn files_group_by_poster() {
         let dir = tempfile::tempdir().unwrap();
-        for f in ["posters/a.pdf", "posters/a.png", "posters/a-a3.pdf", "social/a-square.png", "letters/l.pdf"] {
+        for f in
+            ["posters/a.pdf", "posters/a.png", "posters/a-a3.pdf", "social/a-square.png", "letters/l.pdf"]
+        {
             let p = dir.path().join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "x").unwrap();

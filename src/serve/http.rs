@@ -92,7 +92,10 @@ pub fn router(app: Shared) -> Router {
         .route("/static/serve.css", get(|| async { asset("text/css; charset=utf-8", pages::CSS) }))
         .route("/static/serve.js", get(|| async { asset("text/javascript; charset=utf-8", pages::JS) }))
         .route("/guide/{*rel}", get(guide_file))
-        .route("/practices/{ods}", get(|UrlPath(ods): UrlPath<String>| async move { practice_redirect(&ods) }))
+        .route(
+            "/practices/{ods}",
+            get(|UrlPath(ods): UrlPath<String>| async move { practice_redirect(&ods) }),
+        )
         .route("/practices/{ods}/", get(practice_page))
         .route("/practices/{ods}/pack.zip", get(pack))
         .route("/practices/{ods}/files/{*rel}", get(practice_file))
@@ -178,9 +181,8 @@ async fn guard(State(app): State<Shared>, mut req: Request, next: Next) -> Respo
             return app.message(StatusCode::INTERNAL_SERVER_ERROR, "Access list unreadable", "Ask the LMC.");
         }
     };
-    let query_key = req.uri().query().and_then(|q| {
-        q.split('&').find_map(|kv| kv.strip_prefix("key=").map(String::from))
-    });
+    let query_key =
+        req.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("key=").map(String::from)));
     if let Some(key) = query_key {
         if list.check(&key).is_none() {
             return unauthorised(&app);
@@ -286,7 +288,10 @@ fn send_file(path: &Path) -> Response {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
             let disposition = format!("inline; filename=\"{}\"", name.replace(['"', '\\'], "_"));
             let mut res = (
-                [(header::CONTENT_TYPE, files::content_type(path)), (header::CACHE_CONTROL, "private, no-cache")],
+                [
+                    (header::CONTENT_TYPE, files::content_type(path)),
+                    (header::CACHE_CONTROL, "private, no-cache"),
+                ],
                 bytes,
             )
                 .into_response();
@@ -359,7 +364,9 @@ async fn pack(
             bytes,
         )
             .into_response(),
-        Err(_) => app.message(StatusCode::INTERNAL_SERVER_ERROR, "Pack failed", "The pack could not be made."),
+        Err(_) => {
+            app.message(StatusCode::INTERNAL_SERVER_ERROR, "Pack failed", "The pack could not be made.")
+        }
     }
 }
 
@@ -494,7 +501,8 @@ async fn profile_save(
             }
             insert_fields(&mut ctx, &fields);
             ctx.insert("general", &vec![format!("Logo: {why}")]);
-            return (StatusCode::UNPROCESSABLE_ENTITY, html(app.pages.render("profile.html", &ctx))).into_response();
+            return (StatusCode::UNPROCESSABLE_ENTITY, html(app.pages.render("profile.html", &ctx)))
+                .into_response();
         }
         Some(Ok(logo)) => Some(logo),
         None => None,

@@ -129,8 +129,7 @@ impl Live {
 
     /// Ends every event stream, so the server can shut down.
     pub fn close(&self) {
-        let update =
-            Update { seq: 0, practices: vec![], all: false, summary: String::new(), closing: true };
+        let update = Update { seq: 0, practices: vec![], all: false, summary: String::new(), closing: true };
         self.tx.send(update).ok();
     }
 

@@ -75,11 +75,8 @@ pub fn serve(opts: ServeOptions, stop: Arc<AtomicBool>, reporter: Arc<dyn Report
         })?
     };
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_io()
-        .enable_time()
-        .build()?;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_io().enable_time().build()?;
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         reporter.listening(addr, app.require_keys);

@@ -1,14 +1,15 @@
-//! The server's own pages: tera templates from `templates/serve/`, built into the binary (they
+//! The server's own pages: tera templates from `templates/serve/` (named `.html`, not `.tera`, so the
+//! document loader leaves them alone), built into the binary (they
 //! are lmcpress's interface, not the project's documents) and HTML-escaped throughout.
 
 use tera::{Context, Tera};
 
 const TEMPLATES: [(&str, &str); 5] = [
-    ("base.html", include_str!("../../templates/serve/base.html.tera")),
-    ("index.html", include_str!("../../templates/serve/index.html.tera")),
-    ("practice.html", include_str!("../../templates/serve/practice.html.tera")),
-    ("profile.html", include_str!("../../templates/serve/profile.html.tera")),
-    ("message.html", include_str!("../../templates/serve/message.html.tera")),
+    ("base.html", include_str!("../../templates/serve/base.html")),
+    ("index.html", include_str!("../../templates/serve/index.html")),
+    ("practice.html", include_str!("../../templates/serve/practice.html")),
+    ("profile.html", include_str!("../../templates/serve/profile.html")),
+    ("message.html", include_str!("../../templates/serve/message.html")),
 ];
 
 pub const CSS: &str = include_str!("../../templates/serve/serve.css");
@@ -22,7 +23,8 @@ impl Pages {
     pub fn new() -> anyhow::Result<Pages> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html"]);
-        tera.add_raw_templates(TEMPLATES).map_err(|e| anyhow::anyhow!("failed to load the server's pages: {e}"))?;
+        tera.add_raw_templates(TEMPLATES)
+            .map_err(|e| anyhow::anyhow!("failed to load the server's pages: {e}"))?;
         Ok(Pages { tera })
     }
 

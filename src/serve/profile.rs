@@ -130,7 +130,10 @@ pub enum Saved {
     Written,
     Unchanged,
     /// Nothing was written; the form comes back with these messages.
-    Refused { fields: Vec<Field>, general: Vec<String> },
+    Refused {
+        fields: Vec<Field>,
+        general: Vec<String>,
+    },
 }
 
 /// Applies the submitted form to the profile at `path` and writes it if `check`'s rules
@@ -170,7 +173,8 @@ pub fn save(
             let mut merged = obj.clone();
             for (child, v) in obj {
                 let name = format!("{key}.{child}");
-                let (Some(new), Some(old_text)) = (submitted.get(&name).map(|s| s.trim()), scalar_text(v)) else {
+                let (Some(new), Some(old_text)) = (submitted.get(&name).map(|s| s.trim()), scalar_text(v))
+                else {
                     continue;
                 };
                 if new == old_text {
@@ -217,9 +221,10 @@ pub fn save(
         for p in problems {
             let line = p.line_col().map(|(l, _)| l);
             let target = line.and_then(|l| {
-                fields.iter_mut().rev().find(|f| {
-                    yaml_edit::field_lines(&new_text, &f.name).is_some_and(|r| r.contains(&l))
-                })
+                fields
+                    .iter_mut()
+                    .rev()
+                    .find(|f| yaml_edit::field_lines(&new_text, &f.name).is_some_and(|r| r.contains(&l)))
             });
             let mut message = p.message.clone();
             for h in &p.hints {
@@ -297,7 +302,8 @@ mod tests {
     #[test]
     fn bad_email_is_refused_beside_its_field_and_file_untouched() {
         let (dir, path) = setup();
-        let saved = save(dir.path(), &path, &form(&[("email", "not-an-email"), ("phone", "1")]), None).unwrap();
+        let saved =
+            save(dir.path(), &path, &form(&[("email", "not-an-email"), ("phone", "1")]), None).unwrap();
         let Saved::Refused { fields, general } = saved else { panic!("saved a bad e-mail") };
         assert!(general.is_empty(), "{general:?}");
         let email = fields.iter().find(|f| f.name == "email").unwrap();
@@ -311,9 +317,13 @@ mod tests {
     #[test]
     fn good_save_rewrites_only_the_changed_lines() {
         let (dir, path) = setup();
-        let saved =
-            save(dir.path(), &path, &form(&[("phone", "0116 000 1111"), ("signatory.role", "Partner")]), None)
-                .unwrap();
+        let saved = save(
+            dir.path(),
+            &path,
+            &form(&[("phone", "0116 000 1111"), ("signatory.role", "Partner")]),
+            None,
+        )
+        .unwrap();
         assert!(matches!(saved, Saved::Written));
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("# keep me\nods_code: C82001\n"), "{text}");

@@ -9,4 +9,5 @@ mod content;
 mod errors;
 mod markdown_typst;
 mod merge;
+mod serve;
 mod watch;
