@@ -144,8 +144,9 @@ async fn security_headers(req: Request, next: Next) -> Response {
          frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'",
     );
     set(h, "x-content-type-options", "nosniff");
-    // Private links carry their key in the URL: never send it on to another site.
-    set(h, "referrer-policy", "no-referrer");
+    // Private links carry their key in the URL: never send it on to another site. Not
+    // `no-referrer`: browsers then send `Origin: null` on form posts, defeating the origin check.
+    set(h, "referrer-policy", "same-origin");
     set(h, "x-frame-options", "SAMEORIGIN");
     set(h, "cross-origin-opener-policy", "same-origin");
     set(h, "cross-origin-resource-policy", "same-origin");

@@ -240,7 +240,7 @@ fn serve_lists_practices_shows_documents_and_packs_them() {
     for (name, want) in [
         ("content-security-policy", "frame-ancestors 'self'"),
         ("x-content-type-options", "nosniff"),
-        ("referrer-policy", "no-referrer"),
+        ("referrer-policy", "same-origin"),
     ] {
         assert!(index.header(name).is_some_and(|v| v.contains(want)), "{name}: {:?}", index.headers);
     }
