@@ -29,6 +29,7 @@ pub mod png;
 pub mod project;
 pub mod qr;
 pub mod render;
+pub mod serve;
 pub mod standalone;
 pub mod templates;
 pub mod typeset;

@@ -40,6 +40,10 @@ enum Command {
     Edition(cmd::edition::Args),
     /// List what changed since the last archived edition (or the one named).
     Changes(cmd::changes::Args),
+    /// Build, watch and serve live previews, downloads and profile forms over HTTP.
+    Serve(cmd::serve::Args),
+    /// Make or end private links to `serve` for practices and the LMC editor.
+    Access(cmd::access::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +56,8 @@ fn main() -> ExitCode {
         Command::Merge(args) => cmd::merge::run(args),
         Command::Edition(args) => cmd::edition::run(args),
         Command::Changes(args) => cmd::changes::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Access(args) => cmd::access::run(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

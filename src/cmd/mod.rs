@@ -1,5 +1,6 @@
 //! One file per subcommand, plus the printing they share.
 
+pub mod access;
 pub mod build;
 pub mod changes;
 pub mod check;
@@ -7,6 +8,7 @@ pub mod edition;
 pub mod merge;
 mod progress;
 pub mod render;
+pub mod serve;
 pub mod watch;
 
 use std::path::{Path, PathBuf};

@@ -17,4 +17,5 @@ mod merge;
 mod posters;
 mod safety;
 mod pack;
+mod serve;
 mod watch;

@@ -1,0 +1,108 @@
+use std::path::PathBuf;
+
+use anyhow::bail;
+use lmcpress::serve::files::is_ods;
+use lmcpress::serve::keys::{AccessList, Scope, access_file};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(clap::Subcommand)]
+enum Action {
+    /// Make a private link: for one practice (ODS code), or with --lmc for the editor.
+    Grant {
+        #[command(flatten)]
+        who: Who,
+        /// The address the server is reached at, as users will type it.
+        #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+    /// End every private link of a practice, or with --lmc the editor's.
+    Revoke {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+    /// Show who has links (the links themselves are not kept).
+    List {
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+#[group(required = true, multiple = false)]
+struct Who {
+    /// The practice's ODS code.
+    ods: Option<String>,
+    /// The LMC editor's link, which opens every practice and the guide.
+    #[arg(long)]
+    lmc: bool,
+}
+
+impl Who {
+    fn scope(self) -> anyhow::Result<Scope> {
+        match (self.ods, self.lmc) {
+            (_, true) => Ok(Scope::Lmc),
+            (Some(ods), false) if is_ods(&ods) => Ok(Scope::Practice(ods.to_ascii_uppercase())),
+            (Some(ods), false) => {
+                bail!(
+                    "`{ods}` is not a practice ODS code\nhint: a capital letter then five digits, such as C82001"
+                )
+            }
+            (None, false) => bail!("name a practice's ODS code or pass --lmc"),
+        }
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<bool> {
+    match args.action {
+        Action::Grant { who, base_url, root } => {
+            let root = super::root_or_cwd(root);
+            lmcpress::project::ensure_project(&root)?;
+            let scope = who.scope()?;
+            if let Scope::Practice(ods) = &scope
+                && !lmcpress::serve::files::practices(&root).iter().any(|p| &p.ods == ods)
+            {
+                bail!(
+                    "no practice profile has ODS code {ods}\nhint: add content/practices/<name>.yaml first"
+                );
+            }
+            let mut list = AccessList::load(&root)?;
+            let key = list.grant(scope.clone())?;
+            list.save(&root)?;
+            let base = base_url.trim_end_matches('/');
+            let path = match &scope {
+                Scope::Lmc => "/".to_string(),
+                Scope::Practice(ods) => format!("/practices/{ods}/"),
+            };
+            println!("{base}{path}?key={key}");
+            eprintln!(
+                "private link for {} (shown once; only its hash is kept in {})",
+                scope.describe(),
+                super::shown(&access_file(&root))
+            );
+        }
+        Action::Revoke { who, root } => {
+            let root = super::root_or_cwd(root);
+            let scope = who.scope()?;
+            let mut list = AccessList::load(&root)?;
+            let n = list.revoke(&scope);
+            list.save(&root)?;
+            eprintln!("revoked {} for {}", super::plural(n, "link"), scope.describe());
+        }
+        Action::List { root } => {
+            let root = super::root_or_cwd(root);
+            for g in AccessList::load(&root)?.grants {
+                println!("{}", g.scope.describe());
+            }
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,84 @@
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use lmcpress::build::Outcome;
+use lmcpress::serve::{self, Reporter, ServeOptions};
+use lmcpress::watch::Status;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    project: super::ProjectArgs,
+    /// The address to listen on. Anything but loopback requires private links (`lmcpress access`).
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Require a private link even on loopback (to try keys out locally).
+    #[arg(long)]
+    require_keys: bool,
+    /// Poll for changes instead of using system notifications (network drives, containers).
+    #[arg(long)]
+    poll: bool,
+    /// Wait this long after the last change before rebuilding, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 100)]
+    debounce: u64,
+}
+
+struct Printer;
+
+impl Reporter for Printer {
+    fn listening(&self, addr: SocketAddr, keys_required: bool) {
+        // stdout, one line, so scripts and tests can read the address.
+        println!("listening on http://{addr}/");
+        if keys_required {
+            eprintln!(
+                "private links required: make them with `lmcpress access grant <ODS>` or `lmcpress access grant --lmc`"
+            );
+        } else {
+            eprintln!("loopback only: no private link needed (Ctrl-C to stop)");
+        }
+    }
+
+    fn status(&self, status: &Status) {
+        match status {
+            Status::Problems(problems) => super::print_problems(problems.iter()),
+            Status::Job(job) => super::print_problems(&job.problems),
+            Status::Rebuilt { report, changed, broken_inputs } => eprintln!(
+                "{} {} in {:.0} ms, {} failed",
+                if *changed == 0 {
+                    "built".to_string()
+                } else {
+                    format!("{} changed: rebuilt", super::plural(*changed, "file"))
+                },
+                super::plural(report.count(Outcome::Built), "document"),
+                report.elapsed.as_secs_f64() * 1000.0,
+                report.count(Outcome::Failed) + broken_inputs,
+            ),
+            Status::Watching => eprintln!("watching content/ and templates/ for changes"),
+            Status::Error(e) => eprintln!("error: {e}"),
+        }
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<bool> {
+    let (root, out) = args.project.folders();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))?;
+    let opts = ServeOptions {
+        root,
+        out,
+        host: args.host,
+        port: args.port,
+        require_keys: args.require_keys,
+        poll: args.poll,
+        debounce: Duration::from_millis(args.debounce),
+    };
+    serve::serve(opts, stop, Arc::new(Printer))?;
+    eprintln!("stopped serving");
+    Ok(true)
+}

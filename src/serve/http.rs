@@ -1,0 +1,535 @@
+//! Routes, keys, CSRF tokens and security headers.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path as UrlPath, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use tera::Context;
+
+use super::files::{self, PracticeEntry};
+use super::keys::{self, AccessList, Scope};
+use super::live::Live;
+use super::pages::{self, Pages};
+use super::profile::{self, Logo, Saved};
+use crate::diag::display_path;
+
+const COOKIE: &str = "lmcpress_key";
+/// Forms and everything else but the profile form carry little: refuse large bodies early.
+const BODY_LIMIT: usize = 64 * 1024;
+
+pub struct App {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub require_keys: bool,
+    pub live: Live,
+    pages: Pages,
+    /// Signs CSRF tokens; new every run, so tokens die with the server.
+    secret: [u8; 32],
+}
+
+impl App {
+    pub fn new(root: PathBuf, out: PathBuf, require_keys: bool) -> anyhow::Result<App> {
+        Ok(App {
+            root,
+            out,
+            require_keys,
+            live: Live::default(),
+            pages: Pages::new()?,
+            secret: keys::random_secret()?,
+        })
+    }
+
+    fn csrf(&self, ods: &str) -> String {
+        blake3::keyed_hash(&self.secret, format!("profile-form|{ods}").as_bytes()).to_hex().to_string()
+    }
+
+    fn lmc_name(&self) -> String {
+        std::fs::read_to_string(self.root.join("content/lmc.yaml"))
+            .ok()
+            .and_then(|t| super::yaml_edit::values(&t).ok())
+            .and_then(|m| m.get("name").and_then(|n| n.as_str()).map(String::from))
+            .unwrap_or_else(|| "lmcpress".into())
+    }
+
+    fn context(&self, title: &str, scope: &Scope) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("title", title);
+        ctx.insert("lmc_name", &self.lmc_name());
+        ctx.insert("is_lmc", &(*scope == Scope::Lmc));
+        ctx.insert("building", &!self.live.built_once());
+        ctx.insert("summary", &self.live.summary());
+        ctx.insert("ods", "");
+        ctx
+    }
+
+    fn message(&self, status: StatusCode, heading: &str, message: &str) -> Response {
+        let mut ctx = self.context(heading, &Scope::Practice(String::new()));
+        ctx.insert("heading", heading);
+        ctx.insert("message", message);
+        ctx.insert("problems", &Vec::<String>::new());
+        (status, html(self.pages.render("message.html", &ctx))).into_response()
+    }
+
+    fn practice(&self, ods: &str) -> Option<PracticeEntry> {
+        files::practices(&self.root).into_iter().find(|p| p.ods.eq_ignore_ascii_case(ods))
+    }
+}
+
+type Shared = Arc<App>;
+
+pub fn router(app: Shared) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/events", get(events))
+        .route("/static/serve.css", get(|| async { asset("text/css; charset=utf-8", pages::CSS) }))
+        .route("/static/serve.js", get(|| async { asset("text/javascript; charset=utf-8", pages::JS) }))
+        .route("/guide/{*rel}", get(guide_file))
+        .route(
+            "/practices/{ods}",
+            get(|UrlPath(ods): UrlPath<String>| async move { practice_redirect(&ods) }),
+        )
+        .route("/practices/{ods}/", get(practice_page))
+        .route("/practices/{ods}/pack.zip", get(pack))
+        .route("/practices/{ods}/files/{*rel}", get(practice_file))
+        .route(
+            "/practices/{ods}/profile",
+            get(profile_form)
+                .post(profile_save)
+                .layer(DefaultBodyLimit::max(profile::LOGO_LIMIT + BODY_LIMIT)),
+        )
+        .fallback(|State(app): State<Shared>| async move {
+            app.message(StatusCode::NOT_FOUND, "Not found", "There is no page at this address.")
+        })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(app.clone(), guard))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(app)
+}
+
+fn practice_redirect(ods: &str) -> Response {
+    if files::is_ods(ods) {
+        Redirect::permanent(&format!("/practices/{ods}/")).into_response()
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
+}
+
+fn html(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body)
+        .into_response()
+}
+
+fn asset(kind: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response()
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let set = |h: &mut HeaderMap, k: &'static str, v: &'static str| {
+        h.insert(k, HeaderValue::from_static(v));
+    };
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; \
+         frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'",
+    );
+    set(h, "x-content-type-options", "nosniff");
+    // Private links carry their key in the URL: never send it on to another site. Not
+    // `no-referrer`: browsers then send `Origin: null` on form posts, defeating the origin check.
+    set(h, "referrer-policy", "same-origin");
+    set(h, "x-frame-options", "SAMEORIGIN");
+    set(h, "cross-origin-opener-policy", "same-origin");
+    set(h, "cross-origin-resource-policy", "same-origin");
+    set(h, "permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+    res
+}
+
+fn cookie_key(headers: &HeaderMap) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        c.split(';').find_map(|part| part.trim().strip_prefix(&format!("{COOKIE}=")).map(String::from))
+    })
+}
+
+fn bearer_key(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    v.strip_prefix("Bearer ").map(|k| k.trim().to_string())
+}
+
+/// Decides who is asking. Loopback without `--require-keys`: the editor. Otherwise a key,
+/// from the private link's `?key=` (then kept in a cookie and dropped from the address), a
+/// cookie, or an `Authorization: Bearer` header; 401 without a current one.
+async fn guard(State(app): State<Shared>, mut req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/static/") {
+        return next.run(req).await;
+    }
+    if !app.require_keys {
+        req.extensions_mut().insert(Scope::Lmc);
+        return next.run(req).await;
+    }
+    let list = match AccessList::load(&app.root) {
+        Ok(l) => l,
+        Err(_) => {
+            return app.message(StatusCode::INTERNAL_SERVER_ERROR, "Access list unreadable", "Ask the LMC.");
+        }
+    };
+    let query_key =
+        req.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("key=").map(String::from)));
+    if let Some(key) = query_key {
+        if list.check(&key).is_none() {
+            return unauthorised(&app);
+        }
+        // Move the key from the address to a cookie, so it does not linger in history.
+        let path = req.uri().path().to_string();
+        let cookie = format!("{COOKIE}={key}; HttpOnly; SameSite=Lax; Path=/");
+        let mut res = Redirect::to(&path).into_response();
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().insert(header::SET_COOKIE, v);
+        }
+        return res;
+    }
+    let key = bearer_key(req.headers()).or_else(|| cookie_key(req.headers()));
+    match key.as_deref().and_then(|k| list.check(k)) {
+        Some(scope) => {
+            req.extensions_mut().insert(scope.clone());
+            next.run(req).await
+        }
+        None => unauthorised(&app),
+    }
+}
+
+fn unauthorised(app: &App) -> Response {
+    let mut res = app.message(
+        StatusCode::UNAUTHORIZED,
+        "Private link needed",
+        "Open this site with the private link the LMC sent you. Links stop working when the LMC revokes them.",
+    );
+    res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    res
+}
+
+fn forbidden(app: &App) -> Response {
+    app.message(StatusCode::FORBIDDEN, "Not yours", "Your private link does not open this page.")
+}
+
+fn not_found(app: &App) -> Response {
+    app.message(StatusCode::NOT_FOUND, "Not found", "There is no page at this address.")
+}
+
+/// The practice named in the URL, if it exists and the caller may see it.
+// The error is the handler's ready answer, returned at once; boxing it would only add a step.
+#[allow(clippy::result_large_err)]
+fn allowed(app: &App, scope: &Scope, ods: &str) -> Result<PracticeEntry, Response> {
+    if !files::is_ods(ods) {
+        return Err(not_found(app));
+    }
+    if !scope.opens(ods) {
+        return Err(forbidden(app));
+    }
+    app.practice(ods).ok_or_else(|| not_found(app))
+}
+
+async fn index(State(app): State<Shared>, axum::Extension(scope): axum::Extension<Scope>) -> Response {
+    if let Scope::Practice(ods) = &scope {
+        return Redirect::to(&format!("/practices/{ods}/")).into_response();
+    }
+    let mut ctx = app.context("Documents", &scope);
+    let guide: Vec<String> = std::fs::read_dir(app.out.join("guide"))
+        .map(|rd| {
+            let mut names: Vec<String> = rd
+                .filter_map(Result::ok)
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| !n.starts_with('.'))
+                .collect();
+            names.sort();
+            names
+        })
+        .unwrap_or_default();
+    ctx.insert("guide", &guide);
+    ctx.insert("practices", &files::practices(&app.root));
+    ctx.insert("problems", &app.live.problems(None, None));
+    html(app.pages.render("index.html", &ctx))
+}
+
+async fn practice_page(
+    State(app): State<Shared>,
+    axum::Extension(scope): axum::Extension<Scope>,
+    UrlPath(ods): UrlPath<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let practice = match allowed(&app, &scope, &ods) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let dir = app.out.join("practices").join(&practice.ods);
+    let (posters, letters) = files::items(&dir);
+    let ag = std::fs::read_to_string(dir.join("ag-disclaimer.txt")).ok();
+    let mut ctx = app.context(&practice.name, &scope);
+    ctx.insert("practice", &practice);
+    ctx.insert("ods", &practice.ods);
+    ctx.insert("posters", &posters);
+    ctx.insert("letters", &letters);
+    ctx.insert("ag", &ag);
+    ctx.insert("saved", &q.contains_key("saved"));
+    let profile = display_path(&app.root, &practice.path);
+    ctx.insert("problems", &app.live.problems(Some(&practice.ods), Some(&profile)));
+    html(app.pages.render("practice.html", &ctx))
+}
+
+fn send_file(path: &Path) -> Response {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+            let disposition = format!("inline; filename=\"{}\"", name.replace(['"', '\\'], "_"));
+            let mut res = (
+                [
+                    (header::CONTENT_TYPE, files::content_type(path)),
+                    (header::CACHE_CONTROL, "private, no-cache"),
+                ],
+                bytes,
+            )
+                .into_response();
+            if let Ok(v) = HeaderValue::from_str(&disposition) {
+                res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+            }
+            res
+        }
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn practice_file(
+    State(app): State<Shared>,
+    axum::Extension(scope): axum::Extension<Scope>,
+    UrlPath((ods, rel)): UrlPath<(String, String)>,
+) -> Response {
+    let practice = match allowed(&app, &scope, &ods) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    match files::confined(&app.out.join("practices").join(&practice.ods), &rel) {
+        Some(path) => send_file(&path),
+        None => not_found(&app),
+    }
+}
+
+async fn guide_file(
+    State(app): State<Shared>,
+    axum::Extension(scope): axum::Extension<Scope>,
+    UrlPath(rel): UrlPath<String>,
+) -> Response {
+    if scope != Scope::Lmc {
+        return forbidden(&app);
+    }
+    match files::confined(&app.out.join("guide"), &rel) {
+        Some(path) => send_file(&path),
+        None => not_found(&app),
+    }
+}
+
+/// The practice's pack: the one `build` made if there is one, else a ZIP of its folder.
+async fn pack(
+    State(app): State<Shared>,
+    axum::Extension(scope): axum::Extension<Scope>,
+    UrlPath(ods): UrlPath<String>,
+) -> Response {
+    let practice = match allowed(&app, &scope, &ods) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let built = app.out.join("packs").join(format!("{}.zip", practice.ods));
+    let bytes = if built.is_file() {
+        std::fs::read(&built).map_err(anyhow::Error::from)
+    } else {
+        let dir = app.out.join("practices").join(&practice.ods);
+        let ods = practice.ods.clone();
+        tokio::task::spawn_blocking(move || files::zip_folder(&dir, &ods))
+            .await
+            .map_err(anyhow::Error::from)
+            .and_then(|r| r)
+    };
+    match bytes {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/zip".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.zip\"", practice.ods)),
+                (header::CACHE_CONTROL, "private, no-cache".to_string()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => {
+            app.message(StatusCode::INTERNAL_SERVER_ERROR, "Pack failed", "The pack could not be made.")
+        }
+    }
+}
+
+/// News of each rebuild. A practice's key hears only about its own practice.
+async fn events(
+    State(app): State<Shared>,
+    axum::Extension(scope): axum::Extension<Scope>,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
+    let rx = app.live.subscribe();
+    let stream = futures_util::stream::unfold((rx, scope), |(mut rx, scope)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(update) if update.closing => return None,
+                Ok(mut update) => {
+                    if let Scope::Practice(own) = &scope {
+                        let mine = update.practices.iter().any(|p| p == own);
+                        update.practices = if mine { vec![own.clone()] } else { vec![] };
+                        if !mine && !update.all {
+                            continue;
+                        }
+                    }
+                    let data = serde_json::to_string(&update).unwrap_or_default();
+                    return Some((Ok(Event::default().event("rebuilt").data(data)), (rx, scope)));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+fn profile_context(app: &App, scope: &Scope, practice: &PracticeEntry) -> Context {
+    let mut ctx = app.context(&format!("Profile of {}", practice.name), scope);
+    ctx.insert("practice", practice);
+    ctx.insert("ods", &practice.ods);
+    ctx.insert("csrf", &app.csrf(&practice.ods));
+    ctx.insert("logo_limit_kb", &(profile::LOGO_LIMIT / 1024));
+    ctx.insert("problems", &Vec::<String>::new());
+    ctx.insert("general", &Vec::<String>::new());
+    ctx
+}
+
+fn insert_fields(ctx: &mut Context, fields: &[profile::Field]) {
+    ctx.insert("fields", fields);
+    ctx.insert("has_logo", &fields.iter().any(|f| f.name == "logo"));
+}
+
+async fn profile_form(
+    State(app): State<Shared>,
+    axum::Extension(scope): axum::Extension<Scope>,
+    UrlPath(ods): UrlPath<String>,
+) -> Response {
+    let practice = match allowed(&app, &scope, &ods) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let text = std::fs::read_to_string(&practice.path).unwrap_or_default();
+    let mut ctx = profile_context(&app, &scope, &practice);
+    match super::yaml_edit::values(&text) {
+        Ok(map) => insert_fields(&mut ctx, &profile::fields(&map)),
+        Err(e) => {
+            insert_fields(&mut ctx, &[]);
+            ctx.insert("general", &vec![format!("the profile does not parse: {e}")]);
+        }
+    }
+    html(app.pages.render("profile.html", &ctx))
+}
+
+/// Same-origin check on top of the token: a browser always sends `Origin` on a form post.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else { return true };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+}
+
+async fn profile_save(
+    State(app): State<Shared>,
+    axum::Extension(scope): axum::Extension<Scope>,
+    UrlPath(ods): UrlPath<String>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let practice = match allowed(&app, &scope, &ods) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let mut submitted = BTreeMap::new();
+    let mut logo_bytes: Option<Vec<u8>> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                let bytes = match field.bytes().await {
+                    Ok(b) => b,
+                    Err(_) => return too_large(&app),
+                };
+                if name == "logo_file" {
+                    if !bytes.is_empty() {
+                        logo_bytes = Some(bytes.to_vec());
+                    }
+                } else {
+                    submitted.insert(name, String::from_utf8_lossy(&bytes).replace('\r', ""));
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return too_large(&app),
+        }
+    }
+    let token_ok = submitted
+        .get("csrf")
+        .is_some_and(|t| keys::constant_time_eq(t.as_bytes(), app.csrf(&practice.ods).as_bytes()));
+    if !token_ok || !same_origin(&headers) {
+        return app.message(
+            StatusCode::FORBIDDEN,
+            "Form expired",
+            "This form was not sent from this site's own page, or the server has restarted since. Open the form again.",
+        );
+    }
+    let mut ctx = profile_context(&app, &scope, &practice);
+    let logo = match logo_bytes.map(Logo::check) {
+        Some(Err(why)) => {
+            let text = std::fs::read_to_string(&practice.path).unwrap_or_default();
+            let mut fields = super::yaml_edit::values(&text).map(|m| profile::fields(&m)).unwrap_or_default();
+            for f in &mut fields {
+                if let Some(v) = submitted.get(&f.name) {
+                    f.value = v.clone();
+                }
+                if f.name == "logo" {
+                    f.error = Some(why.clone());
+                }
+            }
+            insert_fields(&mut ctx, &fields);
+            ctx.insert("general", &vec![format!("Logo: {why}")]);
+            return (StatusCode::UNPROCESSABLE_ENTITY, html(app.pages.render("profile.html", &ctx)))
+                .into_response();
+        }
+        Some(Ok(logo)) => Some(logo),
+        None => None,
+    };
+    let (root, path) = (app.root.clone(), practice.path.clone());
+    let saved = tokio::task::spawn_blocking(move || profile::save(&root, &path, &submitted, logo)).await;
+    match saved {
+        Ok(Ok(Saved::Written | Saved::Unchanged)) => {
+            Redirect::to(&format!("/practices/{}/?saved=1", practice.ods)).into_response()
+        }
+        Ok(Ok(Saved::Refused { fields, general })) => {
+            insert_fields(&mut ctx, &fields);
+            ctx.insert("general", &general);
+            (StatusCode::UNPROCESSABLE_ENTITY, html(app.pages.render("profile.html", &ctx))).into_response()
+        }
+        Ok(Err(e)) => app.message(StatusCode::INTERNAL_SERVER_ERROR, "Save failed", &format!("{e:#}")),
+        Err(_) => app.message(StatusCode::INTERNAL_SERVER_ERROR, "Save failed", "The save did not finish."),
+    }
+}
+
+fn too_large(app: &App) -> Response {
+    app.message(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Too large",
+        &format!("The form or logo is too large: logos may be up to {} KB.", profile::LOGO_LIMIT / 1024),
+    )
+}

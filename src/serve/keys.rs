@@ -1,0 +1,158 @@
+//! Private links for `serve`: each key opens one practice's pages, or (for the LMC editor)
+//! everything. Only a hash of each key is kept, in `.lmcpress-access.json` at the project root
+//! (owner-only), so a copy of that file opens nothing.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::output::write_atomic;
+
+pub const ACCESS_FILE: &str = ".lmcpress-access.json";
+
+/// What a key opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// The LMC editor: every practice and the guide.
+    Lmc,
+    /// One practice, by ODS code.
+    Practice(String),
+}
+
+impl Scope {
+    pub fn opens(&self, ods: &str) -> bool {
+        match self {
+            Scope::Lmc => true,
+            Scope::Practice(own) => own.eq_ignore_ascii_case(ods),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Scope::Lmc => "the LMC editor".into(),
+            Scope::Practice(ods) => format!("practice {ods}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Grant {
+    pub scope: Scope,
+    /// BLAKE3 of the key, hex. Keys are 256 random bits, so a fast hash is enough: there is
+    /// nothing to guess that a slow password hash would protect.
+    pub hash: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct AccessList {
+    pub grants: Vec<Grant>,
+}
+
+pub fn access_file(root: &Path) -> PathBuf {
+    root.join(ACCESS_FILE)
+}
+
+impl AccessList {
+    /// The grants of the project at `root`; none when the file does not exist yet.
+    pub fn load(root: &Path) -> anyhow::Result<AccessList> {
+        let path = access_file(root);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text)
+                .with_context(|| format!("failed to read the access list `{}`", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AccessList::default()),
+            Err(e) => Err(e).with_context(|| format!("failed to read `{}`", path.display())),
+        }
+    }
+
+    pub fn save(&self, root: &Path) -> anyhow::Result<()> {
+        let text = serde_json::to_string_pretty(self)?;
+        write_atomic(&access_file(root), text.as_bytes(), true)
+    }
+
+    /// Adds a grant for `scope` and returns its key, which is shown once and never stored.
+    pub fn grant(&mut self, scope: Scope) -> anyhow::Result<String> {
+        let key = new_key()?;
+        self.grants.push(Grant { scope, hash: hash_key(&key) });
+        Ok(key)
+    }
+
+    /// Removes every grant for `scope`; returns how many there were.
+    pub fn revoke(&mut self, scope: &Scope) -> usize {
+        let before = self.grants.len();
+        self.grants.retain(|g| &g.scope != scope);
+        before - self.grants.len()
+    }
+
+    /// What `key` opens, if it is a current key.
+    pub fn check(&self, key: &str) -> Option<&Scope> {
+        let hash = hash_key(key);
+        self.grants.iter().find(|g| constant_time_eq(g.hash.as_bytes(), hash.as_bytes())).map(|g| &g.scope)
+    }
+}
+
+fn new_key() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("failed to get random bytes: {e}"))?;
+    Ok(hex(&bytes))
+}
+
+pub fn random_secret() -> anyhow::Result<[u8; 32]> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("failed to get random bytes: {e}"))?;
+    Ok(bytes)
+}
+
+pub fn hash_key(key: &str) -> String {
+    blake3::hash(key.trim().as_bytes()).to_hex().to_string()
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares without stopping at the first difference, so timing tells nothing about a hash.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_open_their_scope_and_stop_when_revoked() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut list = AccessList::load(dir.path()).unwrap();
+        let a = list.grant(Scope::Practice("Z90001".into())).unwrap();
+        let lmc = list.grant(Scope::Lmc).unwrap();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, lmc);
+        list.save(dir.path()).unwrap();
+        let text = std::fs::read_to_string(access_file(dir.path())).unwrap();
+        assert!(!text.contains(&a) && !text.contains(&lmc), "keys themselves are never stored");
+        let list = AccessList::load(dir.path()).unwrap();
+        assert_eq!(list.check(&a), Some(&Scope::Practice("Z90001".into())));
+        assert!(list.check(&a).unwrap().opens("z90001"));
+        assert!(!list.check(&a).unwrap().opens("Z90002"));
+        assert!(list.check(&lmc).unwrap().opens("Z90002"));
+        assert_eq!(list.check("0000"), None);
+        let mut list = list;
+        assert_eq!(list.revoke(&Scope::Practice("Z90001".into())), 1);
+        assert_eq!(list.check(&a), None);
+        assert!(list.check(&lmc).is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn access_file_is_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mut list = AccessList::default();
+        list.grant(Scope::Lmc).unwrap();
+        list.save(dir.path()).unwrap();
+        let mode = std::fs::metadata(access_file(dir.path())).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}

@@ -1,0 +1,101 @@
+//! `serve`: a small web server over the one pipeline. The watcher (`watch::watch`, on its own
+//! thread) builds and rebuilds exactly as `lmcpress watch` does; this module only remembers
+//! what each rebuild reported, tells browsers about it over server-sent events, and serves
+//! the output folder, the profile form and private links. No document logic of its own.
+
+pub mod files;
+mod http;
+pub mod keys;
+mod live;
+mod pages;
+pub mod profile;
+pub mod yaml_edit;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::watch::{self, Status, WatchOptions};
+
+pub use live::Live;
+
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub host: IpAddr,
+    pub port: u16,
+    /// Ask for a key even on loopback (keys are always required on other addresses).
+    pub require_keys: bool,
+    pub poll: bool,
+    pub debounce: Duration,
+}
+
+impl ServeOptions {
+    pub fn keys_required(&self) -> bool {
+        self.require_keys || !self.host.is_loopback()
+    }
+}
+
+/// What the command line is told about: the address once listening, and every watch status.
+pub trait Reporter: Send + Sync {
+    fn listening(&self, addr: SocketAddr, keys_required: bool);
+    fn status(&self, status: &Status);
+}
+
+/// Builds, watches and serves until `stop` is set.
+pub fn serve(opts: ServeOptions, stop: Arc<AtomicBool>, reporter: Arc<dyn Reporter>) -> anyhow::Result<()> {
+    crate::project::ensure_project(&opts.root)?;
+    let root = opts.root.canonicalize()?;
+    std::fs::create_dir_all(&opts.out)
+        .with_context(|| format!("failed to create `{}`", opts.out.display()))?;
+    let out = opts.out.canonicalize()?;
+    let listener = std::net::TcpListener::bind((opts.host, opts.port))
+        .with_context(|| format!("failed to listen on {}:{}", opts.host, opts.port))?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let app = Arc::new(http::App::new(root.clone(), out.clone(), opts.keys_required())?);
+
+    let watcher = {
+        let (app, stop, reporter) = (app.clone(), stop.clone(), reporter.clone());
+        let wopts = WatchOptions { root, out, poll: opts.poll, debounce: opts.debounce };
+        std::thread::Builder::new().name("watch".into()).spawn(move || {
+            let result = watch::watch(&wopts, stop.clone(), &|status| {
+                app.live.record(&status);
+                reporter.status(&status);
+            });
+            if let Err(e) = &result {
+                reporter.status(&Status::Error(format!("{e:#}")));
+            }
+            // Without a watcher the pages would go stale silently: stop serving too.
+            stop.store(true, Ordering::SeqCst);
+        })?
+    };
+
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_io().enable_time().build()?;
+    let result = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        reporter.listening(addr, app.require_keys);
+        let shutdown = {
+            let (stop, app) = (stop.clone(), app.clone());
+            async move {
+                while !stop.load(Ordering::SeqCst) {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                app.live.close();
+            }
+        };
+        axum::serve(listener, http::router(app.clone()).into_make_service())
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        anyhow::Ok(())
+    });
+    stop.store(true, Ordering::SeqCst);
+    watcher.join().ok();
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    result
+}

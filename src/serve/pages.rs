@@ -1,0 +1,66 @@
+//! The server's own pages: tera templates from `templates/serve/` (named `.html`, not `.tera`, so the
+//! document loader leaves them alone), built into the binary (they
+//! are lmcpress's interface, not the project's documents) and HTML-escaped throughout.
+
+use tera::{Context, Tera};
+
+const TEMPLATES: [(&str, &str); 5] = [
+    ("base.html", include_str!("../../templates/serve/base.html")),
+    ("index.html", include_str!("../../templates/serve/index.html")),
+    ("practice.html", include_str!("../../templates/serve/practice.html")),
+    ("profile.html", include_str!("../../templates/serve/profile.html")),
+    ("message.html", include_str!("../../templates/serve/message.html")),
+];
+
+pub const CSS: &str = include_str!("../../templates/serve/serve.css");
+pub const JS: &str = include_str!("../../templates/serve/serve.js");
+
+pub struct Pages {
+    tera: Tera,
+}
+
+impl Pages {
+    pub fn new() -> anyhow::Result<Pages> {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html"]);
+        tera.add_raw_templates(TEMPLATES)
+            .map_err(|e| anyhow::anyhow!("failed to load the server's pages: {e}"))?;
+        Ok(Pages { tera })
+    }
+
+    pub fn render(&self, name: &str, context: &Context) -> String {
+        self.tera.render(name, context).unwrap_or_else(|e| {
+            let mut why = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                why.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            // A template bug is ours, not the user's: say so without echoing any data.
+            format!(
+                "<!doctype html><html lang=\"en-GB\"><title>Error</title><main><h1>Page failed</h1><p>{}</p></main></html>",
+                why.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_load_and_escape() {
+        let pages = Pages::new().unwrap();
+        let mut ctx = Context::new();
+        ctx.insert("title", "<script>alert(1)</script>");
+        ctx.insert("heading", "x");
+        ctx.insert("message", "y");
+        ctx.insert("lmc_name", "LMC");
+        ctx.insert("problems", &Vec::<String>::new());
+        ctx.insert("ods", "");
+        let html = pages.render("message.html", &ctx);
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("<script>alert"), "{html}");
+    }
+}
