@@ -32,7 +32,7 @@ pub fn small_project() -> Fixture {
     );
     fx.write(
         "content/letters/referral-reply.md",
-        "---\nkind: letter\ntitle: Reply about a referral\nsubject: \"Re: {{ patient_name }}, NHS number {{ nhs_number }}\"\n\
+        "---\nkind: letter\ntitle: Reply about a referral\nsigned_by: practice\nsubject: \"Re: {{ patient_name }}, NHS number {{ nhs_number }}\"\n\
          fields:\n  - name: recipient_name\n    label: Recipient's name\n  - name: recipient_address\n    label: Recipient's address\n    kind: lines\n\
          \x20 - name: patient_name\n    label: Patient's name\n  - name: nhs_number\n    label: Patient's NHS number\n    kind: nhs_number\n---\n\n\
          Dear {{ recipient_name }},\n\nWe wrote on behalf of *{{ practice.name }}* about **{{ patient_name }}**.\n\n\

@@ -40,7 +40,10 @@ fn fixture() -> Fixture {
         "---\nkind: poster\ntitle: Waiting times\nsummary: S\n---\nWe see you soon.\n",
     );
     f.write("content/posters/other.md", "---\nkind: poster\ntitle: Other\nsummary: S\n---\nNot wanted.\n");
-    f.write("content/letters/reply.md", "---\nkind: letter\ntitle: Reply letter\n---\nDear colleague.\n");
+    f.write(
+        "content/letters/reply.md",
+        "---\nkind: letter\ntitle: Reply letter\nsigned_by: practice\n---\nDear colleague.\n",
+    );
     f
 }
 
@@ -116,7 +119,10 @@ fn next_edition() -> Fixture {
         "content/posters/waiting-times.md",
         "---\nkind: poster\ntitle: Waiting times\nsummary: S\n---\nWe see you today.\n",
     );
-    f.write("content/letters/fresh.md", "---\nkind: letter\ntitle: Fresh letter\n---\nHello.\n");
+    f.write(
+        "content/letters/fresh.md",
+        "---\nkind: letter\ntitle: Fresh letter\nsigned_by: practice\n---\nHello.\n",
+    );
     f
 }
 
@@ -179,12 +185,13 @@ fn build_makes_the_changes_part_redline_and_practice_summary() {
     assert!(summary.contains("NEW Fresh letter"), "{summary}");
     assert!(summary.contains("Advice and Guidance: now ended (was current)"), "{summary}");
 
-    // The archive is an input: editing it rebuilds the guide, its redline and the summaries.
+    // The archive is an input: editing it rebuilds the guide, its redline, the practice's
+    // summary and the pack that holds it.
     let again = f.run(&["build"]).ok();
     assert!(again.stderr.contains("built 0 documents"), "{}", again.stderr);
     f.write("editions/2025-26/guide/01-intro.md", &section("Introduction", 10, "current", "Old words."));
     let again = f.run(&["build"]).ok();
-    assert!(again.stderr.contains("built 3 documents"), "{}", again.stderr);
+    assert!(again.stderr.contains("built 4 documents"), "{}", again.stderr);
 }
 
 #[test]

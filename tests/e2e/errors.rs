@@ -20,7 +20,7 @@ fn a_broken_profile_fails_alone_and_keeps_its_old_outputs() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("z90005-lanternwick.yaml:10:1"), "{}", run.stderr);
     assert!(run.stderr.contains("did you mean `brand_colour`?"), "{}", run.stderr);
-    assert!(run.stderr.contains("z90001-st-margarets-belgrave.yaml:3:11"), "{}", run.stderr);
+    assert!(run.stderr.contains("z90001-st-margarets-belgrave.yaml:4:11"), "{}", run.stderr);
     assert!(run.stderr.contains("capital letter then five digits"), "{}", run.stderr);
     assert!(run.stderr.contains("2 failed"), "{}", run.stderr);
     assert_eq!(std::fs::read(&kept).unwrap(), before, "the last good output stays");

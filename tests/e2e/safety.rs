@@ -240,7 +240,6 @@ fn posters_avoid_alarming_wording() {
 }
 
 #[test]
-#[ignore = "needs the 999 / NHS 111 band in templates/poster.typ.tera and social.typ.tera (issue 10, templates owner)"]
 fn every_built_poster_tells_patients_about_999_and_111() {
     let fx = Fixture::shipped();
     fx.run(&["build", "--quiet", "--practice", "Z90001"]).ok();
@@ -257,7 +256,6 @@ fn every_built_poster_tells_patients_about_999_and_111() {
 }
 
 #[test]
-#[ignore = "needs the patient-friendly footer in templates/poster.typ.tera (issue 10, templates owner)"]
 fn poster_footers_speak_to_patients() {
     let fx = Fixture::shipped();
     fx.run(&["build", "--quiet", "--practice", "Z90001"]).ok();

@@ -267,8 +267,8 @@ fn serve_lists_practices_shows_documents_and_packs_them() {
     assert_eq!(pack.header("content-type"), Some("application/zip"));
     assert!(pack.body.starts_with(b"PK\x03\x04"));
     let listing = String::from_utf8_lossy(&pack.body);
-    assert!(listing.contains(&format!("Z90001/posters/{slug}.pdf")), "pack lacks the poster");
-    assert!(listing.contains("Z90001/ag-disclaimer.txt"));
+    assert!(listing.contains(&format!("Posters to print/A4/{slug}.pdf")), "pack lacks the poster");
+    assert!(listing.contains("Advice and Guidance/ag-disclaimer.txt"));
     assert!(!listing.contains("Z90002"), "another practice's files in the pack");
 
     // Ways out of the output folder, plain and encoded, are all refused.
