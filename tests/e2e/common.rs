@@ -21,6 +21,14 @@ impl Fixture {
         Fixture { dir }
     }
 
+    /// A copy of the repository's content/, templates/ and editions/ (the archived edition
+    /// the shipped guide is compared with).
+    pub fn shipped_with_editions() -> Fixture {
+        let fx = Fixture::shipped();
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("editions"), &fx.path("editions"));
+        fx
+    }
+
     /// The repository's templates with a small project of its own: the LMC, one practice
     /// (Z90001, no logo), one guide section and one poster. Tests add or replace files.
     pub fn minimal() -> Fixture {

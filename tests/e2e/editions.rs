@@ -203,3 +203,17 @@ fn no_archive_no_changes_part_and_no_edition_outputs() {
     assert!(!f.out("guide/test-guide-2025-26-changes.pdf").exists());
     assert!(!f.out("practices/Z99001/whats-new.pdf").exists());
 }
+
+/// Regression: the shipped redline failed PDF/UA ("cannot combine underline, overline, or
+/// strike") where changed words sat in link text, which the house style underlines.
+#[test]
+fn the_shipped_guide_and_its_archive_build_every_edition_output() {
+    let fx = crate::common::Fixture::shipped_with_editions();
+    let run = fx.run(&["build"]).ok();
+    assert!(run.stderr.contains(" 0 failed"), "{}", run.stderr);
+    let redline = fx.out("guide/llr-lmc-guide-2026-27-changes.pdf");
+    assert_eq!(crate::common::info(&redline, "Tagged"), "yes");
+    let text = crate::common::pdf_text(&redline);
+    assert!(text.contains("2025/26"), "the redline names the edition it compares with");
+    assert!(fx.out("practices/Z90001/whats-new.pdf").is_file());
+}
