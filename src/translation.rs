@@ -190,7 +190,8 @@ fn against(doc: &Document, english: &Document) -> Vec<Problem> {
     }
     let have: BTreeSet<&str> = used.iter().map(|p| p.name.as_str()).collect();
     for name in wanted.iter().filter(|n| !have.contains(n.as_str())) {
-        let start = doc.body_start.min(doc.text.len());
+        let body = doc.body();
+        let start = doc.body_start + (body.len() - body.trim_start().len());
         let end = doc.text[start..].find('\n').map_or(doc.text.len(), |i| start + i);
         problems.push(
             Problem::error(&doc.shown, format!("this translation leaves out `{{{{ {name} }}}}`"))
