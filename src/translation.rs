@@ -242,3 +242,51 @@ pub fn view(doc: &Document) -> View {
         notice: language.and_then(|l| l.draft_notice),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn load(name: &str, text: &str) -> Result<Document, Vec<Problem>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        crate::content::load_document(dir.path(), &path)
+    }
+
+    const DRAFT: &str = "---\nkind: poster\ntitle: T\nsummary: S\ntranslation: draft\n---\nHi";
+
+    #[test]
+    fn file_name_gives_the_language_and_the_english_poster() {
+        let d = load("help.ur.md", DRAFT).unwrap();
+        let t = of(&d).unwrap();
+        assert_eq!((t.of.as_str(), t.lang, t.status), ("help", "ur", Status::Draft));
+        assert_eq!(d.slug, "help.ur", "outputs are named <slug>.<lang>");
+        let v = view(&d);
+        assert_eq!((v.lang, v.dir, v.font, v.draft), ("ur", "rtl", "Noto Nastaliq Urdu", true));
+        let errs = load("help.md", DRAFT).unwrap_err();
+        assert!(errs[0].message.contains("only for translated posters"), "{errs:#?}");
+        let errs = load("help.gu.md", "---\nkind: poster\ntitle: T\nsummary: S\n---\nHi").unwrap_err();
+        assert_eq!(errs[0].line_col(), Some((2, 7)), "{errs:#?}");
+    }
+
+    #[test]
+    fn reviewed_needs_who_and_when() {
+        let ok = "---\nkind: poster\ntitle: T\nsummary: S\ntranslation: reviewed\nreviewed_by: A B\nreviewed_on: 2026-05-01\n---\nHi";
+        let d = load("help.pl.md", ok).unwrap();
+        assert!(!view(&d).draft);
+        let errs = load("help.pl.md", &ok.replace("2026-05-01", "May")).unwrap_err();
+        assert_eq!(errs[0].line_col().map(|(l, _)| l), Some(7), "{errs:#?}");
+    }
+
+    proptest! {
+        // Any other code in the file name is refused with a line, never accepted or a panic.
+        #[test]
+        fn unknown_codes_are_refused(code in "[a-z]{1,4}") {
+            prop_assume!(lang::find(&code).is_none());
+            let errs = load(&format!("help.{code}.md"), DRAFT).unwrap_err();
+            prop_assert!(errs[0].line_col().is_some(), "{:#?}", errs);
+        }
+    }
+}
