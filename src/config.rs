@@ -120,6 +120,8 @@ struct PracticeFile {
     clinicians: Vec<Spanned<ClinicianFile>>,
     #[serde(default)]
     posters: Option<Spanned<PostersFile>>,
+    #[serde(default)]
+    languages: Vec<Spanned<String>>,
 }
 
 /// A validated practice, as templates see it.
@@ -142,6 +144,8 @@ pub struct Practice {
     pub clinicians: Vec<Clinician>,
     #[serde(skip)]
     pub posters: PosterChoice,
+    /// Codes of the languages (besides English) the practice's posters are made in.
+    pub languages: Vec<&'static str>,
     /// The profile file (real path) and the logo file, for dependency tracking.
     #[serde(skip)]
     pub path: PathBuf,
@@ -288,6 +292,25 @@ pub fn load_practice(root: &Path, path: &Path) -> Result<Practice, Vec<Problem>>
             PosterChoice::All
         }
     };
+    let mut languages = Vec::new();
+    for code in &file.languages {
+        match crate::lang::find(code.value.trim()) {
+            Some(l) if !languages.contains(&l.code) => languages.push(l.code),
+            Some(_) => {}
+            None => {
+                let hint = match crate::diag::suggest(&code.value, crate::lang::codes()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => {
+                        format!("language codes are: {}", crate::lang::codes().collect::<Vec<_>>().join(", "))
+                    }
+                };
+                problems.push(
+                    yaml::at_value(&shown, &text, code, format!("unknown language code `{}`", code.value))
+                        .hint(hint),
+                );
+            }
+        }
+    }
     let mut clinicians = Vec::new();
     for c in &file.clinicians {
         let gmc = c.value.gmc.as_ref().map(|s| s.value.as_str());
@@ -333,6 +356,7 @@ pub fn load_practice(root: &Path, path: &Path) -> Result<Practice, Vec<Problem>>
         signatory: Signatory { name: file.signatory.name, role: file.signatory.role },
         clinicians,
         posters,
+        languages,
         path: path.to_path_buf(),
     })
 }

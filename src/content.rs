@@ -40,6 +40,8 @@ pub struct Poster {
     pub opt_in: bool,
     /// One of [`ICONS`], drawn by the poster and social templates.
     pub icon: Option<String>,
+    /// Set when this file translates an English poster (`<slug>.<lang>.md`).
+    pub translation: Option<crate::translation::Translation>,
 }
 
 /// Pictures the poster templates can draw (`templates/partials/icons.typ.tera`).
@@ -218,6 +220,12 @@ struct PosterFile {
     opt_in: bool,
     #[serde(default)]
     icon: Option<Spanned<String>>,
+    #[serde(default)]
+    translation: Option<Spanned<crate::translation::Status>>,
+    #[serde(default)]
+    reviewed_by: Option<Spanned<String>>,
+    #[serde(default)]
+    reviewed_on: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -289,7 +297,14 @@ pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>>
     };
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut problems = Vec::new();
-    if !is_slug(&stem) {
+    // `<slug>.<lang>.md` is a translation; the language code is checked with the poster.
+    let (base, lang) = match stem.split_once('.') {
+        Some((base, lang)) if kind.value == "poster" && !lang.is_empty() && !lang.contains('.') => {
+            (base, Some(lang))
+        }
+        _ => (stem.as_str(), None),
+    };
+    if !is_slug(base) {
         problems.push(
             Problem::error(&shown, format!("`{stem}` cannot be used in output file names")).hint(
                 "rename the file using lower-case letters, digits and hyphens, such as `safe-limits.md`",
@@ -298,7 +313,7 @@ pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>>
     }
     let parsed = match kind.value.as_str() {
         "guide-section" => parse_guide(&shown, &front, &mut problems),
-        "poster" => parse_poster(&shown, &front, &mut problems),
+        "poster" => parse_poster(&shown, &front, (base, lang), &kind, &mut problems),
         "letter" => parse_letter(&shown, &front, &mut problems),
         "ag-disclaimer" => yaml::parse::<AgFile>(&shown, &front).map(|f| (f.title, Kind::AgDisclaimer)),
         other => {
@@ -394,9 +409,17 @@ fn parse_guide(
 fn parse_poster(
     shown: &Path,
     front: &Arc<str>,
+    name: (&str, Option<&str>),
+    kind: &Spanned<String>,
     problems: &mut Vec<Problem>,
 ) -> Result<(String, Kind), Problem> {
     let f: PosterFile = yaml::parse(shown, front)?;
+    let fields = crate::translation::Fields {
+        status: &f.translation,
+        reviewed_by: &f.reviewed_by,
+        reviewed_on: &f.reviewed_on,
+    };
+    let translation = crate::translation::parse(shown, front, name, kind, fields, problems);
     if let Some(icon) = &f.icon
         && !ICONS.contains(&icon.value.as_str())
     {
@@ -408,7 +431,10 @@ fn parse_poster(
             .push(yaml::at_value(shown, front, icon, format!("unknown icon `{}`", icon.value)).hint(hint));
     }
     let icon = f.icon.map(|i| i.value);
-    Ok((f.title, Kind::Poster(Poster { summary: f.summary, order: f.order, opt_in: f.opt_in, icon })))
+    Ok((
+        f.title,
+        Kind::Poster(Poster { summary: f.summary, order: f.order, opt_in: f.opt_in, icon, translation }),
+    ))
 }
 
 fn parse_letter(

@@ -189,7 +189,7 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
             let mut with_doc = own.clone();
             with_doc.push(&doc_paths[di]);
             match &doc.kind {
-                Kind::Poster(p) if practice.wants_poster(&doc.slug, p.opt_in) => {
+                Kind::Poster(p) if wants(practice, &doc.slug, p) => {
                     for format in PosterFormat::ALL {
                         let (template, outputs) = poster_outputs(&dir, &doc.slug, format);
                         jobs.push(Job {
@@ -244,6 +244,14 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
         }
     }
     jobs
+}
+
+/// A translation is made for practices that want its English poster in its language.
+fn wants(practice: &crate::config::Practice, slug: &str, poster: &crate::content::Poster) -> bool {
+    match &poster.translation {
+        None => practice.wants_poster(slug, poster.opt_in),
+        Some(t) => practice.languages.contains(&t.lang) && practice.wants_poster(&t.of, poster.opt_in),
+    }
 }
 
 fn poster_outputs(dir: &Path, slug: &str, format: PosterFormat) -> (&'static str, Vec<Output>) {

@@ -104,6 +104,11 @@ impl Project {
                 }
             }
         }
+        let (translation_problems, failed) = crate::translation::check_all(&documents);
+        problems.extend(translation_problems);
+        for i in failed.into_iter().rev() {
+            broken_inputs.push(documents.remove(i).path);
+        }
         let ag_count = documents.iter().filter(|d| matches!(d.kind, Kind::AgDisclaimer)).count();
         if ag_count > 1 {
             problems.push(

@@ -223,6 +223,11 @@ pub fn render_job(
         Target::Poster { doc, practice, format } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
             insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?;
+            let language = crate::translation::view(doc);
+            ctx.insert("lang", &language.lang);
+            ctx.insert("dir", &language.dir);
+            ctx.insert("draft", &language.draft);
+            ctx.insert("language", &language);
             ctx.insert("format", &format_of(*format));
             let qr = crate::qr::for_website(practice.website.as_deref()).map_err(|e| {
                 Problem::error(crate::diag::display_path(&project.root, &practice.path), e)

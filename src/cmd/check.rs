@@ -15,6 +15,8 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<bool> {
     let project = Project::load(&super::root_or_cwd(args.root))?;
     super::print_problems(&project.problems);
+    let drafts = lmcpress::translation::draft_warnings(&project.documents);
+    super::print_problems(&drafts);
     let jobs = lmcpress::plan::plan(&project, &Default::default());
     let reports = build::dry_run(&project, &jobs);
     for report in &reports {
@@ -27,7 +29,8 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
         .iter()
         .chain(reports.iter().flat_map(|r| &r.problems))
         .filter(|p| !p.is_error())
-        .count();
+        .count()
+        + drafts.len();
     if errors == 0 {
         eprintln!(
             "checked {} practices, {} content files and {} documents: no errors{}",

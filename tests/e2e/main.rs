@@ -12,6 +12,7 @@ mod editions;
 mod errors;
 mod foundation;
 mod html;
+mod languages;
 mod markdown_typst;
 mod merge;
 mod pack;
