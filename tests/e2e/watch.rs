@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, SystemTime};
 
-use crate::common::{self, Fixture};
+use crate::common::Fixture;
 
 struct Watcher {
     child: Child,
