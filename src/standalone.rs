@@ -20,13 +20,27 @@ pub struct Rendered {
     pub warnings: Vec<Problem>,
 }
 
-/// Typesets `file` into `out_dir` (or beside it) as `NAME.pdf`.
-pub fn render_file(file: &Path, out_dir: Option<&Path>, emit_typst: bool) -> Result<Rendered, Vec<Problem>> {
+/// A Markdown file opened on its own, outside any project.
+pub(crate) struct Opened {
+    /// The path as the user gave it, for messages.
+    pub shown: PathBuf,
+    /// The folder that holds it.
+    pub dir: PathBuf,
+    /// The folder images may come from: the current folder when the file is inside it.
+    pub root: PathBuf,
+    /// The file's name without its extension.
+    pub stem: String,
+    /// With front matter, the document it declares; without, a document titled by the file's
+    /// name (kind `ag-disclaimer`, the kind with no metadata).
+    pub doc: content::Document,
+}
+
+/// Reads `file` for `render`, as a PDF or as a web page.
+pub(crate) fn open(file: &Path) -> Result<Opened, Vec<Problem>> {
     let shown = file.to_path_buf();
     let fail = |msg: String| vec![Problem::error(&shown, msg)];
     let real = file.canonicalize().map_err(|e| fail(format!("failed to read `{}`: {e}", shown.display())))?;
     let dir = real.parent().unwrap_or(Path::new("/")).to_path_buf();
-    // Images may come from anywhere below the current folder when the file is inside it.
     let root = std::env::current_dir()
         .ok()
         .and_then(|cwd| cwd.canonicalize().ok())
@@ -36,8 +50,8 @@ pub fn render_file(file: &Path, out_dir: Option<&Path>, emit_typst: bool) -> Res
         .map_err(|e| fail(format!("failed to read `{}`: {e}", shown.display())))?;
     let stem =
         real.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
-    let (title, text, body_start) = if text.starts_with("---") {
-        let doc = content::load_document(&root, &real).map_err(|problems| {
+    let doc = if text.starts_with("---") {
+        let mut doc = content::load_document(&root, &real).map_err(|problems| {
             problems
                 .into_iter()
                 .map(|mut p| {
@@ -46,10 +60,27 @@ pub fn render_file(file: &Path, out_dir: Option<&Path>, emit_typst: bool) -> Res
                 })
                 .collect::<Vec<_>>()
         })?;
-        (doc.title.clone(), doc.text.clone(), doc.body_start)
+        doc.shown = shown.clone();
+        doc
     } else {
-        (stem.clone(), std::sync::Arc::from(text), 0)
+        content::Document {
+            slug: stem.clone(),
+            title: stem.clone(),
+            kind: content::Kind::AgDisclaimer,
+            path: real,
+            shown: shown.clone(),
+            text: text.into(),
+            body_start: 0,
+        }
     };
+    Ok(Opened { shown, dir, root, stem, doc })
+}
+
+/// Typesets `file` into `out_dir` (or beside it) as `NAME.pdf`.
+pub fn render_file(file: &Path, out_dir: Option<&Path>, emit_typst: bool) -> Result<Rendered, Vec<Problem>> {
+    let Opened { shown, dir, root, stem, doc } = open(file)?;
+    let fail = |msg: String| vec![Problem::error(&shown, msg)];
+    let (title, text, body_start) = (doc.title.clone(), doc.text.clone(), doc.body_start);
 
     let mut warnings = Vec::new();
     let markup = crate::render::markdown_typst(&root, &dir, &shown, (&text, body_start), 2, &mut warnings);

@@ -8,7 +8,6 @@ use tera::Context;
 
 use super::ids::Ids;
 use super::page::{PageView, RESERVED_IDS, section_view};
-use crate::content::{self, Document, Kind};
 use crate::diag::Problem;
 use crate::output::write_atomic;
 use crate::templates::Templates;
@@ -24,43 +23,8 @@ pub struct Rendered {
 /// matter gives the title, status badge and review date; without front matter the file's
 /// name is the title.
 pub fn render_file(file: &Path, out_dir: Option<&Path>) -> Result<Rendered, Vec<Problem>> {
-    let shown = file.to_path_buf();
+    let crate::standalone::Opened { shown, dir, root, stem, doc } = crate::standalone::open(file)?;
     let fail = |msg: String| vec![Problem::error(&shown, msg)];
-    let real = file.canonicalize().map_err(|e| fail(format!("failed to read `{}`: {e}", shown.display())))?;
-    let dir = real.parent().unwrap_or(Path::new("/")).to_path_buf();
-    // Images may come from anywhere below the current folder when the file is inside it.
-    let root = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| cwd.canonicalize().ok())
-        .filter(|cwd| real.starts_with(cwd))
-        .unwrap_or_else(|| dir.clone());
-    let text = std::fs::read_to_string(&real)
-        .map_err(|e| fail(format!("failed to read `{}`: {e}", shown.display())))?;
-    let stem =
-        real.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
-    let doc = if text.starts_with("---") {
-        let mut doc = content::load_document(&root, &real).map_err(|problems| {
-            problems
-                .into_iter()
-                .map(|mut p| {
-                    p.file = shown.clone();
-                    p
-                })
-                .collect::<Vec<_>>()
-        })?;
-        doc.shown = shown.clone();
-        doc
-    } else {
-        Document {
-            slug: stem.clone(),
-            title: stem.clone(),
-            kind: Kind::AgDisclaimer,
-            path: real.clone(),
-            shown: shown.clone(),
-            text: text.into(),
-            body_start: 0,
-        }
-    };
 
     let mut warnings = Vec::new();
     let mut ids = Ids::with_reserved(&RESERVED_IDS);
