@@ -16,8 +16,25 @@ use crate::fields;
 use crate::project::Project;
 
 /// Ids the template gives its own elements; headings never take them.
-pub const RESERVED_IDS: [&str; 7] =
-    ["top", "main-content", "contents", "contents-title", "contact", "contact-title", "guide-title"];
+pub const RESERVED_IDS: [&str; 8] = [
+    "top",
+    "main-content",
+    "contents",
+    "contents-title",
+    "contact",
+    "contact-title",
+    "guide-title",
+    "whats-changed",
+];
+
+/// One line of the page's "What has changed" part: `id` is the changed section's anchor on
+/// this page (none for a removed section).
+#[derive(Serialize)]
+struct ChangeLine {
+    title: String,
+    id: Option<String>,
+    what: String,
+}
 
 #[derive(Serialize)]
 pub struct PageView {
@@ -72,10 +89,20 @@ pub fn insert_guide(ctx: &mut Context, project: &Project, lmc: &Lmc, warnings: &
     let values = fields::standard_values(lmc, None);
     let resolve = |name: &str| values.get(name).map(|v| v.plain());
     let mut ids = Ids::with_reserved(&RESERVED_IDS);
-    let views: Vec<SectionView> = sections
-        .into_iter()
-        .map(|d| section_view(&project.root, d, &mut ids, 3, &resolve, warnings))
-        .collect();
+    let views: Vec<SectionView> =
+        sections.iter().map(|d| section_view(&project.root, d, &mut ids, 3, &resolve, warnings)).collect();
+    // The same "What has changed" list as the PDF, each line linking to its section here.
+    let changes = crate::editions::view::changes_view(project, &lmc.edition).map(|view| {
+        let id_of =
+            |slug: &str| sections.iter().zip(&views).find(|(d, _)| d.slug == slug).map(|(_, v)| v.id.clone());
+        let lines: Vec<ChangeLine> = view
+            .items
+            .into_iter()
+            .map(|c| ChangeLine { id: c.slug.as_deref().and_then(id_of), title: c.title, what: c.what })
+            .collect();
+        serde_json::json!({ "since": view.since, "items": lines })
+    });
+    ctx.insert("changes", &changes);
     let website_href = lmc.website.as_deref().map(href_of_website);
     let page = PageView {
         title: lmc.guide.title.clone(),

@@ -216,4 +216,8 @@ fn the_shipped_guide_and_its_archive_build_every_edition_output() {
     let text = crate::common::pdf_text(&redline);
     assert!(text.contains("2025/26"), "the redline names the edition it compares with");
     assert!(fx.out("practices/Z90001/whats-new.pdf").is_file());
+    // The web page opens with the same part, each line linking to its section on the page.
+    let html = fx.read("output/guide/llr-lmc-guide-2026-27.html");
+    assert!(html.contains("<h2 id=\"whats-changed\">What has changed since the 2025/26 edition</h2>"));
+    assert!(html.contains("<a href=\"#advice-and-guidance\">"), "the A&G section is listed with a link");
 }
