@@ -624,7 +624,7 @@ fn check_placeholders(doc: &Document) -> Vec<Problem> {
 mod tests {
     use super::*;
 
-    fn load(name: &str, text: &str) -> Result<Document, Vec<Problem>> {
+    pub(super) fn load(name: &str, text: &str) -> Result<Document, Vec<Problem>> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
@@ -696,14 +696,8 @@ mod tests {
 
 #[cfg(test)]
 mod safety_tests {
+    use super::tests::load;
     use super::*;
-
-    fn load(name: &str, text: &str) -> Result<Document, Vec<Problem>> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        load_document(dir.path(), &path)
-    }
 
     #[test]
     fn letters_must_say_who_signs() {

@@ -19,23 +19,17 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<bool> {
     let mut ok = true;
     for file in &args.files {
-        if args.html {
-            match lmcpress::html::standalone::render_file(file, args.out_dir.as_deref()) {
-                Ok(result) => {
-                    super::print_problems(&result.warnings);
-                    eprintln!("wrote {}", result.written.display());
-                }
-                Err(problems) => {
-                    super::print_problems(&problems);
-                    ok = false;
-                }
-            }
-            continue;
-        }
-        match lmcpress::standalone::render_file(file, args.out_dir.as_deref(), args.emit_typst) {
-            Ok(result) => {
-                super::print_problems(&result.warnings);
-                eprintln!("wrote {}", result.written.display());
+        let result = if args.html {
+            lmcpress::html::standalone::render_file(file, args.out_dir.as_deref())
+                .map(|r| (r.written, r.warnings))
+        } else {
+            lmcpress::standalone::render_file(file, args.out_dir.as_deref(), args.emit_typst)
+                .map(|r| (r.written, r.warnings))
+        };
+        match result {
+            Ok((written, warnings)) => {
+                super::print_problems(&warnings);
+                eprintln!("wrote {}", written.display());
             }
             Err(problems) => {
                 super::print_problems(&problems);
