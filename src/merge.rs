@@ -5,12 +5,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::content::{Field, Kind, Letter};
 use crate::diag::Problem;
-use crate::fields::{self, FieldValue, Values};
-use crate::output::write_atomic;
+use crate::load::content::{Field, Kind, Letter};
+use crate::load::fields::{self, FieldValue, Values};
+use crate::load::project::Project;
 use crate::plan::{Job, Output, OutputKind, Target};
-use crate::project::Project;
+use crate::write::write_atomic;
 
 /// A recipients file as text cells. `rows[i].0` is the row's number as a spreadsheet shows
 /// it (the header is row 1).
@@ -174,7 +174,7 @@ pub fn row_values(
     let mut errors = Vec::new();
     for (field, col) in fields.iter().zip(columns) {
         let raw = col.and_then(|c| row.get(c)).map(String::as_str).unwrap_or("");
-        if let Some(fault) = crate::limits::merge_value(raw) {
+        if let Some(fault) = crate::load::limits::merge_value(raw) {
             errors.push(format!("`{}` {fault}", field.name));
             continue;
         }
@@ -310,7 +310,7 @@ pub fn merge(project: &Project, opts: &MergeOptions) -> Result<MergeReport, Prob
         inputs: Vec::new(),
     };
     type RowResult = (usize, Result<Vec<PathBuf>, Vec<Problem>>);
-    let results: Vec<RowResult> = crate::parallel::map(&good, |(n, name, values)| {
+    let results: Vec<RowResult> = crate::build::parallel::map(&good, |(n, name, values)| {
         let mut job = job_for(PathBuf::from(format!("{name}.pdf")));
         if opts.docx {
             job.outputs.push(Output { rel: PathBuf::from(format!("{name}.docx")), kind: OutputKind::Docx });
@@ -374,7 +374,7 @@ fn redact(p: Problem) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::FieldKind;
+    use crate::load::content::FieldKind;
 
     fn f(name: &str, kind: FieldKind, required: bool) -> Field {
         Field { name: name.into(), label: name.into(), kind, required, ..Default::default() }

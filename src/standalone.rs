@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use tera::Context;
 
-use crate::content;
 use crate::diag::Problem;
-use crate::fields;
-use crate::output::write_atomic;
-use crate::templates::Templates;
+use crate::load::content;
+use crate::load::fields;
+use crate::render::templates::Templates;
 use crate::typeset;
+use crate::write::write_atomic;
 
 const BASE: &str = include_str!("../templates/partials/base.typ.tera");
 const PAGE: &str = include_str!("../templates/render.typ.tera");

@@ -13,8 +13,8 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_op
 
 use crate::build::{self, BuildOptions, JobReport, Report};
 use crate::diag::Problem;
+use crate::load::project::Project;
 use crate::plan::{self, Job, Selection};
-use crate::project::Project;
 
 /// True for files editors write beside the real one while saving: vim swap and backup
 /// files, emacs lock and autosave files, JetBrains safe-write files, and lmcpress's own

@@ -65,7 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
     match args.action {
         Action::Grant { who, base_url, root } => {
             let root = super::root_or_cwd(root);
-            lmcpress::project::ensure_project(&root)?;
+            lmcpress::load::project::ensure_project(&root)?;
             let scope = who.scope()?;
             if let Scope::Practice(ods) = &scope
                 && !lmcpress::serve::files::practices(&root).iter().any(|p| &p.ods == ods)

@@ -1,7 +1,7 @@
 use anyhow::bail;
 use lmcpress::build::{self, BuildOptions, Outcome};
+use lmcpress::load::project::Project;
 use lmcpress::plan::{self, Selection};
-use lmcpress::project::Project;
 
 use super::progress::Progress;
 

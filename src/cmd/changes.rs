@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 use lmcpress::editions::{self, Comparison, DocChange, DocStatus, Edition, EditionName};
-use lmcpress::project::ensure_project;
+use lmcpress::load::project::ensure_project;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Format {

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use lmcpress::build::{self, Outcome};
-use lmcpress::project::Project;
+use lmcpress::load::project::Project;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -15,7 +15,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<bool> {
     let project = Project::load(&super::root_or_cwd(args.root))?;
     super::print_problems(&project.problems);
-    let drafts = lmcpress::translation::draft_warnings(&project.documents);
+    let drafts = lmcpress::load::translation::draft_warnings(&project.documents);
     super::print_problems(&drafts);
     let jobs = lmcpress::plan::plan(&project, &Default::default());
     let reports = build::dry_run(&project, &jobs);

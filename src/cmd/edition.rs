@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use lmcpress::editions::{self, EditionName};
-use lmcpress::project::ensure_project;
+use lmcpress::load::project::ensure_project;
 
 #[derive(clap::Args)]
 pub struct Args {

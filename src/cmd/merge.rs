@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
+use lmcpress::load::project::Project;
 use lmcpress::merge::{self, MergeOptions};
-use lmcpress::project::Project;
 
 #[derive(clap::Args)]
 #[command(

@@ -20,7 +20,7 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
     let mut ok = true;
     for file in &args.files {
         let result = if args.html {
-            lmcpress::html::standalone::render_file(file, args.out_dir.as_deref())
+            lmcpress::render::html::standalone::render_file(file, args.out_dir.as_deref())
                 .map(|r| (r.written, r.warnings))
         } else {
             lmcpress::standalone::render_file(file, args.out_dir.as_deref(), args.emit_typst)

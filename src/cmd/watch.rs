@@ -19,7 +19,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<bool> {
     let (root, out) = args.project.folders();
-    lmcpress::project::ensure_project(&root)?;
+    lmcpress::load::project::ensure_project(&root)?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))?;

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 
 use super::name::EditionName;
 use super::{EDITIONS_DIR, load};
-use crate::output::write_atomic;
+use crate::write::write_atomic;
 
 #[derive(Debug)]
 pub struct ArchiveOutcome {

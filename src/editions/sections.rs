@@ -107,7 +107,7 @@ fn words(n: usize) -> String {
 }
 
 fn long_date(iso: &str) -> String {
-    crate::dates::parse_iso(iso).map_or_else(|| iso.to_string(), crate::dates::long)
+    crate::load::dates::parse_iso(iso).map_or_else(|| iso.to_string(), crate::load::dates::long)
 }
 
 /// Titles or texts at least this alike mark a section that moved to a new file name.

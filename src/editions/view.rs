@@ -7,10 +7,10 @@ use super::compare::{DocChange, DocStatus, compare, compare_docs};
 use super::load::{Edition, Section};
 use super::redline::{marks_to_typst, redline_markdown};
 use super::sections::{ChangeKind, match_sections, section_change};
-use crate::config::Practice;
-use crate::content::Kind;
 use crate::diag::Problem;
-use crate::project::Project;
+use crate::load::config::Practice;
+use crate::load::content::Kind;
+use crate::load::project::Project;
 use crate::render::markdown_typst;
 
 /// One line of the guide's "What has changed" part.
@@ -144,7 +144,7 @@ pub fn redline_view(project: &Project, edition: &str, warnings: &mut Vec<Problem
 }
 
 fn long_date(iso: &str) -> String {
-    crate::dates::parse_iso(iso).map_or_else(|| iso.to_string(), crate::dates::long)
+    crate::load::dates::parse_iso(iso).map_or_else(|| iso.to_string(), crate::load::dates::long)
 }
 
 fn validity_of(s: &Section) -> String {

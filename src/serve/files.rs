@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::project::practice_files;
+use crate::load::project::practice_files;
 
 /// `rel` (already percent-decoded once by the router) as a path inside `base`, or `None` if
 /// it could name anything else: parent or current-folder segments, absolute paths,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use crate::output::write_atomic;
+use crate::write::write_atomic;
 
 pub const ACCESS_FILE: &str = ".lmcpress-access.json";
 

@@ -48,7 +48,7 @@ pub trait Reporter: Send + Sync {
 
 /// Builds, watches and serves until `stop` is set.
 pub fn serve(opts: ServeOptions, stop: Arc<AtomicBool>, reporter: Arc<dyn Reporter>) -> anyhow::Result<()> {
-    crate::project::ensure_project(&opts.root)?;
+    crate::load::project::ensure_project(&opts.root)?;
     let root = opts.root.canonicalize()?;
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("failed to create `{}`", opts.out.display()))?;

@@ -10,10 +10,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::yaml_edit::{self, scalar_text};
-use crate::colour::Rgb;
-use crate::config;
 use crate::diag::{Problem, display_path};
-use crate::output::write_atomic;
+use crate::load::colour::Rgb;
+use crate::load::config;
+use crate::write::write_atomic;
 
 /// Largest logo accepted from the form.
 pub const LOGO_LIMIT: usize = 512 * 1024;

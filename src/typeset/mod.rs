@@ -1,6 +1,7 @@
 //! Typesetting: typst source in, PDF / PNG / SVG out. Knows nothing of profiles or content.
 
 mod fonts;
+pub mod png;
 mod world;
 
 use std::path::{Path, PathBuf};
@@ -136,7 +137,7 @@ pub fn png(document: &PagedDocument, page: usize, pixel_per_pt: f64) -> anyhow::
         render_bleed: false,
     };
     let pixmap = typst_render::render(page, &options);
-    crate::png::encode(&pixmap)
+    crate::typeset::png::encode(&pixmap)
 }
 
 /// The visible text of every page, in reading order, for tests and checks.
@@ -246,7 +247,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let doc = compile_str(dir.path(), "#set page(width: 540pt, height: 675pt)\nHi").unwrap().document;
         let bytes = png(&doc, 0, 2.0).unwrap();
-        let (w, h) = crate::png::dimensions(&bytes).unwrap();
+        let (w, h) = crate::typeset::png::dimensions(&bytes).unwrap();
         assert_eq!((w, h), (1080, 1350));
     }
 }

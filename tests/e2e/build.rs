@@ -31,7 +31,7 @@ fn build_writes_every_kind_of_output() {
     assert_eq!(info(&a4, "Pages"), "1");
     let a3 = fx.out("practices/Z90001/posters/safe-daily-limits-a3.pdf");
     assert!(info(&a3, "Page size").starts_with("841.890 x 1190.551"), "{}", info(&a3, "Page size"));
-    let png = |rel: &str| lmcpress::png::dimensions(&std::fs::read(fx.out(rel)).unwrap()).unwrap();
+    let png = |rel: &str| lmcpress::typeset::png::dimensions(&std::fs::read(fx.out(rel)).unwrap()).unwrap();
     assert_eq!(png("practices/Z90001/posters/safe-daily-limits.png"), (1240, 1754));
     assert_eq!(png("practices/Z90001/social/safe-daily-limits-square.png"), (1080, 1080));
     assert_eq!(png("practices/Z90001/social/safe-daily-limits-portrait.png"), (1080, 1350));

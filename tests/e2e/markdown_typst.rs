@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use lmcpress::markdown::{self, TypstOptions};
+use lmcpress::render::markdown::{self, TypstOptions};
 use lmcpress::typeset::{self, Input};
 use proptest::prelude::*;
 

@@ -185,9 +185,9 @@ fn the_drawn_code_is_the_crates_encoding_of_the_address() {
     let source = fx.read("output/practices/Z91001/posters/long-a3.typ");
     let svg = source.split("image(bytes(\"").nth(1).unwrap().split("\"), format: \"svg\"").next().unwrap();
     let svg = svg.replace("\\\"", "\"").replace("\\\\", "\\");
-    let expected = lmcpress::qr::for_website(Some(WEBSITE)).unwrap();
-    assert_eq!(lmcpress::qr::modules_drawn(&svg), lmcpress::qr::modules_drawn(&expected.svg));
-    assert!(lmcpress::qr::modules_drawn(&svg).is_some());
+    let expected = lmcpress::render::qr::for_website(Some(WEBSITE)).unwrap();
+    assert_eq!(lmcpress::render::qr::modules_drawn(&svg), lmcpress::render::qr::modules_drawn(&expected.svg));
+    assert!(lmcpress::render::qr::modules_drawn(&svg).is_some());
 }
 
 #[test]
@@ -218,14 +218,14 @@ fn every_poster_and_social_image_says_999_and_111() {
 #[test]
 fn every_icon_draws_with_alt_text() {
     let fx = project();
-    for icon in lmcpress::content::ICONS {
+    for icon in lmcpress::load::content::ICONS {
         fx.write(
             &format!("content/posters/icon-{icon}.md"),
             &format!("---\nkind: poster\ntitle: {icon}\nsummary: S\nicon: {icon}\n---\n\nText.\n"),
         );
     }
     fx.run(&["build", "--emit-typst", "--practice", "Z91002"]).ok();
-    for icon in lmcpress::content::ICONS {
+    for icon in lmcpress::load::content::ICONS {
         for name in [format!("posters/icon-{icon}"), format!("social/icon-{icon}-square")] {
             let doc = compile(&fx, &fx.out(&format!("practices/Z91002/{name}.typ")));
             let mut alts = Vec::new();

@@ -1,0 +1,576 @@
+//! The LMC (`content/lmc.yaml`) and practice profiles (`content/practices/*.yaml`):
+//! reading and validation. No typst, no tera.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::diag::{Problem, display_path};
+use crate::load::colour::Rgb;
+use crate::load::dates;
+use crate::load::yaml;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Signatory {
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignatoryFile {
+    name: String,
+    role: String,
+}
+
+/// A clinician who may sign clinical letters: a doctor with a GMC number or a nurse with an
+/// NMC PIN. Clinical letters are never signed by the practice's general signatory.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Clinician {
+    pub name: String,
+    pub role: String,
+    /// "GMC 1234567" or "NMC 12A3456E", as printed under the signature.
+    pub registration: String,
+}
+
+impl Clinician {
+    /// Whether `key` (from recipient data) names this clinician: by name, or by number with
+    /// or without its register's prefix.
+    pub fn is(&self, key: &str) -> bool {
+        let key = key.trim();
+        let number = self.registration.split_once(' ').map_or("", |(_, n)| n);
+        key.eq_ignore_ascii_case(&self.name)
+            || key.eq_ignore_ascii_case(&self.registration)
+            || key.eq_ignore_ascii_case(number)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClinicianFile {
+    name: String,
+    role: String,
+    #[serde(default)]
+    gmc: Option<Spanned<String>>,
+    #[serde(default)]
+    nmc: Option<Spanned<String>>,
+}
+
+/// A GMC reference number is seven digits.
+pub fn is_gmc_number(s: &str) -> bool {
+    s.len() == 7 && s.chars().all(|c| c.is_ascii_digit())
+}
+
+/// An NMC PIN is two digits, a letter, four digits and a letter, such as 12A3456E.
+pub fn is_nmc_pin(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 8
+        && b[..2].iter().all(u8::is_ascii_digit)
+        && b[2].is_ascii_alphabetic()
+        && b[3..7].iter().all(u8::is_ascii_digit)
+        && b[7].is_ascii_alphabetic()
+}
+
+/// "GMC 1234567" / "NMC 12A3456E" from whichever the profile gives, or a problem.
+pub fn registration(gmc: Option<&str>, nmc: Option<&str>) -> Result<String, String> {
+    match (gmc.map(str::trim), nmc.map(str::trim)) {
+        (Some(g), None) if is_gmc_number(g) => Ok(format!("GMC {g}")),
+        (Some(g), None) => Err(format!("`{g}` is not a GMC number (seven digits)")),
+        (None, Some(n)) if is_nmc_pin(&n.to_ascii_uppercase()) => {
+            Ok(format!("NMC {}", n.to_ascii_uppercase()))
+        }
+        (None, Some(n)) => Err(format!("`{n}` is not an NMC PIN (such as 12A3456E)")),
+        (Some(_), Some(_)) => Err("give a GMC number or an NMC PIN, not both".into()),
+        (None, None) => Err("a clinician needs a GMC number (`gmc:`) or an NMC PIN (`nmc:`)".into()),
+    }
+}
+
+/// Which posters a practice wants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PosterChoice {
+    All,
+    Only(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum PostersFile {
+    Word(String),
+    List(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PracticeFile {
+    ods_code: Spanned<String>,
+    name: String,
+    address: Vec<String>,
+    postcode: String,
+    phone: String,
+    email: Spanned<String>,
+    #[serde(default)]
+    website: Option<String>,
+    #[serde(default)]
+    logo: Option<Spanned<String>>,
+    brand_colour: Spanned<String>,
+    signatory: SignatoryFile,
+    #[serde(default)]
+    clinicians: Vec<Spanned<ClinicianFile>>,
+    #[serde(default)]
+    posters: Option<Spanned<PostersFile>>,
+    #[serde(default)]
+    languages: Vec<Spanned<String>>,
+}
+
+/// A validated practice, as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Practice {
+    pub ods_code: String,
+    pub name: String,
+    pub address: Vec<String>,
+    pub postcode: String,
+    pub phone: String,
+    pub email: String,
+    pub website: Option<String>,
+    /// Path typst reads the logo from, absolute from the project root ("/content/...").
+    pub logo: Option<String>,
+    pub brand_colour: String,
+    /// White or dark, whichever meets WCAG AA on the brand colour.
+    pub brand_text: String,
+    pub signatory: Signatory,
+    /// Who may sign clinical letters.
+    pub clinicians: Vec<Clinician>,
+    #[serde(skip)]
+    pub posters: PosterChoice,
+    /// Codes of the languages (besides English) the practice's posters are made in.
+    pub languages: Vec<&'static str>,
+    /// The profile file (real path) and the logo file, for dependency tracking.
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+impl Practice {
+    /// An `opt_in` poster states a practice's own arrangements as fact, so `posters: all`
+    /// never selects it: only a practice that lists it by name gets it.
+    pub fn wants_poster(&self, slug: &str, opt_in: bool) -> bool {
+        match &self.posters {
+            PosterChoice::All => !opt_in,
+            PosterChoice::Only(list) => list.iter().any(|p| p == slug),
+        }
+    }
+
+    pub fn clinician(&self, key: &str) -> Option<&Clinician> {
+        self.clinicians.iter().find(|c| c.is(key))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GuideFile {
+    title: String,
+    #[serde(default)]
+    subtitle: Option<String>,
+    slug: Spanned<String>,
+    published: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LmcFile {
+    name: String,
+    short_name: String,
+    #[serde(default)]
+    website: Option<String>,
+    #[serde(default)]
+    email: Option<Spanned<String>>,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    address: Vec<String>,
+    brand_colour: Spanned<String>,
+    #[serde(default)]
+    logo: Option<Spanned<String>>,
+    edition: String,
+    guide: GuideFile,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideInfo {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub slug: String,
+    pub published: String,
+    pub published_iso: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Lmc {
+    pub name: String,
+    pub short_name: String,
+    pub website: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Vec<String>,
+    pub brand_colour: String,
+    pub brand_text: String,
+    pub logo: Option<String>,
+    pub edition: String,
+    pub guide: GuideInfo,
+}
+
+/// Reads and checks `content/lmc.yaml`.
+pub fn load_lmc(root: &Path, path: &Path) -> Result<Lmc, Vec<Problem>> {
+    let (shown, text) = read(root, path)?;
+    let file: LmcFile = yaml::parse(&shown, &text).map_err(|p| vec![p])?;
+    let mut problems = Vec::new();
+    let mut check = |r: Result<String, Problem>| r.map_err(|p| problems.push(p)).ok();
+    let colours = check(brand(&shown, &text, &file.brand_colour));
+    let logo = match &file.logo {
+        Some(logo) => check(logo_path(root, path, &shown, &text, logo)),
+        None => None,
+    };
+    if let Some(email) = &file.email {
+        check(email_ok(&shown, &text, email));
+    }
+    let published = check(date(&shown, &text, &file.guide.published));
+    let slug = check(slug_ok(&shown, &text, &file.guide.slug));
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let (brand_colour, brand_text) = split_colours(colours.unwrap_or_default());
+    let published_iso = file.guide.published.value.trim().to_string();
+    Ok(Lmc {
+        name: file.name,
+        short_name: file.short_name,
+        website: file.website,
+        email: file.email.map(|e| e.value),
+        phone: file.phone,
+        address: file.address,
+        brand_colour,
+        brand_text,
+        logo,
+        edition: file.edition,
+        guide: GuideInfo {
+            title: file.guide.title,
+            subtitle: file.guide.subtitle,
+            slug: slug.unwrap_or_default(),
+            published: published.unwrap_or_default(),
+            published_iso,
+        },
+    })
+}
+
+/// Reads and checks one practice profile. Every problem in it is reported, not just the first.
+pub fn load_practice(root: &Path, path: &Path) -> Result<Practice, Vec<Problem>> {
+    let (shown, text) = read(root, path)?;
+    let file: PracticeFile = yaml::parse(&shown, &text).map_err(|p| vec![p])?;
+    let mut problems = Vec::new();
+    let mut check = |r: Result<String, Problem>| r.map_err(|p| problems.push(p)).ok();
+    check(ods_ok(&shown, &text, &file.ods_code));
+    check(email_ok(&shown, &text, &file.email));
+    let colours = check(brand(&shown, &text, &file.brand_colour));
+    let logo = match &file.logo {
+        Some(logo) => check(logo_path(root, path, &shown, &text, logo)),
+        None => None,
+    };
+    let posters = match file.posters {
+        None => PosterChoice::All,
+        Some(Spanned { value: PostersFile::List(list), .. }) => PosterChoice::Only(list),
+        Some(Spanned { value: PostersFile::Word(word), .. }) if word == "all" => PosterChoice::All,
+        Some(spanned) => {
+            problems.push(
+                yaml::at_value(
+                    &shown,
+                    &text,
+                    &spanned,
+                    "`posters` must be `all` or a list of poster names".into(),
+                )
+                .hint("for example `posters: [safe-limits, fifteen-minutes]`"),
+            );
+            PosterChoice::All
+        }
+    };
+    let mut languages = Vec::new();
+    for code in &file.languages {
+        match crate::load::lang::find(code.value.trim()) {
+            Some(l) if !languages.contains(&l.code) => languages.push(l.code),
+            Some(_) => {}
+            None => {
+                let hint = match crate::diag::suggest(&code.value, crate::load::lang::codes()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => {
+                        format!(
+                            "language codes are: {}",
+                            crate::load::lang::codes().collect::<Vec<_>>().join(", ")
+                        )
+                    }
+                };
+                problems.push(
+                    yaml::at_value(&shown, &text, code, format!("unknown language code `{}`", code.value))
+                        .hint(hint),
+                );
+            }
+        }
+    }
+    let mut clinicians = Vec::new();
+    for c in &file.clinicians {
+        let gmc = c.value.gmc.as_ref().map(|s| s.value.as_str());
+        let nmc = c.value.nmc.as_ref().map(|s| s.value.as_str());
+        match registration(gmc, nmc) {
+            Ok(registration) => clinicians.push(Clinician {
+                name: c.value.name.trim().to_string(),
+                role: c.value.role.trim().to_string(),
+                registration,
+            }),
+            Err(msg) => {
+                let at = c.value.gmc.as_ref().or(c.value.nmc.as_ref());
+                let problem = match at {
+                    Some(v) => yaml::at_value(&shown, &text, v, msg),
+                    None => yaml::at_value(&shown, &text, c, msg),
+                };
+                problems.push(problem.hint(
+                    "clinical letters are signed only by registered clinicians: add `gmc: \"1234567\"` or `nmc: 12A3456E`",
+                ));
+            }
+        }
+    }
+    for (field, value) in [("name", &file.name), ("postcode", &file.postcode), ("phone", &file.phone)] {
+        if value.trim().is_empty() {
+            problems.push(Problem::error(&shown, format!("`{field}` is empty")));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let (brand_colour, brand_text) = split_colours(colours.unwrap_or_default());
+    Ok(Practice {
+        ods_code: file.ods_code.value,
+        name: file.name,
+        address: file.address,
+        postcode: file.postcode,
+        phone: file.phone,
+        email: file.email.value,
+        website: file.website,
+        logo,
+        brand_colour,
+        brand_text,
+        signatory: Signatory { name: file.signatory.name, role: file.signatory.role },
+        clinicians,
+        posters,
+        languages,
+        path: path.to_path_buf(),
+    })
+}
+
+fn read(root: &Path, path: &Path) -> Result<(PathBuf, Arc<str>), Vec<Problem>> {
+    let shown = display_path(root, path);
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((shown, Arc::from(text))),
+        Err(e) => Err(vec![Problem::error(&shown, format!("failed to read `{}`: {e}", shown.display()))]),
+    }
+}
+
+fn ods_ok(file: &Path, text: &Arc<str>, ods: &Spanned<String>) -> Result<String, Problem> {
+    let v = ods.value.as_str();
+    let mut chars = v.chars();
+    let ok = v.len() == 6
+        && chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_digit());
+    if ok {
+        return Ok(v.to_string());
+    }
+    Err(yaml::at_value(file, text, ods, format!("`{v}` is not a practice ODS code"))
+        .hint("a practice ODS code is a capital letter then five digits, such as C82001"))
+}
+
+fn email_ok(file: &Path, text: &Arc<str>, email: &Spanned<String>) -> Result<String, Problem> {
+    let v = email.value.trim();
+    let ok = match v.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !v.contains(char::is_whitespace)
+        }
+        None => false,
+    };
+    if ok {
+        Ok(v.to_string())
+    } else {
+        Err(yaml::at_value(file, text, email, format!("`{v}` is not an e-mail address"))
+            .hint("write it as name@example.org"))
+    }
+}
+
+/// Returns "COLOUR TEXT" (both as #RRGGBB) so callers keep one string per check.
+fn brand(file: &Path, text: &Arc<str>, colour: &Spanned<String>) -> Result<String, Problem> {
+    let Some(rgb) = Rgb::parse(&colour.value) else {
+        return Err(yaml::at_value(file, text, colour, format!("`{}` is not a colour", colour.value))
+            .hint("write colours as hex, for example \"#005EB8\" (quoted, since # starts a YAML comment)"));
+    };
+    match rgb.readable_text() {
+        Ok(on) => Ok(format!("{rgb} {on}")),
+        Err(e) => Err(yaml::at_value(file, text, colour, e.to_string())
+            .hint("choose a darker or a paler shade of the colour")),
+    }
+}
+
+fn split_colours(both: String) -> (String, String) {
+    let (a, b) = both.split_once(' ').unwrap_or(("#005EB8", "#FFFFFF"));
+    (a.to_string(), b.to_string())
+}
+
+fn logo_path(
+    root: &Path,
+    profile: &Path,
+    file: &Path,
+    text: &Arc<str>,
+    logo: &Spanned<String>,
+) -> Result<String, Problem> {
+    let rel = logo.value.trim();
+    let fail = |msg: String, hint: &str| Err(yaml::at_value(file, text, logo, msg).hint(hint));
+    let ext = Path::new(rel).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if !matches!(ext.as_deref(), Some("png" | "svg")) {
+        return fail(format!("logo `{rel}` is not a PNG or SVG file"), "convert the logo to PNG or SVG");
+    }
+    let dir = profile.parent().unwrap_or(root);
+    let real = match dir.join(rel).canonicalize() {
+        Ok(p) if p.is_file() => p,
+        _ => {
+            return fail(
+                format!("logo `{rel}` does not exist"),
+                "the path is relative to this profile's folder",
+            );
+        }
+    };
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    match real.strip_prefix(&canonical_root) {
+        Ok(inside) => Ok(format!("/{}", inside.to_string_lossy().replace('\\', "/"))),
+        Err(_) => {
+            fail(format!("logo `{rel}` is outside the project"), "copy the logo into the project folder")
+        }
+    }
+}
+
+fn date(file: &Path, text: &Arc<str>, value: &Spanned<String>) -> Result<String, Problem> {
+    dates::parse_iso(&value.value).map(dates::long).ok_or_else(|| {
+        yaml::at_value(file, text, value, format!("`{}` is not a date", value.value))
+            .hint("write dates as YYYY-MM-DD, for example 2025-04-01")
+    })
+}
+
+fn slug_ok(file: &Path, text: &Arc<str>, value: &Spanned<String>) -> Result<String, Problem> {
+    if crate::load::content::is_slug(&value.value) {
+        Ok(value.value.clone())
+    } else {
+        Err(yaml::at_value(file, text, value, format!("`{}` cannot be a file name", value.value))
+            .hint("use lower-case letters, digits and hyphens"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    const GOOD: &str = "ods_code: C82001\nname: \"Dr #1 & Partners\"\naddress: [1 High St, Leicester]\n\
+        postcode: LE1 1AA\nphone: 0116 496 0000\nemail: a@example.org\nbrand_colour: \"#005EB8\"\n\
+        signatory: {name: Dr A, role: GP Partner}\n";
+
+    #[test]
+    fn loads_a_good_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "content/practices/a.yaml", GOOD);
+        let p = load_practice(dir.path(), &path).unwrap();
+        assert_eq!(p.ods_code, "C82001");
+        assert_eq!(p.brand_text, "#FFFFFF");
+        assert_eq!(p.posters, PosterChoice::All);
+    }
+
+    #[test]
+    fn reports_every_bad_value_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = GOOD
+            .replace("C82001", "C8200")
+            .replace("a@example.org", "not-an-email")
+            .replace("#005EB8", "#768692")
+            + "logo: missing.png\n";
+        let path = write(dir.path(), "content/practices/a.yaml", &bad);
+        let problems = load_practice(dir.path(), &path).unwrap_err();
+        let lines: Vec<_> = problems.iter().map(|p| p.line_col().unwrap().0).collect();
+        assert_eq!(lines, vec![1, 6, 7, 9], "{problems:#?}");
+        assert!(problems[2].message.contains("#768692"));
+        assert!(problems.iter().all(|p| p.file == Path::new("content/practices/a.yaml")));
+    }
+
+    #[test]
+    fn logo_must_stay_inside_the_root() {
+        let outside = tempfile::tempdir().unwrap();
+        write(outside.path(), "logo.png", "png");
+        let dir = tempfile::tempdir().unwrap();
+        let escape = format!("logo: {}\n", outside.path().join("logo.png").display());
+        let path = write(dir.path(), "content/practices/a.yaml", &(GOOD.to_string() + &escape));
+        let problems = load_practice(dir.path(), &path).unwrap_err();
+        assert!(problems[0].message.contains("outside the project"), "{problems:#?}");
+    }
+
+    #[test]
+    fn logo_resolves_relative_to_the_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "content/practices/logos/a.svg", "<svg/>");
+        let path = write(dir.path(), "content/practices/a.yaml", &(GOOD.to_string() + "logo: logos/a.svg\n"));
+        let p = load_practice(dir.path(), &path).unwrap();
+        assert_eq!(p.logo.as_deref(), Some("/content/practices/logos/a.svg"));
+    }
+
+    #[test]
+    fn poster_choice_list_or_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "p.yaml", &(GOOD.to_string() + "posters: [a, b]\n"));
+        let p = load_practice(dir.path(), &path).unwrap();
+        assert!(p.wants_poster("a", false) && !p.wants_poster("c", false));
+        assert!(p.wants_poster("a", true), "a poster listed by name is built even when opt-in");
+        let path = write(dir.path(), "q.yaml", &(GOOD.to_string() + "posters: some\n"));
+        assert!(load_practice(dir.path(), &path).is_err());
+    }
+
+    #[test]
+    fn posters_all_never_selects_an_opt_in_poster() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "p.yaml", &(GOOD.to_string() + "posters: all\n"));
+        let p = load_practice(dir.path(), &path).unwrap();
+        assert!(p.wants_poster("x", false));
+        assert!(!p.wants_poster("x", true));
+    }
+
+    #[test]
+    fn clinicians_need_a_gmc_or_nmc_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = GOOD.to_string()
+            + "clinicians:\n  - {name: Dr A, role: GP Partner, gmc: \"7654321\"}\n  - {name: B, role: Nurse, nmc: 12a3456e}\n";
+        let path = write(dir.path(), "p.yaml", &good);
+        let p = load_practice(dir.path(), &path).unwrap();
+        assert_eq!(p.clinicians[0].registration, "GMC 7654321");
+        assert_eq!(p.clinicians[1].registration, "NMC 12A3456E");
+        assert_eq!(p.clinician("7654321").map(|c| c.name.as_str()), Some("Dr A"));
+        assert_eq!(p.clinician("nmc 12a3456e").map(|c| c.name.as_str()), Some("B"));
+        assert!(p.clinician("Mrs Practice Manager").is_none());
+        let bad = GOOD.to_string()
+            + "clinicians:\n  - {name: Mrs M, role: Practice Manager}\n  - {name: Dr C, role: GP, gmc: \"123\"}\n";
+        let path = write(dir.path(), "q.yaml", &bad);
+        let problems = load_practice(dir.path(), &path).unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+        assert!(problems.iter().all(|p| p.line_col().unwrap().0 >= 10), "{problems:#?}");
+        assert!(problems[1].message.contains("not a GMC number"));
+    }
+}

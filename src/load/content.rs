@@ -1,0 +1,755 @@
+//! Walking `content/` for Markdown documents: front matter, document kinds, and checks of
+//! the `{{ placeholders }}` each body uses. No typst here.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::diag::{Problem, display_path};
+use crate::load::dates;
+use crate::load::yaml;
+use crate::render::markdown;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Current,
+    Continues,
+    Superseded,
+    Ended,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideSection {
+    pub order: i64,
+    pub status: Status,
+    pub reviewed: String,
+    pub valid_from: Option<String>,
+    pub valid_until: Option<String>,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Poster {
+    pub summary: String,
+    pub order: i64,
+    /// The poster states a practice's own arrangements as fact: built only for practices
+    /// that list it by name.
+    pub opt_in: bool,
+    /// One of [`ICONS`], drawn by the poster and social templates.
+    pub icon: Option<String>,
+    /// Set when this file translates an English poster (`<slug>.<lang>.md`).
+    pub translation: Option<crate::load::translation::Translation>,
+}
+
+/// Pictures the poster templates can draw (`templates/partials/icons.typ.tera`).
+pub const ICONS: [&str; 7] = ["calendar", "clock", "pharmacy", "phone", "hospital", "letter", "conversation"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    #[default]
+    Text,
+    Lines,
+    Date,
+    NhsNumber,
+    /// One of the field's `options` (or several, with `multiple: true`). Without a value the
+    /// letter shows every option with a box to tick by hand.
+    Choice,
+}
+
+/// One option of a `choice` field: `value` is what recipient data gives, `text` what the
+/// letter says.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub required: bool,
+    pub options: Vec<Choice>,
+    pub multiple: bool,
+}
+
+/// Who may sign a letter. Clinical letters are signed by a registered clinician (from the
+/// recipient data, or left blank to sign by hand), never by the practice's general signatory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignedBy {
+    Clinician,
+    Practice,
+}
+
+/// Fields every clinical letter has, so recipient data can name the signing clinician.
+pub const CLINICIAN_FIELDS: [(&str, &str); 4] = [
+    ("clinician", "Signing clinician (name or GMC/NMC number from the practice profile)"),
+    ("clinician_name", "Clinician's name"),
+    ("clinician_role", "Clinician's role"),
+    ("clinician_registration", "GMC or NMC number"),
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Letter {
+    /// The "Re:" line as typst markup (placeholders become `#field(..)` calls).
+    pub subject: Option<String>,
+    pub signed_by: SignedBy,
+    pub file_name_field: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Kind {
+    GuideSection(GuideSection),
+    Poster(Poster),
+    Letter(Letter),
+    AgDisclaimer,
+}
+
+impl Kind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::GuideSection(_) => "guide-section",
+            Kind::Poster(_) => "poster",
+            Kind::Letter(_) => "letter",
+            Kind::AgDisclaimer => "ag-disclaimer",
+        }
+    }
+}
+
+/// One Markdown document with its checked front matter.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub slug: String,
+    pub title: String,
+    pub kind: Kind,
+    /// Real path of the file.
+    pub path: PathBuf,
+    /// Path shown in messages (relative to the root).
+    pub shown: PathBuf,
+    pub text: Arc<str>,
+    /// Byte offset where the body starts in `text`.
+    pub body_start: usize,
+}
+
+impl Document {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+const KINDS: [&str; 4] = ["guide-section", "poster", "letter", "ag-disclaimer"];
+
+/// Placeholder names every document may use, besides a letter's own fields.
+pub const PRACTICE_FIELDS: [&str; 10] = [
+    "practice.name",
+    "practice.phone",
+    "practice.email",
+    "practice.website",
+    "practice.address",
+    "practice.postcode",
+    "practice.ods_code",
+    "practice.signatory.name",
+    "practice.signatory.role",
+    "practice.brand_colour",
+];
+pub const LMC_FIELDS: [&str; 6] =
+    ["lmc.name", "lmc.short_name", "lmc.website", "lmc.edition", "lmc.email", "lmc.phone"];
+
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Every `*.md` below `content_dir`, in path order.
+pub fn markdown_files(content_dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    files.sort();
+    files
+}
+
+#[derive(Deserialize)]
+struct KindOnly {
+    kind: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GuideFile {
+    #[allow(dead_code)]
+    kind: String,
+    title: String,
+    order: i64,
+    status: Status,
+    reviewed: Spanned<String>,
+    #[serde(default)]
+    valid_from: Option<Spanned<String>>,
+    #[serde(default)]
+    valid_until: Option<Spanned<String>>,
+    #[serde(default)]
+    summary: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PosterFile {
+    #[allow(dead_code)]
+    kind: String,
+    title: String,
+    summary: String,
+    #[serde(default)]
+    order: i64,
+    #[serde(default)]
+    opt_in: bool,
+    #[serde(default)]
+    icon: Option<Spanned<String>>,
+    #[serde(default)]
+    translation: Option<Spanned<crate::load::translation::Status>>,
+    #[serde(default)]
+    reviewed_by: Option<Spanned<String>>,
+    #[serde(default)]
+    reviewed_on: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldFile {
+    name: Spanned<String>,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    kind: FieldKind,
+    #[serde(default = "yes")]
+    required: bool,
+    #[serde(default)]
+    options: Vec<Choice>,
+    #[serde(default)]
+    multiple: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LetterFile {
+    #[allow(dead_code)]
+    kind: String,
+    title: String,
+    #[serde(default)]
+    subject: Option<Spanned<String>>,
+    signed_by: SignedBy,
+    #[serde(default)]
+    file_name_field: Option<Spanned<String>>,
+    #[serde(default)]
+    fields: Vec<FieldFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgFile {
+    #[allow(dead_code)]
+    kind: String,
+    title: String,
+}
+
+/// Reads one Markdown document. All problems found in it are returned together.
+pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>> {
+    let shown = display_path(root, path);
+    let text: Arc<str> = match std::fs::read_to_string(path) {
+        Ok(t) => Arc::from(t),
+        Err(e) => {
+            return Err(vec![Problem::error(&shown, format!("failed to read `{}`: {e}", shown.display()))]);
+        }
+    };
+    let Some((front, body_start)) = split_front_matter(&text) else {
+        return Err(vec![Problem::error(&shown, "missing front matter").hint(
+            "start the file with a `---` line, the document's YAML (kind, title, ...), then another `---` line",
+        )]);
+    };
+    let front: Arc<str> = Arc::from(front);
+    let relocate = |p: Problem| relocate(p, &text);
+    let kind_only: KindOnly = yaml::parse(&shown, &front).map_err(|p| vec![relocate(p)])?;
+    let Some(kind) = kind_only.kind else {
+        return Err(vec![
+            Problem::error(&shown, "front matter has no `kind`")
+                .at(&text, 0..3)
+                .hint(format!("add `kind:` with one of: {}", KINDS.join(", "))),
+        ]);
+    };
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut problems = Vec::new();
+    // `<slug>.<lang>.md` is a translation; the language code is checked with the poster.
+    let (base, lang) = match stem.split_once('.') {
+        Some((base, lang)) if kind.value == "poster" && !lang.is_empty() && !lang.contains('.') => {
+            (base, Some(lang))
+        }
+        _ => (stem.as_str(), None),
+    };
+    if !is_slug(base) {
+        problems.push(
+            Problem::error(&shown, format!("`{stem}` cannot be used in output file names")).hint(
+                "rename the file using lower-case letters, digits and hyphens, such as `safe-limits.md`",
+            ),
+        );
+    }
+    let parsed = match kind.value.as_str() {
+        "guide-section" => parse_guide(&shown, &front, &mut problems),
+        "poster" => parse_poster(&shown, &front, (base, lang), &kind, &mut problems),
+        "letter" => parse_letter(&shown, &front, &mut problems),
+        "ag-disclaimer" => yaml::parse::<AgFile>(&shown, &front).map(|f| (f.title, Kind::AgDisclaimer)),
+        other => {
+            let hint = match crate::diag::suggest(other, KINDS) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("kinds are: {}", KINDS.join(", ")),
+            };
+            Err(yaml::at_value(&shown, &front, &kind, format!("unknown document kind `{other}`")).hint(hint))
+        }
+    };
+    let (title, kind) = match parsed {
+        Ok(ok) => ok,
+        Err(p) => {
+            problems.push(p);
+            return Err(problems.into_iter().map(relocate).collect());
+        }
+    };
+    let doc =
+        Document { slug: stem, title, kind, path: path.to_path_buf(), shown, text: text.clone(), body_start };
+    problems.extend(check_placeholders(&doc));
+    problems.extend(check_signature(&doc));
+    if matches!(doc.kind, Kind::AgDisclaimer) {
+        problems.extend(check_ascii(&doc));
+    }
+    if problems.is_empty() { Ok(doc) } else { Err(problems.into_iter().map(relocate).collect()) }
+}
+
+/// Front matter is parsed from a copy of the file's first lines; point the problem at the
+/// file itself (same offsets) so the excerpt shows the real file.
+fn relocate(mut p: Problem, text: &Arc<str>) -> Problem {
+    if p.source.is_some() {
+        p.source = Some(text.clone());
+    }
+    p
+}
+
+/// The front matter as a string with the same byte offsets as the file (the opening `---`
+/// blanked out), and where the body starts.
+fn split_front_matter(text: &str) -> Option<(String, usize)> {
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let mut pos = first_end + 1;
+    while pos <= text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        if text[pos..line_end].trim_end() == "---" {
+            let front = format!("{}{}", " ".repeat(first_end), &text[first_end..pos]);
+            return Some((front, (line_end + 1).min(text.len())));
+        }
+        if line_end == text.len() {
+            break;
+        }
+        pos = line_end + 1;
+    }
+    None
+}
+
+fn parse_guide(
+    shown: &Path,
+    front: &Arc<str>,
+    problems: &mut Vec<Problem>,
+) -> Result<(String, Kind), Problem> {
+    let f: GuideFile = yaml::parse(shown, front)?;
+    let mut date = |v: &Spanned<String>| -> Option<String> {
+        match dates::parse_iso(&v.value) {
+            Some(d) => Some(dates::long(d)),
+            None => {
+                problems.push(
+                    yaml::at_value(shown, front, v, format!("`{}` is not a date", v.value))
+                        .hint("write dates as YYYY-MM-DD, for example 2025-04-01"),
+                );
+                None
+            }
+        }
+    };
+    let reviewed = date(&f.reviewed).unwrap_or_default();
+    let valid_from = f.valid_from.as_ref().and_then(&mut date);
+    let valid_until = f.valid_until.as_ref().and_then(&mut date);
+    Ok((
+        f.title,
+        Kind::GuideSection(GuideSection {
+            order: f.order,
+            status: f.status,
+            reviewed,
+            valid_from,
+            valid_until,
+            summary: f.summary,
+        }),
+    ))
+}
+
+fn parse_poster(
+    shown: &Path,
+    front: &Arc<str>,
+    name: (&str, Option<&str>),
+    kind: &Spanned<String>,
+    problems: &mut Vec<Problem>,
+) -> Result<(String, Kind), Problem> {
+    let f: PosterFile = yaml::parse(shown, front)?;
+    let fields = crate::load::translation::Fields {
+        status: &f.translation,
+        reviewed_by: &f.reviewed_by,
+        reviewed_on: &f.reviewed_on,
+    };
+    let translation = crate::load::translation::parse(shown, front, name, kind, fields, problems);
+    if let Some(icon) = &f.icon
+        && !ICONS.contains(&icon.value.as_str())
+    {
+        let hint = match crate::diag::suggest(&icon.value, ICONS) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("icons are: {}", ICONS.join(", ")),
+        };
+        problems
+            .push(yaml::at_value(shown, front, icon, format!("unknown icon `{}`", icon.value)).hint(hint));
+    }
+    let icon = f.icon.map(|i| i.value);
+    Ok((
+        f.title,
+        Kind::Poster(Poster { summary: f.summary, order: f.order, opt_in: f.opt_in, icon, translation }),
+    ))
+}
+
+fn parse_letter(
+    shown: &Path,
+    front: &Arc<str>,
+    problems: &mut Vec<Problem>,
+) -> Result<(String, Kind), Problem> {
+    let f: LetterFile = yaml::parse(shown, front)?;
+    let mut fields: Vec<Field> = Vec::new();
+    for field in &f.fields {
+        let name = field.name.value.clone();
+        let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid {
+            problems.push(
+                yaml::at_value(shown, front, &field.name, format!("`{name}` is not a field name"))
+                    .hint("use lower-case letters, digits and underscores, such as `patient_name`"),
+            );
+        } else if fields.iter().any(|f| f.name == name) {
+            problems.push(yaml::at_value(
+                shown,
+                front,
+                &field.name,
+                format!("field `{name}` is declared twice"),
+            ));
+        }
+        if field.kind == FieldKind::Choice && field.options.is_empty() {
+            problems.push(
+                yaml::at_value(shown, front, &field.name, format!("choice field `{name}` has no `options`"))
+                    .hint("list them as `options: [{value: a, text: \"...\"}, ...]`"),
+            );
+        } else if field.kind != FieldKind::Choice && (!field.options.is_empty() || field.multiple) {
+            problems.push(
+                yaml::at_value(
+                    shown,
+                    front,
+                    &field.name,
+                    format!("field `{name}` has options but is not a choice"),
+                )
+                .hint("add `kind: choice`"),
+            );
+        }
+        let label = field.label.clone().unwrap_or_else(|| default_label(&name));
+        fields.push(Field {
+            name,
+            label,
+            kind: field.kind,
+            required: field.required,
+            options: field.options.clone(),
+            multiple: field.multiple,
+        });
+    }
+    if f.signed_by == SignedBy::Clinician {
+        for (name, label) in CLINICIAN_FIELDS {
+            if let Some(own) = f.fields.iter().find(|x| x.name.value == name) {
+                problems.push(
+                    yaml::at_value(
+                        shown,
+                        front,
+                        &own.name,
+                        format!("`{name}` is set for every clinical letter"),
+                    )
+                    .hint("remove it: the signing clinician comes from the profile or the recipient data"),
+                );
+            } else {
+                fields.push(Field {
+                    name: name.into(),
+                    label: label.into(),
+                    required: false,
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    if let Some(file_field) = &f.file_name_field
+        && !fields.iter().any(|x| x.name == file_field.value)
+    {
+        problems.push(
+            yaml::at_value(
+                shown,
+                front,
+                file_field,
+                format!("`file_name_field` names `{}`, which is not a field", file_field.value),
+            )
+            .hint("name one of the letter's `fields`"),
+        );
+    }
+    let subject = f.subject.as_ref().map(|s| {
+        let known = |name: &str| is_known(name, &fields);
+        for ph in markdown::placeholders(&s.value) {
+            if !known(&ph.name) {
+                problems.push(
+                    yaml::at_value(
+                        shown,
+                        front,
+                        s,
+                        format!("`subject` uses `{{{{ {} }}}}`, which is not a field", ph.name),
+                    )
+                    .hint("declare it under `fields`, or use a practice.* or lmc.* value"),
+                );
+            }
+        }
+        markdown::inline_to_typst(&s.value)
+    });
+    Ok((
+        f.title,
+        Kind::Letter(Letter {
+            subject,
+            signed_by: f.signed_by,
+            file_name_field: f.file_name_field.map(|s| s.value),
+            fields,
+        }),
+    ))
+}
+
+fn default_label(name: &str) -> String {
+    let spaced = name.replace('_', " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => spaced,
+    }
+}
+
+fn is_known(name: &str, fields: &[Field]) -> bool {
+    PRACTICE_FIELDS.contains(&name) || LMC_FIELDS.contains(&name) || fields.iter().any(|f| f.name == name)
+}
+
+/// A clinical letter that named the practice's signatory anywhere could go out over a
+/// non-clinician's name, so it is refused.
+fn check_signature(doc: &Document) -> Vec<Problem> {
+    let Kind::Letter(Letter { signed_by: SignedBy::Clinician, .. }) = &doc.kind else { return Vec::new() };
+    markdown::placeholders(doc.body())
+        .into_iter()
+        .filter(|ph| ph.name.starts_with("practice.signatory."))
+        .map(|ph| {
+            let span = doc.body_start + ph.range.start..doc.body_start + ph.range.end;
+            Problem::error(&doc.shown, format!("a clinical letter cannot name `{}`", ph.name))
+                .at(&doc.text, span)
+                .hint("the practice's signatory may not be a clinician; clinical letters are signed by the clinician under the letter")
+        })
+        .collect()
+}
+
+/// A&G wording is pasted into clinical systems that may mangle anything but ASCII.
+fn check_ascii(doc: &Document) -> Vec<Problem> {
+    let body = doc.body();
+    let Some((at, c)) = body.char_indices().find(|(_, c)| !c.is_ascii()) else { return Vec::new() };
+    let start = doc.body_start + at;
+    vec![
+        Problem::error(&doc.shown, format!("`{c}` is not plain ASCII"))
+            .at(&doc.text, start..start + c.len_utf8())
+            .hint("use straight quotes ' and \", and - for dashes, so the text pastes cleanly into any clinical system"),
+    ]
+}
+
+fn check_placeholders(doc: &Document) -> Vec<Problem> {
+    let fields: &[Field] = match &doc.kind {
+        Kind::Letter(letter) => &letter.fields,
+        _ => &[],
+    };
+    markdown::placeholders(doc.body())
+        .into_iter()
+        .filter(|ph| !is_known(&ph.name, fields))
+        .map(|ph| {
+            let span = doc.body_start + ph.range.start..doc.body_start + ph.range.end;
+            let candidates = PRACTICE_FIELDS
+                .iter()
+                .chain(LMC_FIELDS.iter())
+                .copied()
+                .chain(fields.iter().map(|f| f.name.as_str()));
+            let hint = match crate::diag::suggest(&ph.name, candidates) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None if matches!(doc.kind, Kind::Letter(_)) => {
+                    "declare it under `fields` in the front matter".to_string()
+                }
+                None => "only practice.* and lmc.* values can be used here".to_string(),
+            };
+            Problem::error(&doc.shown, format!("unknown placeholder `{}`", ph.name))
+                .at(&doc.text, span)
+                .hint(hint)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(super) fn load(name: &str, text: &str) -> Result<Document, Vec<Problem>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        load_document(dir.path(), &path)
+    }
+
+    #[test]
+    fn front_matter_split_keeps_offsets() {
+        let text = "---\nkind: poster\n---\nBody";
+        let (front, body) = split_front_matter(text).unwrap();
+        assert_eq!(&text[body..], "Body");
+        assert_eq!(&front[4..16], "kind: poster");
+        assert!(split_front_matter("no front matter").is_none());
+        assert!(split_front_matter("---\nkind: x\n").is_none());
+    }
+
+    #[test]
+    fn loads_each_kind() {
+        let d =
+            load("p.md", "---\nkind: poster\ntitle: T\nsummary: S\n---\nHello {{ practice.name }}").unwrap();
+        assert!(matches!(d.kind, Kind::Poster(_)));
+        assert_eq!(d.body(), "Hello {{ practice.name }}");
+        let d = load(
+            "l.md",
+            "---\nkind: letter\ntitle: L\nsigned_by: practice\nsubject: \"Re: {{ patient_name }}\"\nfields:\n  - name: patient_name\n  - name: when\n    kind: date\n    required: false\n---\nDear {{ patient_name }}",
+        )
+        .unwrap();
+        let Kind::Letter(letter) = &d.kind else { panic!() };
+        assert_eq!(letter.fields[0].label, "Patient name");
+        assert_eq!(letter.fields[1].kind, FieldKind::Date);
+        assert!(!letter.fields[1].required);
+        assert!(letter.subject.as_ref().unwrap().contains("#field(\"patient_name\")"));
+    }
+
+    #[test]
+    fn unknown_placeholder_is_located_in_the_file() {
+        let errs = load("p.md", "---\nkind: poster\ntitle: T\nsummary: S\n---\nCall {{ practice.phnoe }}")
+            .unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].line_col(), Some((6, 6)));
+        assert_eq!(errs[0].hints, vec!["did you mean `practice.phone`?".to_string()]);
+    }
+
+    #[test]
+    fn bad_front_matter_is_located_in_the_file() {
+        let errs = load(
+            "g.md",
+            "---\nkind: guide-section\ntitle: T\norder: 1\nstatus: current\nreviewed: 2025-13-01\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].line_col().map(|(l, _)| l), Some(6), "{errs:#?}");
+        let errs = load("g.md", "---\nkind: guide-sectoin\n---\n").unwrap_err();
+        assert_eq!(errs[0].hints, vec!["did you mean `guide-section`?".to_string()]);
+        let errs = load("g.md", "---\nkind: poster\ntitle: T\nsumary: S\n---\n").unwrap_err();
+        assert_eq!(errs[0].line_col().map(|(l, _)| l), Some(4), "{errs:#?}");
+        assert!(load("Bad Name.md", "---\nkind: ag-disclaimer\ntitle: T\n---\n").is_err());
+    }
+
+    #[test]
+    fn poster_icon_is_checked_against_the_known_pictures() {
+        let d = load("p.md", "---\nkind: poster\ntitle: T\nsummary: S\nicon: clock\n---\n").unwrap();
+        let Kind::Poster(p) = &d.kind else { panic!() };
+        assert_eq!(p.icon.as_deref(), Some("clock"));
+        let errs = load("p.md", "---\nkind: poster\ntitle: T\nsummary: S\nicon: clcok\n---\n").unwrap_err();
+        assert_eq!(errs[0].line_col(), Some((5, 7)), "{errs:#?}");
+        assert_eq!(errs[0].hints, vec!["did you mean `clock`?".to_string()]);
+    }
+}
+
+#[cfg(test)]
+mod safety_tests {
+    use super::tests::load;
+    use super::*;
+
+    #[test]
+    fn letters_must_say_who_signs() {
+        let errs = load("l.md", "---\nkind: letter\ntitle: L\n---\nBody").unwrap_err();
+        assert!(errs[0].message.contains("signed_by"), "{errs:#?}");
+        let errs = load("l.md", "---\nkind: letter\ntitle: L\nsigned_by: manager\n---\nBody").unwrap_err();
+        assert_eq!(errs[0].line_col().map(|(l, _)| l), Some(4), "{errs:#?}");
+    }
+
+    #[test]
+    fn clinical_letters_get_clinician_fields_and_may_not_name_the_signatory() {
+        let d = load("l.md", "---\nkind: letter\ntitle: L\nsigned_by: clinician\n---\nBody").unwrap();
+        let Kind::Letter(letter) = &d.kind else { panic!() };
+        let names: Vec<&str> = letter.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["clinician", "clinician_name", "clinician_role", "clinician_registration"]);
+        let errs = load(
+            "l.md",
+            "---\nkind: letter\ntitle: L\nsigned_by: clinician\n---\nBody\n\n{{ practice.signatory.name }}",
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].line_col(), Some((8, 1)), "{errs:#?}");
+        assert!(
+            load(
+                "l.md",
+                "---\nkind: letter\ntitle: L\nsigned_by: practice\n---\n{{ practice.signatory.name }}"
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn choice_fields_need_options() {
+        let ok = "---\nkind: letter\ntitle: L\nsigned_by: practice\nfields:\n  - name: why\n    kind: choice\n    multiple: true\n    options:\n      - {value: a, text: Because A.}\n---\n{{ why }}";
+        let d = load("l.md", ok).unwrap();
+        let Kind::Letter(letter) = &d.kind else { panic!() };
+        assert_eq!(letter.fields[0].options[0].text, "Because A.");
+        assert!(letter.fields[0].multiple);
+        let bad = "---\nkind: letter\ntitle: L\nsigned_by: practice\nfields:\n  - name: why\n    kind: choice\n---\n";
+        assert!(load("l.md", bad).unwrap_err()[0].message.contains("no `options`"));
+    }
+
+    #[test]
+    fn ag_wording_must_be_ascii() {
+        let errs =
+            load("a.md", "---\nkind: ag-disclaimer\ntitle: T\n---\nWe agree \u{2014} thanks").unwrap_err();
+        assert_eq!(errs[0].line_col(), Some((5, 10)), "{errs:#?}");
+        assert!(load("a.md", "---\nkind: ag-disclaimer\ntitle: T\n---\nWe agree - thanks").is_ok());
+    }
+
+    #[test]
+    fn posters_opt_in_is_read() {
+        let d = load("p.md", "---\nkind: poster\ntitle: T\nsummary: S\nopt_in: true\n---\nHi").unwrap();
+        assert!(matches!(d.kind, Kind::Poster(Poster { opt_in: true, .. })));
+    }
+}

@@ -1,0 +1,16 @@
+//! Stage one, load: finding the project, reading `lmc.yaml`, the practice profiles and the
+//! Markdown content, and validating all of it so that every problem is reported at once.
+//! Nothing here knows typst or tera.
+
+pub mod colour;
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod fields;
+pub mod lang;
+pub mod limits;
+pub mod project;
+pub mod translation;
+pub(crate) mod yaml;
+
+pub use project::Project;

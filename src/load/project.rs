@@ -1,0 +1,195 @@
+//! Loading a whole project: the LMC, every practice profile, every Markdown document and the
+//! templates, validated together so that every problem is reported at once.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::diag::{Problem, display_path};
+use crate::load::config::{self, Lmc, Practice};
+use crate::load::content::{self, Document, Kind};
+use crate::load::limits;
+use crate::render::templates::Templates;
+
+pub struct Project {
+    pub root: PathBuf,
+    pub lmc: Option<Lmc>,
+    pub practices: Vec<Practice>,
+    pub documents: Vec<Document>,
+    pub templates: Templates,
+    /// Every problem found while loading (errors and warnings).
+    pub problems: Vec<Problem>,
+    /// Inputs that failed to load: each counts as a failed job in a build.
+    pub broken_inputs: Vec<PathBuf>,
+}
+
+impl Project {
+    pub fn content_dir(root: &Path) -> PathBuf {
+        root.join("content")
+    }
+
+    /// Finds `root` (must hold `content/`) and loads everything in it.
+    pub fn load(root: &Path) -> anyhow::Result<Project> {
+        ensure_project(root)?;
+        let root = root.canonicalize().with_context(|| format!("failed to open `{}`", root.display()))?;
+        let content = Self::content_dir(&root);
+        let mut problems = Vec::new();
+        let mut broken_inputs = Vec::new();
+
+        let lmc_path = content.join("lmc.yaml");
+        let lmc = match guard_yaml(&root, &lmc_path).and_then(|()| config::load_lmc(&root, &lmc_path)) {
+            Ok(lmc) => Some(lmc),
+            Err(p) => {
+                problems.extend(p);
+                broken_inputs.push(lmc_path);
+                None
+            }
+        };
+
+        let mut practices: Vec<Practice> = Vec::new();
+        for path in practice_files(&content.join("practices")) {
+            match guard_yaml(&root, &path).and_then(|()| config::load_practice(&root, &path)) {
+                Ok(p) => {
+                    if let Some(other) = practices.iter().find(|o| o.ods_code == p.ods_code) {
+                        problems.push(
+                            Problem::error(
+                                display_path(&root, &path),
+                                format!("ODS code {} is used twice", p.ods_code),
+                            )
+                            .hint(format!(
+                                "`{}` has the same code",
+                                display_path(&root, &other.path).display()
+                            )),
+                        );
+                        broken_inputs.push(path);
+                    } else {
+                        practices.push(p);
+                    }
+                }
+                Err(p) => {
+                    problems.extend(p);
+                    broken_inputs.push(path);
+                }
+            }
+        }
+        practices.sort_by(|a, b| a.ods_code.cmp(&b.ods_code));
+
+        let mut documents: Vec<Document> = Vec::new();
+        for path in content::markdown_files(&content) {
+            let shown = display_path(&root, &path);
+            let loaded = limits::file_size(&shown, &path, limits::MAX_MARKDOWN_BYTES)
+                .map_err(|p| vec![p])
+                .and_then(|()| content::load_document(&root, &path))
+                .and_then(guard_document);
+            match loaded {
+                Ok(doc) => {
+                    let clash =
+                        documents.iter().find(|d| d.slug == doc.slug && d.kind.name() == doc.kind.name());
+                    if let Some(other) = clash {
+                        problems.push(
+                            Problem::error(
+                                &doc.shown,
+                                format!("another {} is also named `{}`", doc.kind.name(), doc.slug),
+                            )
+                            .hint(format!("rename one of this and `{}`", other.shown.display())),
+                        );
+                        broken_inputs.push(path);
+                    } else {
+                        documents.push(doc);
+                    }
+                }
+                Err(p) => {
+                    problems.extend(p);
+                    broken_inputs.push(path);
+                }
+            }
+        }
+        let (translation_problems, failed) = crate::load::translation::check_all(&documents);
+        problems.extend(translation_problems);
+        for i in failed.into_iter().rev() {
+            broken_inputs.push(documents.remove(i).path);
+        }
+        let ag_count = documents.iter().filter(|d| matches!(d.kind, Kind::AgDisclaimer)).count();
+        if ag_count > 1 {
+            problems.push(
+                Problem::error(content.join("*.md"), "more than one ag-disclaimer document").hint("keep one"),
+            );
+        }
+
+        let (templates, template_problems) = Templates::load(&root);
+        problems.extend(template_problems);
+
+        Ok(Project { root, lmc, practices, documents, templates, problems, broken_inputs })
+    }
+
+    pub fn documents_of<'a>(&'a self, kind: &'static str) -> impl Iterator<Item = &'a Document> + 'a {
+        self.documents.iter().filter(move |d| d.kind.name() == kind)
+    }
+
+    pub fn practice(&self, ods: &str) -> Option<&Practice> {
+        self.practices.iter().find(|p| p.ods_code.eq_ignore_ascii_case(ods))
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(Problem::is_error)
+    }
+}
+
+/// Size and character checks of a YAML file, before its values are read: an oversized or
+/// unprintable value fails here, in milliseconds, with its line.
+fn guard_yaml(root: &Path, path: &Path) -> Result<(), Vec<Problem>> {
+    let shown = display_path(root, path);
+    limits::file_size(&shown, path, limits::MAX_YAML_BYTES).map_err(|p| vec![p])?;
+    let Ok(text) = std::fs::read_to_string(path) else { return Ok(()) };
+    let text: std::sync::Arc<str> = std::sync::Arc::from(text);
+    let mut problems = limits::yaml_lines(&shown, &text, text.len());
+    if problems.is_empty()
+        && let Some(i) = text.lines().position(|l| l.starts_with("name:"))
+    {
+        let start: usize = text.lines().take(i).map(|l| l.len() + 1).sum();
+        let value = text[start + 5..].lines().next().unwrap_or("").trim().trim_matches(['"', '\'']);
+        if value.chars().count() > limits::MAX_NAME {
+            problems.push(
+                Problem::error(&shown, format!("a name may have at most {} characters", limits::MAX_NAME))
+                    .at(&text, start..start + 5 + value.len())
+                    .hint("use the name patients know; it is printed on every poster and letter"),
+            );
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
+}
+
+/// Character checks of a loaded document: its front matter like YAML, its body whole.
+fn guard_document(doc: Document) -> Result<Document, Vec<Problem>> {
+    let mut problems = limits::yaml_lines(&doc.shown, &doc.text, doc.body_start);
+    problems.extend(limits::glyphs(&doc.shown, &doc.text, doc.body_start..doc.text.len()));
+    if problems.is_empty() { Ok(doc) } else { Err(problems) }
+}
+
+/// An error that says how to point lmcpress at a project, unless `root` holds `content/`.
+pub fn ensure_project(root: &Path) -> anyhow::Result<()> {
+    let content = Project::content_dir(root);
+    if !content.is_dir() {
+        bail!(
+            "failed to find `{}`: is `{}` an lmcpress project?\nhint: run lmcpress in the folder \
+             that holds content/ and templates/, or pass --root",
+            content.display(),
+            root.display()
+        );
+    }
+    Ok(())
+}
+
+/// `content/practices/*.yaml` (and `.yml`), in name order.
+pub fn practice_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}

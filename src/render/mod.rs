@@ -1,0 +1,331 @@
+//! Turns one planned job into the source its template produces (typst, or plain text):
+//! Markdown bodies are converted, values gathered, and the tera template rendered.
+
+pub mod escape;
+pub mod html;
+pub mod markdown;
+pub mod qr;
+pub mod templates;
+
+use std::path::Path;
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::diag::Problem;
+use crate::editions;
+use crate::load::config::{Lmc, Practice};
+use crate::load::content::{Document, GuideSection, Kind, Status};
+use crate::load::fields::{self, Values};
+use crate::load::project::Project;
+use crate::plan::{Job, PosterFormat, Target};
+use crate::render::markdown::TypstOptions;
+
+/// Output of the render stage: the source text, plus warnings (missing images...).
+pub struct Rendered {
+    pub source: String,
+    pub warnings: Vec<Problem>,
+}
+
+/// Page set-up for posters and social images. Numbers are typst code made here, so the
+/// templates insert them with `| safe`.
+#[derive(Serialize)]
+struct Format {
+    name: &'static str,
+    paper: &'static str,
+    width: &'static str,
+    height: &'static str,
+    /// Multiplies every length in the poster layout, so one design serves A4 and A3.
+    scale: &'static str,
+}
+
+fn format_of(format: PosterFormat) -> Format {
+    match format {
+        PosterFormat::A4 => Format { name: "a4", paper: "a4", width: "210mm", height: "297mm", scale: "1.0" },
+        PosterFormat::A3 => {
+            Format { name: "a3", paper: "a3", width: "297mm", height: "420mm", scale: "1.4142" }
+        }
+        PosterFormat::Square => {
+            Format { name: "square", paper: "", width: "540pt", height: "540pt", scale: "1.0" }
+        }
+        PosterFormat::Portrait => {
+            Format { name: "portrait", paper: "", width: "540pt", height: "675pt", scale: "1.0" }
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Brand<'a> {
+    colour: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    slug: &'a str,
+    title: &'a str,
+    status: Status,
+    reviewed: &'a str,
+    /// " · In force from .. until ..", or empty.
+    validity: String,
+    summary: Option<&'a str>,
+    body: String,
+}
+
+#[derive(Serialize)]
+struct DocView<'a> {
+    slug: &'a str,
+    title: &'a str,
+    #[serde(flatten)]
+    kind: &'a Kind,
+    /// The body as typst markup (made by lmcpress, so templates use `| safe`).
+    body: String,
+}
+
+/// Converts a document's body to typst, resolving images inside the project.
+pub fn body_typst(root: &Path, doc: &Document, top_level: u8, warnings: &mut Vec<Problem>) -> String {
+    let dir = doc.path.parent().unwrap_or(root);
+    markdown_typst(root, dir, &doc.shown, (&doc.text, doc.body_start), top_level, warnings)
+}
+
+/// Markdown to typst with images resolved relative to `dir` (and confined to `root`). The
+/// body's top heading level lands at `top_level`, whatever level the author started at.
+/// `file` is the whole file's text and the byte offset where the body starts in it, so that
+/// warnings name the file's own lines.
+pub fn markdown_typst(
+    root: &Path,
+    dir: &Path,
+    shown: &Path,
+    file: (&std::sync::Arc<str>, usize),
+    top_level: u8,
+    warnings: &mut Vec<Problem>,
+) -> String {
+    heading_warnings(shown, file, top_level, warnings);
+    let converted = convert(root, dir, &file.0[file.1..], top_level);
+    for missing in converted.missing_images {
+        warnings.push(
+            Problem::warning(shown, format!("image `{missing}` was not found in the project; its description is shown instead"))
+                .hint("images must be PNG, JPEG, GIF or SVG files inside the project, with paths relative to the Markdown file"),
+        );
+    }
+    converted.markup
+}
+
+/// A document's body as typst, as [`body_typst`] makes it, with its map back to the Markdown:
+/// for tracing a typst error to the author's line.
+pub fn body_converted(root: &Path, doc: &Document, top_level: u8) -> markdown::Converted {
+    convert(root, doc.path.parent().unwrap_or(root), doc.body(), top_level)
+}
+
+fn convert(root: &Path, dir: &Path, body: &str, top_level: u8) -> markdown::Converted {
+    let resolve = |dest: &str| resolve_image(root, dir, dest);
+    markdown::to_typst(
+        body,
+        &TypstOptions { heading_offset: top_level.saturating_sub(1), resolve_image: &resolve },
+    )
+}
+
+/// A warning, with its line, for each heading whose level changed more than by shifting the
+/// whole document: PDF/UA and WCAG need headings that never skip a level.
+fn heading_warnings(
+    shown: &Path,
+    (text, body_start): (&std::sync::Arc<str>, usize),
+    top_level: u8,
+    warnings: &mut Vec<Problem>,
+) {
+    let outline = markdown::headings::outline(&text[body_start..]);
+    let Some(top) = outline.iter().map(|h| h.typed).min() else { return };
+    for h in outline.iter().filter(|h| h.adjusted(top)) {
+        let start = body_start + h.offset;
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        warnings.push(
+            Problem::warning(
+                shown,
+                format!(
+                    "this heading skips a level; it is shown as a level {} heading",
+                    h.level + top_level - 1
+                ),
+            )
+            .at(text, start..end)
+            .hint("headings go down one level at a time (`#`, then `##`, then `###`)"),
+        );
+    }
+}
+
+fn resolve_image(root: &Path, dir: &Path, dest: &str) -> Option<String> {
+    if dest.contains("://") || dest.starts_with("data:") {
+        return None;
+    }
+    let ext = Path::new(dest).extension()?.to_str()?.to_ascii_lowercase();
+    if !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp") {
+        return None;
+    }
+    let real = dir.join(dest).canonicalize().ok()?;
+    let inside = real.strip_prefix(root).ok()?;
+    real.is_file().then(|| format!("/{}", inside.to_string_lossy().replace('\\', "/")))
+}
+
+/// Renders the template of `job`. `rows` holds mail-merge values: one letter per row.
+pub fn render_job(
+    project: &Project,
+    job: &Job,
+    rows: Option<&[Values]>,
+    date: Option<&str>,
+) -> Result<Rendered, Problem> {
+    let lmc = project
+        .lmc
+        .as_ref()
+        .ok_or_else(|| Problem::error("content/lmc.yaml", "the LMC's details failed to load"))?;
+    let mut warnings = Vec::new();
+    let mut ctx = Context::new();
+    ctx.insert("lmc", lmc);
+    ctx.insert("date", &date);
+    match &job.target {
+        Target::Guide => {
+            let mut sections: Vec<&Document> = project.documents_of("guide-section").collect();
+            sections.sort_by_key(|d| match &d.kind {
+                Kind::GuideSection(s) => (s.order, d.slug.clone()),
+                _ => (0, d.slug.clone()),
+            });
+            let mut views = Vec::new();
+            for d in sections {
+                let Kind::GuideSection(meta) = &d.kind else { continue };
+                let validity = validity(meta);
+                views.push(SectionView {
+                    slug: &d.slug,
+                    title: &d.title,
+                    status: meta.status,
+                    reviewed: &meta.reviewed,
+                    validity,
+                    summary: meta.summary.as_deref(),
+                    body: body_typst(&project.root, d, 2, &mut warnings),
+                });
+            }
+            ctx.insert("sections", &views);
+            ctx.insert("brand", &Brand { colour: &lmc.brand_colour, text: &lmc.brand_text });
+            ctx.insert("field_data", &fields::typst_data(&fields::standard_values(lmc, None), &[]));
+            ctx.insert("changes", &editions::view::changes_view(project, &lmc.edition));
+            ctx.insert("redline", &None::<()>);
+        }
+        Target::GuideRedline => {
+            let view =
+                editions::view::redline_view(project, &lmc.edition, &mut warnings).ok_or_else(no_archive)?;
+            ctx.insert("redline", &serde_json::json!({ "since": view.since }));
+            ctx.insert("sections", &view.sections);
+            ctx.insert("brand", &Brand { colour: &lmc.brand_colour, text: &lmc.brand_text });
+            ctx.insert("field_data", &fields::typst_data(&fields::standard_values(lmc, None), &[]));
+            ctx.insert("changes", &editions::view::changes_view(project, &lmc.edition));
+        }
+        Target::WhatsNew { practice } => {
+            let practice = &project.practices[*practice];
+            let view =
+                editions::view::whats_new_view(project, &lmc.edition, practice).ok_or_else(no_archive)?;
+            ctx.insert("practice", practice);
+            ctx.insert("brand", &Brand { colour: &practice.brand_colour, text: &practice.brand_text });
+            ctx.insert("field_data", &fields::typst_data(&fields::standard_values(lmc, Some(practice)), &[]));
+            ctx.insert("whats_new", &view);
+        }
+        Target::GuideHtml => crate::render::html::insert_guide(&mut ctx, project, lmc, &mut warnings),
+        Target::Poster { doc, practice, format } => {
+            let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
+            insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?;
+            let language = crate::load::translation::view(doc);
+            ctx.insert("lang", &language.lang);
+            ctx.insert("dir", &language.dir);
+            ctx.insert("draft", &language.draft);
+            ctx.insert("language", &language);
+            ctx.insert("format", &format_of(*format));
+            let qr = crate::render::qr::for_website(practice.website.as_deref()).map_err(|e| {
+                Problem::error(crate::diag::display_path(&project.root, &practice.path), e)
+                    .hint("shorten `website` to the practice's home page")
+            })?;
+            ctx.insert("qr", &qr);
+        }
+        Target::Letter { doc, practice } => {
+            let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
+            insert_doc(&mut ctx, project, lmc, doc, practice, rows, &mut warnings)?;
+        }
+        Target::AgText { doc, practice } => {
+            let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
+            let values = fields::standard_values(lmc, Some(practice));
+            let text = markdown::to_plain_text(doc.body(), &|name| values.get(name).map(|v| v.plain()))
+                .map_err(|missing| {
+                    let names: Vec<String> = missing.iter().map(|m| m.name.clone()).collect();
+                    Problem::error(&doc.shown, format!("no value for {}", names.join(", ")))
+                        .hint("fill in the practice profile, or remove the placeholder")
+                })?;
+            ctx.insert("practice", practice);
+            ctx.insert("doc", &serde_json::json!({ "slug": doc.slug, "title": doc.title }));
+            let (text, lost) = fields::ascii(&text);
+            if !lost.is_empty() {
+                warnings.push(
+                    Problem::warning(&doc.shown, format!("{lost:?} cannot be written in plain ASCII; shown as `?`"))
+                        .hint("A&G wording is pasted into clinical systems; spell the practice's name in plain letters"),
+                );
+            }
+            ctx.insert("body", &text);
+        }
+        Target::Pack { .. } => return Err(Problem::error(&job.id, "a pack has no template")),
+    }
+    let source = project.templates.render(job.template, &ctx)?;
+    Ok(Rendered { source, warnings })
+}
+
+/// A guide section's in-force period as the guide shows it after the review date
+/// (" · In force from .. until .."), or empty; shared by the PDF and the web page.
+pub(crate) fn validity(meta: &GuideSection) -> String {
+    match (&meta.valid_from, &meta.valid_until) {
+        (Some(from), Some(until)) => format!(" · In force from {from} until {until}"),
+        (None, Some(until)) => format!(" · In force until {until}"),
+        (Some(from), None) => format!(" · In force from {from}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// The plan makes edition jobs only when an archive exists; it may vanish mid-build.
+fn no_archive() -> Problem {
+    Problem::error(crate::editions::EDITIONS_DIR, "no archived edition to compare with")
+        .hint("`lmcpress edition new` archives the current edition")
+}
+
+fn insert_doc(
+    ctx: &mut Context,
+    project: &Project,
+    lmc: &Lmc,
+    doc: &Document,
+    practice: &Practice,
+    rows: Option<&[Values]>,
+    warnings: &mut Vec<Problem>,
+) -> Result<(), Problem> {
+    let values = fields::standard_values(lmc, Some(practice));
+    let letter_fields = match &doc.kind {
+        Kind::Letter(l) => l.fields.as_slice(),
+        _ => &[],
+    };
+    let letters: Vec<String> = match rows {
+        None => vec![fields::typst_data(&values, letter_fields)],
+        Some(rows) => rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| -> Result<String, Problem> {
+                let mut merged = values.clone();
+                merged.extend(row.iter().map(|(k, v)| (k.clone(), v.clone())));
+                if let Kind::Letter(letter) = &doc.kind {
+                    fields::sign(letter, practice, &mut merged)
+                        .map_err(|e| Problem::error(&doc.shown, format!("letter {}: {e}", i + 1)))?;
+                }
+                Ok(fields::typst_data(&merged, letter_fields))
+            })
+            .collect::<Result<_, Problem>>()?,
+    };
+    ctx.insert("letters", &letters);
+    let declared: Vec<&str> = letter_fields.iter().map(|f| f.name.as_str()).collect();
+    let has: std::collections::BTreeMap<&str, bool> = declared.iter().map(|n| (*n, true)).collect();
+    ctx.insert("practice", practice);
+    ctx.insert("has", &has);
+    ctx.insert("brand", &Brand { colour: &practice.brand_colour, text: &practice.brand_text });
+    ctx.insert("field_data", &fields::typst_data(&values, letter_fields));
+    let body = body_typst(&project.root, doc, 2, warnings);
+    ctx.insert("doc", &DocView { slug: &doc.slug, title: &doc.title, kind: &doc.kind, body });
+    Ok(())
+}

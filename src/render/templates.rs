@@ -1,0 +1,290 @@
+//! Tera set-up: templates are loaded once, `.typ.tera` templates autoescape values with an
+//! escape function written for typst markup, and `| str` makes a typst string literal.
+//! One broken template spoils only the documents that use it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::diag::{self, Problem, display_path};
+use crate::render::escape;
+
+pub const TYPST_SUFFIX: &str = ".typ.tera";
+pub const HTML_SUFFIX: &str = ".html.tera";
+
+thread_local! {
+    /// Whether the template being rendered on this thread makes HTML. tera takes one escape
+    /// function for every autoescaped template, so it asks which kind it is escaping for.
+    static RENDERING_HTML: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+pub struct Templates {
+    tera: Tera,
+    root: PathBuf,
+    /// Template name → real path, for every template file found.
+    files: BTreeMap<String, PathBuf>,
+    /// Template name → names it includes, extends or imports (directly).
+    uses: BTreeMap<String, BTreeSet<String>>,
+    /// Template name → its text, for error excerpts.
+    texts: BTreeMap<String, String>,
+    /// Templates that failed to load, with why.
+    broken: BTreeMap<String, String>,
+}
+
+impl Templates {
+    /// Loads every `templates/**/*.tera`. Problems in individual templates are returned
+    /// beside a `Templates` that holds all the good ones.
+    pub fn load(root: &Path) -> (Templates, Vec<Problem>) {
+        let dir = root.join("templates");
+        let mut problems = Vec::new();
+        let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+        for entry in walkdir::WalkDir::new(&dir).into_iter().filter_map(Result::ok) {
+            let path = entry.path();
+            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "tera") {
+                continue;
+            }
+            let name = path.strip_prefix(&dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
+            match std::fs::read_to_string(path) {
+                Ok(text) => {
+                    sources.insert(name, (path.to_path_buf(), text));
+                }
+                Err(e) => problems
+                    .push(Problem::error(display_path(root, path), format!("failed to read template: {e}"))),
+            }
+        }
+        let (templates, more) = Self::from_sources(root, sources);
+        problems.extend(more);
+        (templates, problems)
+    }
+
+    /// Templates from memory (`name → (path shown in errors, text)`).
+    pub fn from_sources(
+        root: &Path,
+        sources: BTreeMap<String, (PathBuf, String)>,
+    ) -> (Templates, Vec<Problem>) {
+        let dir = root.join("templates");
+        let mut problems = Vec::new();
+        let files = sources.iter().map(|(n, (p, _))| (n.clone(), p.clone())).collect();
+        let uses = sources.iter().map(|(n, (_, text))| (n.clone(), referenced_templates(text))).collect();
+        let mut broken = BTreeMap::new();
+        let tera = loop {
+            let mut tera = new_tera();
+            let batch = sources
+                .iter()
+                .filter(|(n, _)| !broken.contains_key(*n))
+                .map(|(n, (_, t))| (n.as_str(), t.as_str()));
+            match tera.add_raw_templates(batch) {
+                Ok(()) => break tera,
+                Err(err) => {
+                    let culprit = culprit(&err, &sources, &broken);
+                    let Some(name) = culprit else {
+                        problems.push(Problem::error(dir.join("*"), cause_chain(&err)));
+                        break new_tera();
+                    };
+                    let (path, text) = &sources[&name];
+                    problems.push(tera_problem(root, path, text, &err));
+                    broken.insert(name, "failed to load".into());
+                }
+            }
+        };
+        let texts = sources.into_iter().map(|(n, (_, t))| (n, t)).collect();
+        (Templates { tera, root: root.to_path_buf(), files, uses, texts, broken }, problems)
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+
+    /// The real paths of `name` and every template it pulls in, for dependency tracking.
+    pub fn dependencies(&self, name: &str) -> BTreeSet<PathBuf> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![name.to_string()];
+        while let Some(n) = stack.pop() {
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            if let Some(children) = self.uses.get(&n) {
+                stack.extend(children.iter().cloned());
+            }
+        }
+        seen.iter().filter_map(|n| self.files.get(n).cloned()).collect()
+    }
+
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, Problem> {
+        let path = self.files.get(name).cloned().unwrap_or_else(|| self.root.join("templates").join(name));
+        let shown = display_path(&self.root, &path);
+        if self.broken.contains_key(name) || !self.contains(name) {
+            let why = if self.files.contains_key(name) {
+                "it failed to load (see the error above)".to_string()
+            } else {
+                "it does not exist".to_string()
+            };
+            return Err(Problem::error(&shown, format!("failed to render template `{name}`: {why}")));
+        }
+        RENDERING_HTML.with(|h| h.set(name.ends_with(HTML_SUFFIX)));
+        self.tera.render(name, context).map_err(|err| {
+            let culprit =
+                report(&err).map(|r| r.filename().to_string()).filter(|f| self.files.contains_key(f));
+            let at = culprit.unwrap_or_else(|| name.to_string());
+            match self.texts.get(&at) {
+                Some(text) => tera_problem(&self.root, &self.files[&at], text, &err),
+                None => Problem::error(shown, cause_chain(&err)),
+            }
+        })
+    }
+}
+
+fn new_tera() -> Tera {
+    let mut tera = Tera::new();
+    tera.autoescape_on([TYPST_SUFFIX, HTML_SUFFIX]);
+    tera.set_escape_fn(escape_typst);
+    tera.register_filter("str", |value: Value, _: Kwargs, _: &State| {
+        let text = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+        Value::safe_string(&format!("\"{}\"", escape::string(&text)))
+    });
+    tera
+}
+
+fn escape_typst(input: &str, output: &mut dyn Write) -> std::io::Result<()> {
+    if RENDERING_HTML.with(|h| h.get()) {
+        return output.write_all(crate::render::html::escape::attr(input).as_bytes());
+    }
+    output.write_all(escape::markup(input).as_bytes())
+}
+
+/// The names in `{% include "x" %}`, `{% extends "x" %}` and `{% import "x" %}` tags.
+fn referenced_templates(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for tag in text.split("{%").skip(1) {
+        let tag = tag.split("%}").next().unwrap_or("").trim().trim_start_matches('-').trim();
+        let Some(rest) = ["include", "extends", "import"].iter().find_map(|k| tag.strip_prefix(k)) else {
+            continue;
+        };
+        let rest = rest.trim();
+        if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
+            && let Some(end) = rest[1..].find(q)
+        {
+            out.insert(rest[1..=end].to_string());
+        }
+    }
+    out
+}
+
+fn report(err: &tera::Error) -> Option<&tera::ReportError> {
+    match err.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    }
+}
+
+/// Which template an `add_raw_templates` error is about.
+fn culprit(
+    err: &tera::Error,
+    sources: &BTreeMap<String, (PathBuf, String)>,
+    broken: &BTreeMap<String, String>,
+) -> Option<String> {
+    let candidate = match err.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => r.filename().to_string(),
+        tera::ErrorKind::MissingParent { current, .. } => current.clone(),
+        tera::ErrorKind::CircularExtend { tpl, .. } | tera::ErrorKind::CircularInclude { tpl, .. } => {
+            tpl.clone()
+        }
+        tera::ErrorKind::TemplateNotFound(name) => {
+            // An include of a missing template: blame a template that names it.
+            return sources
+                .iter()
+                .find(|(n, (_, t))| !broken.contains_key(*n) && referenced_templates(t).contains(name))
+                .map(|(n, _)| n.clone());
+        }
+        _ => return None,
+    };
+    (sources.contains_key(&candidate) && !broken.contains_key(&candidate)).then_some(candidate)
+}
+
+fn tera_problem(root: &Path, path: &Path, text: &str, err: &tera::Error) -> Problem {
+    let shown = display_path(root, path);
+    match report(err) {
+        Some(r) => {
+            let source: Arc<str> = Arc::from(text);
+            let span = r.span();
+            let start = diag::offset_of(text, span.start_line, span.start_col + 1);
+            let end = diag::offset_of(text, span.end_line, span.end_col + 1).max(start + 1);
+            let mut p =
+                Problem::error(shown, format!("template error: {}", r.message())).at(&source, start..end);
+            if let Some(cause) = std::error::Error::source(err) {
+                p = p.hint(format!("caused by: {cause}"));
+            }
+            p
+        }
+        None => Problem::error(shown, cause_chain(err)),
+    }
+}
+
+/// The message and every cause below it: tera hides the real cause in `source()`.
+pub fn cause_chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut cause = err.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join("templates").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn typst_templates_escape_values_and_str_makes_literals() {
+        let dir =
+            project(&[("a.typ.tera", "{{ name }} #let n = {{ name | str }}"), ("a.txt.tera", "{{ name }}")]);
+        let (t, problems) = Templates::load(dir.path());
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut ctx = Context::new();
+        let name = "Dr #1 & Partners [Ltd] $5 <x> @y \\ * _ \"q\"";
+        ctx.insert("name", name);
+        let out = t.render("a.typ.tera", &ctx).unwrap();
+        assert_eq!(out, format!("{} #let n = \"{}\"", escape::markup(name), escape::string(name)));
+        assert_eq!(t.render("a.txt.tera", &ctx).unwrap(), name);
+    }
+
+    #[test]
+    fn a_broken_template_spoils_only_itself() {
+        let dir = project(&[
+            ("good.typ.tera", "{% include \"partials/p.typ.tera\" %} ok"),
+            ("partials/p.typ.tera", "part"),
+            ("bad.typ.tera", "line one\n{% if %}"),
+        ]);
+        let (t, problems) = Templates::load(dir.path());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].render().contains("templates/bad.typ.tera:2:"), "{}", problems[0].render());
+        assert_eq!(t.render("good.typ.tera", &Context::new()).unwrap(), "part ok");
+        assert!(t.render("bad.typ.tera", &Context::new()).is_err());
+        let deps = t.dependencies("good.typ.tera");
+        assert_eq!(deps.len(), 2);
+    }
+
+    #[test]
+    fn render_errors_name_the_template_and_line() {
+        let dir = project(&[("r.typ.tera", "a\nb {{ missing.value }}")]);
+        let (t, _) = Templates::load(dir.path());
+        let err = t.render("r.typ.tera", &Context::new()).unwrap_err();
+        assert_eq!(err.line_col().map(|(l, _)| l), Some(2), "{err}");
+        assert!(err.file.ends_with("templates/r.typ.tera"));
+    }
+}

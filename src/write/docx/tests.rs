@@ -1,0 +1,104 @@
+use std::sync::Arc;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::load::content::{Document, Kind};
+
+fn doc(md: &str) -> Document {
+    Document {
+        slug: "t".into(),
+        title: "T".into(),
+        kind: Kind::AgDisclaimer,
+        path: "t.md".into(),
+        shown: "t.md".into(),
+        text: Arc::from(md),
+        body_start: 0,
+    }
+}
+
+/// The body of `md` as a Word file.
+fn word_file(md: &str) -> Vec<u8> {
+    let d = doc(md);
+    let values = crate::load::fields::Values::new();
+    let ids = Ids::default();
+    let lookup = Lookup { values: &values, doc: &d };
+    let mut body = body::Body::new(&lookup, &ids);
+    body.markdown(md);
+    let mut docx = styles::add(Docx::new());
+    for block in body.blocks {
+        docx = match block {
+            Block::Para(p) => docx.add_paragraph(*p),
+            Block::Table(t) => docx.add_table(*t),
+        };
+    }
+    let meta = package::Meta { title: "T".into(), creator: "C".into(), date: None, logo_alt: None };
+    package::write(docx, &meta).unwrap()
+}
+
+/// The body of `md` as a Word file, read back as (style, text) per paragraph.
+fn round_trip(md: &str) -> Vec<(String, String)> {
+    let bytes = word_file(md);
+    let read = docx_rs::read_docx(&bytes).expect("the Word file reads back");
+    let mut out = Vec::new();
+    for child in &read.document.children {
+        match child {
+            docx_rs::DocumentChild::Paragraph(p) => {
+                let style = p.property.style.as_ref().map(|s| s.val.clone()).unwrap_or_default();
+                out.push((style, p.raw_text()));
+            }
+            docx_rs::DocumentChild::Table(t) => {
+                for docx_rs::TableChild::TableRow(row) in &t.rows {
+                    for docx_rs::TableRowChild::TableCell(cell) in &row.cells {
+                        for c in &cell.children {
+                            if let docx_rs::TableCellContent::Paragraph(p) = c {
+                                out.push(("cell".into(), p.raw_text()));
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn headings_start_at_heading_1_and_placeholders_show_labels() {
+    let paras = round_trip(
+        "### Top\n\nText {{ practice.signatory.role }}\n\n#### Under\n\n> quoted\n\n```\ncode\n```",
+    );
+    assert_eq!(paras[0], ("Heading1".into(), "Top".into()));
+    assert_eq!(paras[1].1, "Text [Role]");
+    assert_eq!(paras[2], ("Heading2".into(), "Under".into()));
+    assert_eq!(paras[3], ("Quote".into(), "quoted".into()));
+    assert_eq!(paras[4], ("Code".into(), "code".into()));
+}
+
+#[test]
+fn same_letter_same_bytes_in_one_thread() {
+    // docx-rs numbers paragraphs per thread; ours restart per document.
+    let a = word_file("one\n\ntwo\n\n- three");
+    let b = word_file("one\n\ntwo\n\n- three");
+    assert_eq!(a, b);
+}
+
+proptest! {
+    /// Whatever the Markdown, the Word file is written, reads back, and keeps every word a
+    /// reader sees (the text pulldown-cmark finds: not a code fence's info string, say).
+    #[test]
+    fn any_markdown_keeps_its_words(md in "([a-z]{1,6}|[ *_`#>\n|~.1-]){0,60}") {
+        let paras = round_trip(&md);
+        let text: String = paras.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(" ");
+        let visible: String = pulldown_cmark::Parser::new_ext(&md, crate::render::markdown::options())
+            .filter_map(|e| match e {
+                pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => Some(format!("{t} ")),
+                _ => None,
+            })
+            .collect();
+        for word in visible.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()) {
+            prop_assert!(text.contains(word), "{word:?} lost from {md:?}: {paras:?}");
+        }
+    }
+}

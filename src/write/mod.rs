@@ -1,0 +1,69 @@
+//! Writing outputs: atomically (temporary file in the same folder, then rename), so a failed
+//! or interrupted job never leaves a half-written file and never loses the previous output.
+
+pub mod docx;
+pub mod manifest;
+pub mod pack;
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+
+pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> anyhow::Result<()> {
+    let dir = path.parent().context("output path has no folder")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".lmcpress-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
+    tmp.write_all(bytes).with_context(|| format!("failed to write `{}`", path.display()))?;
+    tmp.as_file().sync_data().ok();
+    set_mode(tmp.path(), private)?;
+    tmp.persist(path).with_context(|| format!("failed to replace `{}`", path.display()))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, private: bool) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    // tempfile creates 0600; ordinary outputs are shared documents.
+    let mode = if private { 0o600 } else { 0o644 };
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        .with_context(|| format!("failed to set permissions on `{}`", path.display()))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &Path, _: bool) -> anyhow::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_and_leaves_no_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b.txt");
+        write_atomic(&path, b"one", false).unwrap();
+        write_atomic(&path, b"two", false).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let names: Vec<_> =
+            std::fs::read_dir(dir.path().join("a")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("b.txt")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_files_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.pdf");
+        write_atomic(&path, b"x", true).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        write_atomic(&path, b"x", false).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o644);
+    }
+}
