@@ -1,5 +1,8 @@
-//! Problems in a user's files, reported like a compiler: file, line, column, an excerpt of
-//! the source and a hint on how to fix it.
+//! The one shape every error and warning takes: a [`Problem`]. One in a user's file is
+//! reported like a compiler's (file, line, column, an excerpt of the source); one that is not
+//! in a file (a practice code that does not exist, a folder that cannot be written) has no
+//! location. Either way the hints on how to fix it are kept apart from the message, and
+//! typst's call trace is kept as notes.
 
 use std::fmt;
 use std::ops::Range;
@@ -26,6 +29,8 @@ pub struct Problem {
     pub span: Option<Range<usize>>,
     pub message: String,
     pub hints: Vec<String>,
+    /// Where else the problem shows: typst's trace of the calls that led to an error.
+    pub notes: Vec<String>,
 }
 
 impl Problem {
@@ -37,7 +42,25 @@ impl Problem {
             span: None,
             message: message.into(),
             hints: Vec::new(),
+            notes: Vec::new(),
         }
+    }
+
+    /// A problem that lies in no file.
+    pub fn general(message: impl Into<String>) -> Self {
+        Self::error(PathBuf::new(), message)
+    }
+
+    /// The message only: no excerpt, no hints quoting the source, no notes. For problems in
+    /// sources made from patient data.
+    pub fn redacted(self) -> Self {
+        Self { source: None, span: None, hints: Vec::new(), notes: Vec::new(), ..self }
+    }
+
+    /// Adds a note (such as where a failing call was made).
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
     }
 
     pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
@@ -77,7 +100,18 @@ impl Problem {
             Severity::Warning => Diagnostic::warning(),
         }
         .with_message(&self.message)
-        .with_notes(self.hints.iter().map(|h| format!("hint: {h}")).collect());
+        .with_notes(
+            self.notes
+                .iter()
+                .map(|n| format!("note: {n}"))
+                .chain(self.hints.iter().map(|h| format!("hint: {h}")))
+                .collect(),
+        );
+        if self.file.as_os_str().is_empty() {
+            let file = SimpleFile::new(String::new(), "");
+            return term::emit_into_string(&Config::default(), &file, &diagnostic)
+                .unwrap_or_else(|_| self.fallback());
+        }
         match (&self.source, &self.span) {
             (Some(source), Some(span)) => {
                 let file = SimpleFile::new(name, source.as_ref());
@@ -99,6 +133,21 @@ impl Problem {
 
     fn fallback(&self) -> String {
         format!("error: {}\n  ┌─ {}\n", self.message, self.file.display())
+    }
+}
+
+impl std::error::Error for Problem {}
+
+/// Any other error becomes a general problem, its causes joined into the message.
+impl From<anyhow::Error> for Problem {
+    fn from(e: anyhow::Error) -> Self {
+        Problem::general(format!("{e:#}"))
+    }
+}
+
+impl From<std::io::Error> for Problem {
+    fn from(e: std::io::Error) -> Self {
+        Problem::general(e.to_string())
     }
 }
 

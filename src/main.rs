@@ -62,8 +62,8 @@ fn main() -> ExitCode {
     match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
-        Err(err) => {
-            eprintln!("error: {err:#}");
+        Err(problem) => {
+            eprint!("{}", problem.render());
             ExitCode::from(1)
         }
     }

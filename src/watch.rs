@@ -11,10 +11,10 @@ use std::time::Duration;
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
 
-use crate::build::{self, BuildOptions, JobReport, Report};
+use crate::build::{BuildOptions, JobReport, Report};
 use crate::diag::Problem;
-use crate::load::project::Project;
-use crate::plan::{self, Job, Selection};
+use crate::pipeline::{self, Reads, Scope};
+use crate::plan::Job;
 
 /// True for files editors write beside the real one while saving: vim swap and backup
 /// files, emacs lock and autosave files, JetBrains safe-write files, and lmcpress's own
@@ -64,19 +64,18 @@ pub fn relevant_changes(
         .collect()
 }
 
-/// Jobs to rebuild after `changed`: those that read a changed file, and those that did not
-/// exist in the last plan (a new practice, poster or letter).
-pub fn affected<'a>(
-    jobs: &'a [Job],
-    reads: &std::collections::BTreeMap<String, BTreeSet<PathBuf>>,
-    changed: &BTreeSet<PathBuf>,
-) -> Vec<&'a Job> {
-    jobs.iter()
-        .filter(|job| match reads.get(&job.id) {
-            None => true,
-            Some(inputs) => {
-                inputs.iter().any(|i| changed.contains(i))
-                    || job.inputs.iter().any(|i| changed.contains(i.as_ref()))
+/// Indices of the jobs to rebuild after `changed`: those that read a changed file, and
+/// those that did not exist in the last plan (a new practice, poster or letter).
+pub fn affected(jobs: &[Job], reads: &Reads, changed: &BTreeSet<PathBuf>) -> Vec<usize> {
+    (0..jobs.len())
+        .filter(|&i| {
+            let job = &jobs[i];
+            match reads.get(&job.id) {
+                None => true,
+                Some(inputs) => {
+                    inputs.iter().any(|i| changed.contains(i))
+                        || job.inputs.iter().any(|i| changed.contains(i.as_ref()))
+                }
             }
         })
         .collect()
@@ -95,7 +94,7 @@ pub enum Status<'a> {
     Job(&'a JobReport),
     Rebuilt { report: &'a Report, changed: usize, broken_inputs: usize },
     Watching,
-    Error(String),
+    Error(Problem),
 }
 
 /// Builds, then rebuilds on every change until `stop` is set (Ctrl-C).
@@ -137,7 +136,7 @@ pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Status) + 
             Ok(Ok(events)) => events,
             Ok(Err(errors)) => {
                 for e in errors {
-                    on(Status::Error(format!("file watching: {e}")));
+                    on(Status::Error(Problem::general(format!("file watching: {e}"))));
                 }
                 continue;
             }
@@ -163,7 +162,7 @@ pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Status) + 
 #[derive(Default)]
 struct State {
     /// Job id → every file it read in its last build.
-    reads: std::collections::BTreeMap<String, BTreeSet<PathBuf>>,
+    reads: Reads,
 }
 
 impl State {
@@ -174,31 +173,35 @@ impl State {
         changed: Option<&BTreeSet<PathBuf>>,
         on: &(dyn Fn(Status) + Sync),
     ) {
-        let project = match Project::load(root) {
-            Ok(p) => p,
+        let loaded = match pipeline::load(root) {
+            Ok(loaded) => loaded,
             Err(e) => {
-                on(Status::Error(format!("{e:#}")));
+                on(Status::Error(e));
                 return;
             }
         };
-        on(Status::Problems(&project.problems));
-        let jobs = plan::plan(&project, &Selection::default());
-        let selected: Vec<Job> = match changed {
-            None => jobs.clone(),
-            Some(changed) => affected(&jobs, &self.reads, changed).into_iter().cloned().collect(),
+        on(Status::Problems(&loaded.project.problems));
+        let scope = match changed {
+            None => Scope::Everything,
+            Some(files) => Scope::Changed { files, reads: &self.reads },
         };
         // Remember typst's work for two rebuilds of everything: an edit then re-lays out only
         // what changed. Memory stays bounded by the project's size.
-        let cache_documents = Some(2 * jobs.len());
         let options =
-            BuildOptions { out: out.to_path_buf(), emit_typst: false, force: false, cache_documents };
-        let mut report = build::build(&project, &selected, &options, &|job| on(Status::Job(job)));
-        report.removed = build::prune(&project, &jobs, &mut report.manifest, out);
-        self.reads = build::reads(&project, &jobs, &report.manifest);
+            BuildOptions { out: out.to_path_buf(), cache_plans: Some(2), ..BuildOptions::default() };
+        let planned = match pipeline::plan(&loaded, scope) {
+            Ok(planned) => planned,
+            Err(e) => {
+                on(Status::Error(e));
+                return;
+            }
+        };
+        let built = pipeline::build(&loaded, planned, &options, &|job| on(Status::Job(job)));
+        self.reads = built.reads(&loaded);
         on(Status::Rebuilt {
-            report: &report,
+            report: &built.report,
             changed: changed.map_or(0, BTreeSet::len),
-            broken_inputs: project.broken_inputs.len(),
+            broken_inputs: loaded.project.broken_inputs.len(),
         });
     }
 }
@@ -273,6 +276,7 @@ mod tests {
             template: "t",
             outputs: vec![],
             inputs: vec![std::sync::Arc::from(Path::new(input))],
+            keep: crate::plan::Keep::Tracked,
         };
         let jobs = vec![job("a", "/p/a.yaml"), job("b", "/p/b.yaml"), job("new", "/p/c.yaml")];
         let mut reads = std::collections::BTreeMap::new();
@@ -280,7 +284,7 @@ mod tests {
         reads.insert("b".to_string(), BTreeSet::new());
         let ids = |changed: &[&str]| -> Vec<String> {
             let changed = changed.iter().map(PathBuf::from).collect();
-            affected(&jobs, &reads, &changed).into_iter().map(|j| j.id.clone()).collect()
+            affected(&jobs, &reads, &changed).into_iter().map(|i| jobs[i].id.clone()).collect()
         };
         assert_eq!(ids(&["/p/logo.svg"]), ["a", "new"]);
         assert_eq!(ids(&["/p/b.yaml"]), ["b", "new"]);

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use anyhow::bail;
+use lmcpress::diag::Problem;
 use lmcpress::serve::files::is_ods;
 use lmcpress::serve::keys::{AccessList, Scope, access_file};
 
@@ -47,21 +47,18 @@ struct Who {
 }
 
 impl Who {
-    fn scope(self) -> anyhow::Result<Scope> {
+    fn scope(self) -> Result<Scope, Problem> {
         match (self.ods, self.lmc) {
             (_, true) => Ok(Scope::Lmc),
             (Some(ods), false) if is_ods(&ods) => Ok(Scope::Practice(ods.to_ascii_uppercase())),
-            (Some(ods), false) => {
-                bail!(
-                    "`{ods}` is not a practice ODS code\nhint: a capital letter then five digits, such as C82001"
-                )
-            }
-            (None, false) => bail!("name a practice's ODS code or pass --lmc"),
+            (Some(ods), false) => Err(Problem::general(format!("`{ods}` is not a practice ODS code"))
+                .hint("a capital letter then five digits, such as C82001")),
+            (None, false) => Err(Problem::general("name a practice's ODS code or pass --lmc")),
         }
     }
 }
 
-pub fn run(args: Args) -> anyhow::Result<bool> {
+pub fn run(args: Args) -> Result<bool, Problem> {
     match args.action {
         Action::Grant { who, base_url, root } => {
             let root = super::root_or_cwd(root);
@@ -70,9 +67,8 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
             if let Scope::Practice(ods) = &scope
                 && !lmcpress::serve::files::practices(&root).iter().any(|p| &p.ods == ods)
             {
-                bail!(
-                    "no practice profile has ODS code {ods}\nhint: add content/practices/<name>.yaml first"
-                );
+                return Err(Problem::general(format!("no practice profile has ODS code {ods}"))
+                    .hint("add content/practices/<name>.yaml first"));
             }
             let mut list = AccessList::load(&root)?;
             let key = list.grant(scope.clone())?;

@@ -1,10 +1,8 @@
-use anyhow::bail;
-use lmcpress::build::{self, BuildOptions, Outcome};
-use lmcpress::load::project::Project;
-use lmcpress::plan::{self, Selection};
+use lmcpress::build::{BuildOptions, Outcome};
+use lmcpress::diag::Problem;
+use lmcpress::pipeline::{self, Scope};
 
 use super::progress::Progress;
-
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -23,30 +21,23 @@ pub struct Args {
     quiet: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<bool> {
+pub fn run(args: Args) -> Result<bool, Problem> {
     let (root, out) = args.project.folders();
-    let project = Project::load(&root)?;
+    let loaded = pipeline::load(&root)?;
+    let project = &loaded.project;
     super::print_problems(project.problems.iter().filter(|p| p.is_error() || !args.quiet));
-    for ods in &args.practices {
-        if project.practice(ods).is_none() {
-            let codes: Vec<&str> = project.practices.iter().map(|p| p.ods_code.as_str()).collect();
-            bail!("no practice has ODS code `{ods}`\nhint: known codes are {}", codes.join(", "));
-        }
-    }
-    let selection = Selection { practices: (!args.practices.is_empty()).then_some(args.practices) };
-    let jobs = plan::plan(&project, &selection);
+    let scope = if args.practices.is_empty() { Scope::Everything } else { Scope::Practices(&args.practices) };
     let options = BuildOptions {
         out: out.clone(),
         emit_typst: args.emit_typst,
         force: args.force,
-        cache_documents: None,
+        ..BuildOptions::default()
     };
-    let progress = Progress::new(jobs.len(), args.quiet);
-    let mut report = build::build(&project, &jobs, &options, &|job| progress.job_done(job));
+    let planned = pipeline::plan(&loaded, scope)?;
+    let progress = Progress::new(planned.to_run(), args.quiet);
+    let built = pipeline::build(&loaded, planned, &options, &|job| progress.job_done(job));
     progress.finish();
-    if selection.practices.is_none() {
-        report.removed = build::prune(&project, &jobs, &mut report.manifest, &out);
-    }
+    let report = &built.report;
     let failed = report.count(Outcome::Failed) + project.broken_inputs.len();
     let built = report.count(Outcome::Built);
     let secs = report.elapsed.as_secs_f64();

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use anyhow::bail;
+use lmcpress::diag::Problem;
 use lmcpress::editions::{self, Comparison, DocChange, DocStatus, Edition, EditionName};
 use lmcpress::load::project::ensure_project;
 
@@ -23,7 +23,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(args: Args) -> anyhow::Result<bool> {
+pub fn run(args: Args) -> Result<bool, Problem> {
     let root = super::root_or_cwd(args.root);
     ensure_project(&root)?;
     let current = Edition::load(&root.join("content"));
@@ -31,20 +31,26 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
     let (since, dir) = match args.since {
         Some(name) => match archives.iter().find(|(n, _)| *n == name) {
             Some(found) => found.clone(),
-            None => bail!(
-                "no archive of the {name} edition: `{}` does not exist\nhint: {}",
-                super::shown(&root.join(editions::EDITIONS_DIR).join(name.slug())),
-                archived_list(&archives)
-            ),
+            None => {
+                return Err(Problem::general(format!(
+                    "no archive of the {name} edition: `{}` does not exist",
+                    super::shown(&root.join(editions::EDITIONS_DIR).join(name.slug())),
+                ))
+                .hint(archived_list(&archives)));
+            }
         },
-        None => match editions::previous(&root, current.name.as_deref()) {
-            Some(found) => found,
-            None => bail!(
-                "no earlier edition to compare with in `{}`\nhint: `lmcpress edition new NEXT` archives \
-                 the current edition before you start the next one",
-                super::shown(&root.join(editions::EDITIONS_DIR))
-            ),
-        },
+        None => {
+            match editions::previous(&root, current.name.as_deref()) {
+                Some(found) => found,
+                None => {
+                    return Err(Problem::general(format!(
+                    "no earlier edition to compare with in `{}`",
+                    super::shown(&root.join(editions::EDITIONS_DIR))
+                ))
+                .hint("`lmcpress edition new NEXT` archives the current edition before you start the next one"));
+                }
+            }
+        }
     };
     let comparison = editions::compare(&since.to_string(), &Edition::load(&dir), &current);
     match args.format {
@@ -57,7 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
                 "posters": comparison.posters,
                 "letters": comparison.letters,
             });
-            println!("{}", serde_json::to_string_pretty(&json)?);
+            println!("{}", serde_json::to_string_pretty(&json).map_err(|e| Problem::general(e.to_string()))?);
         }
         Format::Text => print!("{}", text(&comparison, current.name.as_deref())),
     }

@@ -1,7 +1,8 @@
 use std::path::PathBuf;
 
-use lmcpress::build::{self, Outcome};
-use lmcpress::load::project::Project;
+use lmcpress::build::Outcome;
+use lmcpress::diag::Problem;
+use lmcpress::pipeline;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -12,13 +13,13 @@ pub struct Args {
 
 /// Loads and validates everything, then renders and typesets every document in memory, so
 /// that template and typst errors show too. Nothing is written.
-pub fn run(args: Args) -> anyhow::Result<bool> {
-    let project = Project::load(&super::root_or_cwd(args.root))?;
+pub fn run(args: Args) -> Result<bool, Problem> {
+    let loaded = pipeline::load(&super::root_or_cwd(args.root))?;
+    let project = &loaded.project;
     super::print_problems(&project.problems);
     let drafts = lmcpress::load::translation::draft_warnings(&project.documents);
     super::print_problems(&drafts);
-    let jobs = lmcpress::plan::plan(&project, &Default::default());
-    let reports = build::dry_run(&project, &jobs);
+    let (jobs, reports) = pipeline::check(&loaded);
     for report in &reports {
         super::print_problems(&report.problems);
     }
@@ -36,7 +37,7 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
             "checked {} practices, {} content files and {} documents: no errors{}",
             project.practices.len(),
             project.documents.len(),
-            jobs.len(),
+            jobs,
             if warnings > 0 { format!(", {}", super::plural(warnings, "warning")) } else { String::new() }
         );
     } else {

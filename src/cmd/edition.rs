@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use lmcpress::diag::Problem;
 use lmcpress::editions::{self, EditionName};
 use lmcpress::load::project::ensure_project;
 
@@ -22,7 +23,7 @@ enum Action {
     },
 }
 
-pub fn run(args: Args) -> anyhow::Result<bool> {
+pub fn run(args: Args) -> Result<bool, Problem> {
     let Action::New { name, root } = args.action;
     let root = super::root_or_cwd(root);
     ensure_project(&root)?;

@@ -1,7 +1,8 @@
 use std::path::PathBuf;
 
-use lmcpress::load::project::Project;
-use lmcpress::merge::{self, MergeOptions};
+use lmcpress::diag::Problem;
+use lmcpress::load::recipients;
+use lmcpress::pipeline::{self, MergeRequest};
 
 #[derive(clap::Args)]
 #[command(
@@ -38,48 +39,33 @@ pub struct Args {
     root: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<bool> {
-    let project = Project::load(&super::root_or_cwd(args.root))?;
-    let letter = match merge::find_letter(&project, &args.letter) {
-        Ok((_, letter)) => letter,
-        Err(p) => {
-            super::print_problems(project.problems.iter().chain([&p]));
-            return Ok(false);
-        }
-    };
+pub fn run(args: Args) -> Result<bool, Problem> {
+    let loaded = pipeline::load(&super::root_or_cwd(args.root))?;
+    let project = &loaded.project;
     if args.header {
-        println!("{}", merge::header_row(letter));
+        let (_, letter) = lmcpress::plan::merge::find_letter(project, &args.letter)?;
+        println!("{}", recipients::header_row(letter));
         return Ok(true);
     }
     super::print_problems(project.problems.iter().filter(|p| p.is_error()));
     let (Some(practice), Some(data)) = (args.practice, args.data) else { unreachable!("clap requires both") };
-    let out = args.out.unwrap_or_else(|| {
-        project.root.join("output/merge").join(practice.to_uppercase()).join(&args.letter)
-    });
-    let opts = MergeOptions {
+    let request = MergeRequest {
         letter: args.letter,
         practice,
         data,
-        out: out.clone(),
+        out: args.out,
         combined: args.combined,
         emit_typst: args.emit_typst,
         docx: args.docx,
     };
-    match merge::merge(&project, &opts) {
-        Ok(report) => {
-            super::print_problems(&report.problems);
-            eprintln!(
-                "merged {} of {} → {} ({} failed)",
-                super::plural(report.rows - report.failed_rows, "letter"),
-                super::plural(report.rows, "row"),
-                out.display(),
-                report.failed_rows
-            );
-            Ok(report.problems.is_empty())
-        }
-        Err(p) => {
-            super::print_problems([&p]);
-            Ok(false)
-        }
-    }
+    let report = pipeline::merge(&loaded, &request)?;
+    super::print_problems(&report.problems);
+    eprintln!(
+        "merged {} of {} → {} ({} failed)",
+        super::plural(report.rows - report.failed_rows, "letter"),
+        super::plural(report.rows, "row"),
+        report.out.display(),
+        report.failed_rows
+    );
+    Ok(report.problems.is_empty())
 }

@@ -1,5 +1,8 @@
 use std::path::PathBuf;
 
+use lmcpress::diag::Problem;
+use lmcpress::pipeline::{self, RenderRequest};
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Markdown files to typeset (front matter optional).
@@ -16,20 +19,19 @@ pub struct Args {
     html: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<bool> {
+pub fn run(args: Args) -> Result<bool, Problem> {
     let mut ok = true;
     for file in &args.files {
-        let result = if args.html {
-            lmcpress::render::html::standalone::render_file(file, args.out_dir.as_deref())
-                .map(|r| (r.written, r.warnings))
-        } else {
-            lmcpress::standalone::render_file(file, args.out_dir.as_deref(), args.emit_typst)
-                .map(|r| (r.written, r.warnings))
+        let request = RenderRequest {
+            file,
+            out_dir: args.out_dir.as_deref(),
+            html: args.html,
+            emit_typst: args.emit_typst,
         };
-        match result {
-            Ok((written, warnings)) => {
-                super::print_problems(&warnings);
-                eprintln!("wrote {}", written.display());
+        match pipeline::render(&request) {
+            Ok(rendered) => {
+                super::print_problems(&rendered.warnings);
+                eprintln!("wrote {}", rendered.written.display());
             }
             Err(problems) => {
                 super::print_problems(&problems);

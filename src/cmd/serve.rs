@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use lmcpress::build::Outcome;
+use lmcpress::diag::Problem;
 use lmcpress::serve::{self, Reporter, ServeOptions};
 use lmcpress::watch::Status;
 
@@ -59,16 +60,17 @@ impl Reporter for Printer {
                 report.count(Outcome::Failed) + broken_inputs,
             ),
             Status::Watching => eprintln!("watching content/ and templates/ for changes"),
-            Status::Error(e) => eprintln!("error: {e}"),
+            Status::Error(e) => eprint!("{}", e.render()),
         }
     }
 }
 
-pub fn run(args: Args) -> anyhow::Result<bool> {
+pub fn run(args: Args) -> Result<bool, Problem> {
     let (root, out) = args.project.folders();
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))?;
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .map_err(|e| Problem::general(format!("failed to catch Ctrl-C: {e}")))?;
     let opts = ServeOptions {
         root,
         out,

@@ -3,6 +3,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use lmcpress::build::Outcome;
+use lmcpress::diag::Problem;
 use lmcpress::watch::{self, Status, WatchOptions};
 
 #[derive(clap::Args)]
@@ -17,12 +18,13 @@ pub struct Args {
     debounce: u64,
 }
 
-pub fn run(args: Args) -> anyhow::Result<bool> {
+pub fn run(args: Args) -> Result<bool, Problem> {
     let (root, out) = args.project.folders();
     lmcpress::load::project::ensure_project(&root)?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))?;
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .map_err(|e| Problem::general(format!("failed to catch Ctrl-C: {e}")))?;
     let opts = WatchOptions { root, out, poll: args.poll, debounce: Duration::from_millis(args.debounce) };
     watch::watch(&opts, stop, &|status| match status {
         Status::Problems(problems) => super::print_problems(problems),
@@ -51,7 +53,7 @@ pub fn run(args: Args) -> anyhow::Result<bool> {
             );
         }
         Status::Watching => eprintln!("watching content/ and templates/ for changes (Ctrl-C to stop)"),
-        Status::Error(e) => eprintln!("error: {e}"),
+        Status::Error(e) => eprint!("{}", e.render()),
     })?;
     eprintln!("stopped watching");
     Ok(true)

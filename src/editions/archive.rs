@@ -4,10 +4,13 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use std::sync::Arc;
+
+use anyhow::Context;
 
 use super::name::EditionName;
 use super::{EDITIONS_DIR, load};
+use crate::diag::Problem;
 use crate::write::write_atomic;
 
 #[derive(Debug)]
@@ -23,38 +26,39 @@ pub struct ArchiveOutcome {
 /// Archives the edition named in `root/content/lmc.yaml` into `root/editions/<slug>/` and
 /// names `next` as the current edition. Refuses names it cannot read, an edition that does
 /// not come after the current one, and an archive that exists already.
-pub fn new_edition(root: &Path, next: &str) -> anyhow::Result<ArchiveOutcome> {
-    let new = EditionName::parse(next).map_err(anyhow::Error::msg)?;
+pub fn new_edition(root: &Path, next: &str) -> Result<ArchiveOutcome, Problem> {
+    let new = EditionName::read(next)?;
     let content = root.join("content");
     let lmc_path = content.join("lmc.yaml");
+    let shown = crate::diag::display_path(root, &lmc_path);
     let text = std::fs::read_to_string(&lmc_path)
-        .with_context(|| format!("failed to read `{}`", lmc_path.display()))?;
-    let Some((line, span)) = top_level_value(&text, "edition") else {
-        bail!(
-            "failed to find `edition:` in `{}`\nhint: add a line such as `edition: \"2025/26\"`",
-            lmc_path.display()
-        );
+        .map_err(|e| Problem::error(&shown, format!("failed to read the LMC's details: {e}")))?;
+    let Some((_, span)) = top_level_value(&text, "edition") else {
+        return Err(Problem::error(&shown, "failed to find `edition:`")
+            .hint("add a line such as `edition: \"2025/26\"`"));
     };
-    let current = EditionName::parse(&text[span.clone()]).map_err(|e| {
-        let col = span.start - text[..span.start].rfind('\n').map_or(0, |i| i + 1) + 1;
-        anyhow::anyhow!("{}:{line}:{col}: the current edition: {e}", lmc_path.display())
+    let current = EditionName::read(&text[span.clone()]).map_err(|p| {
+        Problem { file: shown.clone(), message: format!("the current edition: {}", p.message), ..p }
+            .at(&Arc::from(text.as_str()), span.clone())
     })?;
     if new <= current {
-        bail!(
-            "the new edition ({new}) must come after the current one ({current})\nhint: to start the \
-             next edition, run `lmcpress edition new {}`",
-            current.next()
-        );
+        return Err(Problem::general(format!(
+            "the new edition ({new}) must come after the current one ({current})"
+        ))
+        .hint(format!("to start the next edition, run `lmcpress edition new {}`", current.next())));
     }
     let editions = root.join(EDITIONS_DIR);
     let dir = editions.join(current.slug());
     if dir.exists() {
-        bail!(
+        return Err(Problem::general(format!(
             "`{}` already exists: the {current} edition has been archived before, and lmcpress never \
-             overwrites an archive\nhint: if content/ really holds a new edition, set its `edition:` \
-             in content/lmc.yaml; or move the old archive away first",
+             overwrites an archive",
             dir.display()
-        );
+        ))
+        .hint(
+            "if content/ really holds a new edition, set its `edition:` in content/lmc.yaml; or move the \
+             old archive away first",
+        ));
     }
     copy_edition(&content, &editions, &dir)?;
 
@@ -229,6 +233,7 @@ mod tests {
         assert!(err.contains("must come after the current one (2025/26)"), "{err}");
         let bad = project("edition: soon\n");
         let err = new_edition(bad.path(), "2026/27").unwrap_err().to_string();
-        assert!(err.contains("lmc.yaml:1:10: the current edition: `soon` is not an edition name"), "{err}");
+        assert!(err.contains("the current edition: `soon` is not an edition name"), "{err}");
+        assert!(err.contains("content/lmc.yaml:1:10"), "{err}");
     }
 }

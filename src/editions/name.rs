@@ -11,12 +11,17 @@ pub struct EditionName {
 impl EditionName {
     /// Reads `2026/27`, or the slug `2026-27`; the four-digit second year (`2026/2027`) is
     /// accepted too. The second year must follow the first.
+    /// The error is the message then a `hint:` line, as the command line shows it.
     pub fn parse(text: &str) -> Result<EditionName, String> {
+        Self::read(text).map_err(|p| format!("{}\nhint: {}", p.message, p.hints.join("; ")))
+    }
+
+    /// [`EditionName::parse`] with the problem's hint kept apart.
+    pub fn read(text: &str) -> Result<EditionName, crate::diag::Problem> {
         let t = text.trim();
         let refuse = || {
-            format!(
-                "`{t}` is not an edition name\nhint: write the contract year as YEAR/YY, such as 2026/27 \
-                 (the second year is the one after the first)"
+            crate::diag::Problem::general(format!("`{t}` is not an edition name")).hint(
+                "write the contract year as YEAR/YY, such as 2026/27 (the second year is the one after the first)",
             )
         };
         let (first, second) = t.split_once(['/', '-']).ok_or_else(refuse)?;

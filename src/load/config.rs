@@ -419,8 +419,12 @@ fn brand(file: &Path, text: &Arc<str>, colour: &Spanned<String>) -> Result<Strin
     }
 }
 
+/// NHS blue with white text: the colours of a document that names no brand (a profile's
+/// colours fail to parse, or a file is rendered on its own).
+pub const DEFAULT_BRAND: (&str, &str) = ("#005EB8", "#FFFFFF");
+
 fn split_colours(both: String) -> (String, String) {
-    let (a, b) = both.split_once(' ').unwrap_or(("#005EB8", "#FFFFFF"));
+    let (a, b) = both.split_once(' ').unwrap_or(DEFAULT_BRAND);
     (a.to_string(), b.to_string())
 }
 

@@ -98,7 +98,8 @@ pub const CLINICIAN_FIELDS: [(&str, &str); 4] = [
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Letter {
-    /// The "Re:" line as typst markup (placeholders become `#field(..)` calls).
+    /// The "Re:" line as written; the render stage makes it typst.
+    #[serde(skip)]
     pub subject: Option<String>,
     pub signed_by: SignedBy,
     pub file_name_field: Option<String>,
@@ -537,7 +538,7 @@ fn parse_letter(
                 );
             }
         }
-        markdown::inline_to_typst(&s.value)
+        s.value.clone()
     });
     Ok((
         f.title,
@@ -656,7 +657,7 @@ mod tests {
         assert_eq!(letter.fields[0].label, "Patient name");
         assert_eq!(letter.fields[1].kind, FieldKind::Date);
         assert!(!letter.fields[1].required);
-        assert!(letter.subject.as_ref().unwrap().contains("#field(\"patient_name\")"));
+        assert!(letter.subject.as_ref().unwrap().contains("{{ patient_name }}"));
     }
 
     #[test]

@@ -1,6 +1,19 @@
-//! Dates as the documents show them ("1 April 2025"), parsed from ISO or UK forms.
+//! Dates as the documents show them ("1 April 2025"), parsed from ISO or UK forms, and the
+//! one place the clock and `SOURCE_DATE_EPOCH` are read.
 
 use time::{Date, Month};
+
+/// The date `SOURCE_DATE_EPOCH` names, when it is set: builds that honour it are
+/// reproducible.
+pub fn source_date() -> Option<Date> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    Some(time::OffsetDateTime::from_unix_timestamp(secs).ok()?.date())
+}
+
+/// Today in UTC, or `SOURCE_DATE_EPOCH`'s date when it is set.
+pub fn today() -> Date {
+    source_date().unwrap_or_else(|| time::OffsetDateTime::now_utc().date())
+}
 
 /// `YYYY-MM-DD`.
 pub fn parse_iso(text: &str) -> Option<Date> {

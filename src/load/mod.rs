@@ -10,6 +10,8 @@ pub mod fields;
 pub mod lang;
 pub mod limits;
 pub mod project;
+pub mod recipients;
+pub mod standalone;
 pub mod translation;
 pub(crate) mod yaml;
 

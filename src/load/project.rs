@@ -1,22 +1,19 @@
-//! Loading a whole project: the LMC, every practice profile, every Markdown document and the
-//! templates, validated together so that every problem is reported at once.
+//! Loading a whole project: the LMC, every practice profile and every Markdown document,
+//! validated together so that every problem is reported at once. (Templates belong to the
+//! render stage, which loads them itself.)
 
 use std::path::{Path, PathBuf};
-
-use anyhow::{Context, bail};
 
 use crate::diag::{Problem, display_path};
 use crate::load::config::{self, Lmc, Practice};
 use crate::load::content::{self, Document, Kind};
 use crate::load::limits;
-use crate::render::templates::Templates;
 
 pub struct Project {
     pub root: PathBuf,
     pub lmc: Option<Lmc>,
     pub practices: Vec<Practice>,
     pub documents: Vec<Document>,
-    pub templates: Templates,
     /// Every problem found while loading (errors and warnings).
     pub problems: Vec<Problem>,
     /// Inputs that failed to load: each counts as a failed job in a build.
@@ -29,9 +26,11 @@ impl Project {
     }
 
     /// Finds `root` (must hold `content/`) and loads everything in it.
-    pub fn load(root: &Path) -> anyhow::Result<Project> {
+    pub fn load(root: &Path) -> Result<Project, Problem> {
         ensure_project(root)?;
-        let root = root.canonicalize().with_context(|| format!("failed to open `{}`", root.display()))?;
+        let root = root
+            .canonicalize()
+            .map_err(|e| Problem::general(format!("failed to open `{}`: {e}", root.display())))?;
         let content = Self::content_dir(&root);
         let mut problems = Vec::new();
         let mut broken_inputs = Vec::new();
@@ -116,10 +115,7 @@ impl Project {
             );
         }
 
-        let (templates, template_problems) = Templates::load(&root);
-        problems.extend(template_problems);
-
-        Ok(Project { root, lmc, practices, documents, templates, problems, broken_inputs })
+        Ok(Project { root, lmc, practices, documents, problems, broken_inputs })
     }
 
     pub fn documents_of<'a>(&'a self, kind: &'static str) -> impl Iterator<Item = &'a Document> + 'a {
@@ -167,15 +163,15 @@ fn guard_document(doc: Document) -> Result<Document, Vec<Problem>> {
 }
 
 /// An error that says how to point lmcpress at a project, unless `root` holds `content/`.
-pub fn ensure_project(root: &Path) -> anyhow::Result<()> {
+pub fn ensure_project(root: &Path) -> Result<(), Problem> {
     let content = Project::content_dir(root);
     if !content.is_dir() {
-        bail!(
-            "failed to find `{}`: is `{}` an lmcpress project?\nhint: run lmcpress in the folder \
-             that holds content/ and templates/, or pass --root",
+        return Err(Problem::general(format!(
+            "failed to find `{}`: is `{}` an lmcpress project?",
             content.display(),
             root.display()
-        );
+        ))
+        .hint("run lmcpress in the folder that holds content/ and templates/, or pass --root"));
     }
     Ok(())
 }

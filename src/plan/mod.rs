@@ -1,12 +1,21 @@
-//! The plan: which documents to make, from which inputs, into which files. Pure data, shared
-//! by `build`, `check` and `watch`.
+//! Stage two, plan: which documents to make, from which inputs, into which files. Pure data.
+//! A project's documents ([`plan`]), a mail merge ([`merge`]) and standalone Markdown files
+//! ([`standalone`]) are all plans of [`Job`]s that the one build stage runs; the files each
+//! kind of document becomes are declared once, in [`formats`].
+
+pub mod formats;
+pub mod merge;
+pub mod standalone;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::load::content::Kind;
+use crate::load::fields::Values;
 use crate::load::project::Project;
+use crate::render::templates::Templates;
+pub use formats::{A4_PNG_PPP, SOCIAL_PPP};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PosterFormat {
@@ -47,6 +56,40 @@ pub enum Target {
     Pack {
         practice: usize,
     },
+    /// A letter for recipients of a mail merge: one row, or every row in one PDF.
+    Merged {
+        doc: usize,
+        practice: usize,
+        rows: Recipients,
+    },
+    /// A Markdown file typeset on its own, outside any project.
+    Standalone {
+        doc: usize,
+    },
+}
+
+/// Recipient rows of a merge. Their values identify patients, so they never show in a
+/// debug print, a log or a job's identity.
+#[derive(Clone, PartialEq)]
+pub struct Recipients(pub Arc<[Values]>);
+
+impl std::fmt::Debug for Recipients {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Recipients({} rows)", self.0.len())
+    }
+}
+
+/// How a job's files are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Recorded in the output folder's manifest: skipped while its inputs are unchanged,
+    /// removed when it leaves the plan.
+    Tracked,
+    /// Made every time and not recorded (`render`).
+    Untracked,
+    /// Made every time, not recorded, readable by their owner only, and their errors never
+    /// quote the generated source (merged letters hold patient data).
+    Private,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,12 +121,16 @@ pub struct Job {
     /// Files this job reads before typst runs: content, profile, lmc.yaml, templates, logo.
     /// Sorted; shared with the other jobs that read them, so a plan of 200,000 jobs stays small.
     pub inputs: Vec<Arc<Path>>,
+    pub keep: Keep,
 }
 
-/// 150 dpi.
-pub const A4_PNG_PPP: f64 = 150.0 / 72.0;
-/// Social images are 540 pt wide pages rendered at 2 px/pt: 1080 px.
-pub const SOCIAL_PPP: f64 = 2.0;
+impl Job {
+    /// A job of the project's own documents, recorded in the manifest.
+    fn tracked(target: Target, template: &'static str, outputs: Vec<Output>, inputs: Vec<Arc<Path>>) -> Job {
+        let id = outputs[0].rel.with_extension("").to_string_lossy().replace('\\', "/");
+        Job { id, target, template, outputs, inputs, keep: Keep::Tracked }
+    }
+}
 
 pub const GUIDE_TEMPLATE: &str = "guide.typ.tera";
 pub const POSTER_TEMPLATE: &str = "poster.typ.tera";
@@ -99,17 +146,18 @@ pub struct Selection {
     pub practices: Option<Vec<String>>,
 }
 
-pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
+/// Every document of `project` that `selection` asks for, each with the files it reads.
+pub fn plan(project: &Project, templates: &Templates, selection: &Selection) -> Vec<Job> {
     let Some(lmc) = &project.lmc else { return Vec::new() };
     let lmc_file: Arc<Path> = Arc::from(project.root.join("content/lmc.yaml"));
     let mut template_deps: BTreeMap<&str, Vec<Arc<Path>>> = BTreeMap::new();
     for t in
         [GUIDE_TEMPLATE, POSTER_TEMPLATE, SOCIAL_TEMPLATE, LETTER_TEMPLATE, AG_TEMPLATE, GUIDE_HTML_TEMPLATE]
     {
-        let deps = project.templates.dependencies(t).into_iter().map(Arc::from).collect();
+        let deps = templates.dependencies(t).into_iter().map(Arc::from).collect();
         template_deps.insert(t, deps);
     }
-    let deps = project.templates.dependencies(WHATS_NEW_TEMPLATE).into_iter().map(Arc::from).collect();
+    let deps = templates.dependencies(WHATS_NEW_TEMPLATE).into_iter().map(Arc::from).collect();
     template_deps.insert(WHATS_NEW_TEMPLATE, deps);
     let base = |template: &str, extra: &[&Arc<Path>]| -> Vec<Arc<Path>> {
         let mut inputs: Vec<Arc<Path>> = template_deps.get(template).cloned().unwrap_or_default();
@@ -135,41 +183,31 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
         .collect();
     let guide_inputs: Vec<&Arc<Path>> = sections.iter().copied().chain(&archive).collect();
     if selection.practices.is_none() && !sections.is_empty() {
-        jobs.push(Job {
-            id: format!("guide/{}", lmc.guide.slug),
-            target: Target::Guide,
-            template: GUIDE_TEMPLATE,
-            outputs: vec![Output {
-                rel: format!("guide/{}.pdf", lmc.guide.slug).into(),
-                kind: OutputKind::Pdf,
-            }],
-            inputs: base(GUIDE_TEMPLATE, &guide_inputs),
-        });
-        // HTML is text: the job writes the rendered template and skips typst. Its id keeps
-        // the extension, as the PDF job already has the path without one. A project made
-        // before the web page existed has no template for it and simply gets no page.
-        let has_html_template = template_deps.get(GUIDE_HTML_TEMPLATE).is_some_and(|d| !d.is_empty());
-        let rel = PathBuf::from(format!("guide/{}.html", lmc.guide.slug));
-        if has_html_template {
-            jobs.push(Job {
-                id: rel.to_string_lossy().replace('\\', "/"),
-                target: Target::GuideHtml,
-                template: GUIDE_HTML_TEMPLATE,
-                outputs: vec![Output { rel, kind: OutputKind::Text }],
-                inputs: base(GUIDE_HTML_TEMPLATE, &guide_inputs),
-            });
+        let slug = &lmc.guide.slug;
+        let inputs = base(GUIDE_TEMPLATE, &guide_inputs);
+        jobs.push(Job::tracked(Target::Guide, GUIDE_TEMPLATE, formats::guide_pdf(slug), inputs));
+        // A project made before the web page existed has no template for it and simply gets
+        // no page.
+        if template_deps.get(GUIDE_HTML_TEMPLATE).is_some_and(|d| !d.is_empty()) {
+            let outputs = formats::guide_html(slug);
+            let mut job = Job::tracked(
+                Target::GuideHtml,
+                GUIDE_HTML_TEMPLATE,
+                outputs,
+                base(GUIDE_HTML_TEMPLATE, &guide_inputs),
+            );
+            // The PDF job already has the path without an extension as its id.
+            job.id = job.outputs[0].rel.to_string_lossy().replace('\\', "/");
+            jobs.push(job);
         }
         if !archive.is_empty() {
-            jobs.push(Job {
-                id: format!("guide/{}-changes", lmc.guide.slug),
-                target: Target::GuideRedline,
-                template: GUIDE_TEMPLATE,
-                outputs: vec![Output {
-                    rel: format!("guide/{}-changes.pdf", lmc.guide.slug).into(),
-                    kind: OutputKind::Pdf,
-                }],
-                inputs: base(GUIDE_TEMPLATE, &guide_inputs),
-            });
+            let inputs = base(GUIDE_TEMPLATE, &guide_inputs);
+            jobs.push(Job::tracked(
+                Target::GuideRedline,
+                GUIDE_TEMPLATE,
+                formats::guide_redline(slug),
+                inputs,
+            ));
         }
     }
 
@@ -191,53 +229,35 @@ pub fn plan(project: &Project, selection: &Selection) -> Vec<Job> {
             match &doc.kind {
                 Kind::Poster(p) if wants(practice, &doc.slug, p) => {
                     for format in PosterFormat::ALL {
-                        let (template, outputs) = poster_outputs(&dir, &doc.slug, format);
-                        jobs.push(Job {
-                            id: outputs[0].rel.with_extension("").to_string_lossy().replace('\\', "/"),
-                            target: Target::Poster { doc: di, practice: pi, format },
-                            template,
-                            outputs,
-                            inputs: base(template, &with_doc),
-                        });
+                        let (template, outputs) = formats::poster(&dir, &doc.slug, format);
+                        let target = Target::Poster { doc: di, practice: pi, format };
+                        jobs.push(Job::tracked(target, template, outputs, base(template, &with_doc)));
                     }
                 }
                 Kind::Letter(_) => {
-                    let rel = dir.join("letters").join(format!("{}.pdf", doc.slug));
-                    jobs.push(Job {
-                        id: rel.with_extension("").to_string_lossy().replace('\\', "/"),
-                        target: Target::Letter { doc: di, practice: pi },
-                        template: LETTER_TEMPLATE,
-                        outputs: vec![
-                            Output { rel: rel.clone(), kind: OutputKind::Pdf },
-                            Output { rel: rel.with_extension("docx"), kind: OutputKind::Docx },
-                        ],
-                        inputs: base(LETTER_TEMPLATE, &with_doc),
-                    });
+                    let outputs = formats::letter(&dir.join("letters").join(&doc.slug), true);
+                    let target = Target::Letter { doc: di, practice: pi };
+                    jobs.push(Job::tracked(
+                        target,
+                        LETTER_TEMPLATE,
+                        outputs,
+                        base(LETTER_TEMPLATE, &with_doc),
+                    ));
                 }
                 Kind::AgDisclaimer => {
-                    let rel = dir.join("ag-disclaimer.txt");
-                    jobs.push(Job {
-                        id: rel.with_extension("").to_string_lossy().replace('\\', "/"),
-                        target: Target::AgText { doc: di, practice: pi },
-                        template: AG_TEMPLATE,
-                        outputs: vec![Output { rel, kind: OutputKind::Text }],
-                        inputs: base(AG_TEMPLATE, &with_doc),
-                    });
+                    let target = Target::AgText { doc: di, practice: pi };
+                    let inputs = base(AG_TEMPLATE, &with_doc);
+                    jobs.push(Job::tracked(target, AG_TEMPLATE, formats::ag_text(&dir), inputs));
                 }
                 _ => {}
             }
         }
         if !archive.is_empty() {
-            let rel = dir.join("whats-new.pdf");
             let mut inputs: Vec<&Arc<Path>> = own.clone();
             inputs.extend(doc_paths.iter().chain(&archive));
-            jobs.push(Job {
-                id: rel.with_extension("").to_string_lossy().replace('\\', "/"),
-                target: Target::WhatsNew { practice: pi },
-                template: WHATS_NEW_TEMPLATE,
-                outputs: vec![Output { rel, kind: OutputKind::Pdf }],
-                inputs: base(WHATS_NEW_TEMPLATE, &inputs),
-            });
+            let target = Target::WhatsNew { practice: pi };
+            let inputs = base(WHATS_NEW_TEMPLATE, &inputs);
+            jobs.push(Job::tracked(target, WHATS_NEW_TEMPLATE, formats::whats_new(&dir), inputs));
         }
         if let Some(pack) = crate::write::pack::plan_job(&jobs, pi, &practice.ods_code) {
             jobs.push(pack);
@@ -255,31 +275,5 @@ fn wants(
     match &poster.translation {
         None => practice.wants_poster(slug, poster.opt_in),
         Some(t) => practice.languages.contains(&t.lang) && practice.wants_poster(&t.of, poster.opt_in),
-    }
-}
-
-fn poster_outputs(dir: &Path, slug: &str, format: PosterFormat) -> (&'static str, Vec<Output>) {
-    let posters = dir.join("posters");
-    let social = dir.join("social");
-    let out = |rel: PathBuf, kind| Output { rel, kind };
-    match format {
-        PosterFormat::A4 => (
-            POSTER_TEMPLATE,
-            vec![
-                out(posters.join(format!("{slug}.pdf")), OutputKind::Pdf),
-                out(posters.join(format!("{slug}.png")), OutputKind::Png(A4_PNG_PPP)),
-            ],
-        ),
-        PosterFormat::A3 => {
-            (POSTER_TEMPLATE, vec![out(posters.join(format!("{slug}-a3.pdf")), OutputKind::Pdf)])
-        }
-        PosterFormat::Square => (
-            SOCIAL_TEMPLATE,
-            vec![out(social.join(format!("{slug}-square.png")), OutputKind::Png(SOCIAL_PPP))],
-        ),
-        PosterFormat::Portrait => (
-            SOCIAL_TEMPLATE,
-            vec![out(social.join(format!("{slug}-portrait.png")), OutputKind::Png(SOCIAL_PPP))],
-        ),
     }
 }

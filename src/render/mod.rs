@@ -5,6 +5,7 @@ pub mod escape;
 pub mod html;
 pub mod markdown;
 pub mod qr;
+pub mod standalone;
 pub mod templates;
 
 use std::path::Path;
@@ -20,6 +21,7 @@ use crate::load::fields::{self, Values};
 use crate::load::project::Project;
 use crate::plan::{Job, PosterFormat, Target};
 use crate::render::markdown::TypstOptions;
+use crate::render::templates::Templates;
 
 /// Output of the render stage: the source text, plus warnings (missing images...).
 pub struct Rendered {
@@ -78,6 +80,8 @@ struct DocView<'a> {
     title: &'a str,
     #[serde(flatten)]
     kind: &'a Kind,
+    /// A letter's "Re:" line as typst markup.
+    subject: Option<String>,
     /// The body as typst markup (made by lmcpress, so templates use `| safe`).
     body: String,
 }
@@ -165,19 +169,28 @@ fn resolve_image(root: &Path, dir: &Path, dest: &str) -> Option<String> {
     real.is_file().then(|| format!("/{}", inside.to_string_lossy().replace('\\', "/")))
 }
 
-/// Renders the template of `job`. `rows` holds mail-merge values: one letter per row.
+/// Renders the template of `job` with `templates`. `date` dates letters.
 pub fn render_job(
     project: &Project,
+    templates: &Templates,
     job: &Job,
-    rows: Option<&[Values]>,
     date: Option<&str>,
 ) -> Result<Rendered, Problem> {
+    let mut warnings = Vec::new();
+    let mut ctx = Context::new();
+    if let Target::Standalone { .. } = job.target {
+        if job.template == standalone::PDF_TEMPLATE {
+            standalone::pdf_context(&mut ctx, project, &mut warnings);
+        } else {
+            standalone::html_context(&mut ctx, project, &mut warnings);
+        }
+        let source = templates.render(job.template, &ctx)?;
+        return Ok(Rendered { source, warnings });
+    }
     let lmc = project
         .lmc
         .as_ref()
         .ok_or_else(|| Problem::error("content/lmc.yaml", "the LMC's details failed to load"))?;
-    let mut warnings = Vec::new();
-    let mut ctx = Context::new();
     ctx.insert("lmc", lmc);
     ctx.insert("date", &date);
     match &job.target {
@@ -243,7 +256,11 @@ pub fn render_job(
         }
         Target::Letter { doc, practice } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
-            insert_doc(&mut ctx, project, lmc, doc, practice, rows, &mut warnings)?;
+            insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?;
+        }
+        Target::Merged { doc, practice, rows } => {
+            let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
+            insert_doc(&mut ctx, project, lmc, doc, practice, Some(&rows.0), &mut warnings)?;
         }
         Target::AgText { doc, practice } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
@@ -265,9 +282,11 @@ pub fn render_job(
             }
             ctx.insert("body", &text);
         }
-        Target::Pack { .. } => return Err(Problem::error(&job.id, "a pack has no template")),
+        Target::Pack { .. } | Target::Standalone { .. } => {
+            return Err(Problem::error(&job.id, "a pack has no template"));
+        }
     }
-    let source = project.templates.render(job.template, &ctx)?;
+    let source = templates.render(job.template, &ctx)?;
     Ok(Rendered { source, warnings })
 }
 
@@ -326,6 +345,11 @@ fn insert_doc(
     ctx.insert("brand", &Brand { colour: &practice.brand_colour, text: &practice.brand_text });
     ctx.insert("field_data", &fields::typst_data(&values, letter_fields));
     let body = body_typst(&project.root, doc, 2, warnings);
-    ctx.insert("doc", &DocView { slug: &doc.slug, title: &doc.title, kind: &doc.kind, body });
+    // The "Re:" line may hold placeholders, which become `#field(..)` calls.
+    let subject = match &doc.kind {
+        Kind::Letter(l) => l.subject.as_deref().map(markdown::inline_to_typst),
+        _ => None,
+    };
+    ctx.insert("doc", &DocView { slug: &doc.slug, title: &doc.title, kind: &doc.kind, subject, body });
     Ok(())
 }

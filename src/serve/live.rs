@@ -109,7 +109,7 @@ impl Live {
             }
             Status::Watching => {}
             Status::Error(e) => {
-                s.error = Some(e.clone());
+                s.error = Some(e.render());
                 s.seq += 1;
                 let update = Update {
                     seq: s.seq,

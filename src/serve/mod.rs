@@ -68,7 +68,7 @@ pub fn serve(opts: ServeOptions, stop: Arc<AtomicBool>, reporter: Arc<dyn Report
                 reporter.status(&status);
             });
             if let Err(e) = &result {
-                reporter.status(&Status::Error(format!("{e:#}")));
+                reporter.status(&Status::Error(crate::diag::Problem::general(format!("{e:#}"))));
             }
             // Without a watcher the pages would go stale silently: stop serving too.
             stop.store(true, Ordering::SeqCst);

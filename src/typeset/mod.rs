@@ -74,6 +74,28 @@ fn to_problem(world: &LmcWorld, root: &Path, source_name: &str, d: &SourceDiagno
             problem = problem.at(&Arc::from(text), range);
         }
     }
+    for point in &d.trace {
+        let at = world.range(point.span).zip(point.span.id()).map(|(range, id)| {
+            let (name, text) = if id == world.main_source().id() {
+                (source_name.to_string(), Some(world.main_source().text().to_string()))
+            } else {
+                let real = id.vpath().realize(root).ok();
+                let name = real.as_ref().map_or_else(
+                    || id.vpath().get_without_slash().to_string(),
+                    |p| crate::diag::display_path(root, p).display().to_string(),
+                );
+                (name, real.and_then(|p| std::fs::read_to_string(p).ok()))
+            };
+            match text {
+                Some(text) => format!("{name}:{}", crate::diag::line_col(&text, range.start).0),
+                None => name,
+            }
+        });
+        problem = problem.note(match at {
+            Some(at) => format!("{} ({at})", point.v),
+            None => point.v.to_string(),
+        });
+    }
     // typst-cli's advice to widen the root does not apply: confinement is deliberate here.
     for hint in d.hints.iter().filter(|h| !h.v.contains("--root")) {
         problem = problem.hint(hint.v.to_string());
@@ -163,11 +185,9 @@ fn collect_text(frame: &Frame, out: &mut String) {
     }
 }
 
-/// A date for typst from `SOURCE_DATE_EPOCH`, when set, so that builds are reproducible.
-pub fn source_date() -> Option<Datetime> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
-    let date = time::OffsetDateTime::from_unix_timestamp(secs).ok()?.date();
-    Datetime::from_ymd(date.year(), date.month().into(), date.day())
+/// A calendar date as typst's `datetime`.
+pub fn datetime(date: time::Date) -> Datetime {
+    Datetime::Date(date)
 }
 
 #[cfg(test)]

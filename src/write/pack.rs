@@ -15,7 +15,7 @@ use zip::write::SimpleFileOptions;
 use crate::build::{JobReport, Outcome};
 use crate::diag::Problem;
 use crate::load::project::Project;
-use crate::plan::{Job, Output, OutputKind, Target};
+use crate::plan::{Job, Keep, Target};
 use crate::write::manifest::{self, Entry, Manifest};
 use crate::write::write_atomic;
 
@@ -29,7 +29,13 @@ fn practice_of(target: &Target) -> Option<usize> {
         | Target::Letter { practice, .. }
         | Target::AgText { practice, .. }
         | Target::WhatsNew { practice } => Some(*practice),
-        Target::Pack { .. } | Target::Guide | Target::GuideHtml | Target::GuideRedline => None,
+        // Merged letters hold patient data and never go in a pack.
+        Target::Pack { .. }
+        | Target::Guide
+        | Target::GuideHtml
+        | Target::GuideRedline
+        | Target::Merged { .. }
+        | Target::Standalone { .. } => None,
     }
 }
 
@@ -43,13 +49,13 @@ pub fn plan_job(jobs: &[Job], practice: usize, ods: &str) -> Option<Job> {
     let mut inputs: Vec<Arc<Path>> = members.iter().flat_map(|j| j.inputs.iter().cloned()).collect();
     inputs.sort();
     inputs.dedup();
-    let rel = PathBuf::from("packs").join(format!("{ods}.zip"));
     Some(Job {
         id: format!("packs/{ods}"),
         target: Target::Pack { practice },
         template: "",
-        outputs: vec![Output { rel, kind: OutputKind::Zip }],
+        outputs: crate::plan::formats::pack(ods),
         inputs,
+        keep: Keep::Tracked,
     })
 }
 

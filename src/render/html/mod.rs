@@ -6,12 +6,11 @@ mod convert;
 pub mod escape;
 pub mod ids;
 mod page;
-pub mod standalone;
 
 #[cfg(test)]
 mod tests;
 
 pub use convert::{Converted, Options, to_html};
-pub use page::{RESERVED_IDS, insert_guide, section_view, status_label};
+pub use page::{PageView, RESERVED_IDS, insert_guide, section_view, status_label};
 
 pub const GUIDE_HTML_TEMPLATE: &str = "guide.html.tera";

@@ -9,18 +9,19 @@ use crate::load::fields::{self, Values};
 use crate::load::project::Project;
 use crate::plan::{Job, Target};
 
-/// The `.docx` bytes of a letter job. `rows` holds one merge row's values (a `.docx` is one
-/// letter: a combined merge has no Word edition); `date` is the letter date as shown, and
-/// `today` the same date for the document's properties.
+/// The `.docx` bytes of a letter job. A merged letter uses its one row's values (a `.docx`
+/// is one letter: a combined merge has no Word edition); `date` is the letter date as shown,
+/// and `today` the same date for the document's properties.
 pub fn for_job(
     project: &Project,
     job: &Job,
-    rows: Option<&[Values]>,
     date: Option<&str>,
     today: Option<Datetime>,
 ) -> Result<Vec<u8>, Vec<Problem>> {
-    let Target::Letter { doc, practice } = job.target else {
-        return Err(vec![Problem::error(&job.id, "only letters have a Word edition")]);
+    let (doc, practice, rows): (usize, usize, Option<&[Values]>) = match &job.target {
+        Target::Letter { doc, practice } => (*doc, *practice, None),
+        Target::Merged { doc, practice, rows } => (*doc, *practice, Some(&rows.0)),
+        _ => return Err(vec![Problem::error(&job.id, "only letters have a Word edition")]),
     };
     let (doc, practice) = (&project.documents[doc], &project.practices[practice]);
     let lmc = project

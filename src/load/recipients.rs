@@ -1,16 +1,13 @@
-//! Mail merge: one letter per row of a recipients file (CSV, YAML or JSON). Recipient data
-//! is patient-identifiable: no value is ever put in a message, a log, the manifest or a
-//! cache, and merged letters are written readable by their owner only.
+//! Recipients of a mail merge: a CSV, YAML or JSON file read into rows, its columns matched
+//! to a letter's fields and each row checked. Recipient data is patient-identifiable: no
+//! value is ever put in a message, only the row and column.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::diag::Problem;
-use crate::load::content::{Field, Kind, Letter};
+use crate::load::content::{Field, Letter};
 use crate::load::fields::{self, FieldValue, Values};
-use crate::load::project::Project;
-use crate::plan::{Job, Output, OutputKind, Target};
-use crate::write::write_atomic;
 
 /// A recipients file as text cells. `rows[i].0` is the row's number as a spreadsheet shows
 /// it (the header is row 1).
@@ -192,185 +189,6 @@ pub fn row_values(
     if errors.is_empty() { Ok(values) } else { Err(errors) }
 }
 
-/// A file name from a value: letters, digits, `-` and `_` only, short, never a name Windows
-/// reserves, and unique among `taken`.
-pub fn safe_file_name(value: &str, fallback: &str, taken: &mut BTreeSet<String>) -> String {
-    let mut name = String::new();
-    for c in value.trim().chars() {
-        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-            name.push(c);
-        } else if !name.ends_with('-') {
-            name.push('-');
-        }
-    }
-    let mut name: String = name.trim_matches('-').chars().take(60).collect();
-    if name.is_empty() {
-        name = fallback.to_string();
-    }
-    const RESERVED: [&str; 4] = ["con", "prn", "aux", "nul"];
-    let lower = name.to_ascii_lowercase();
-    let device = lower.len() == 4
-        && (lower.starts_with("com") || lower.starts_with("lpt"))
-        && lower.as_bytes()[3].is_ascii_digit();
-    if RESERVED.contains(&lower.as_str()) || device {
-        name = format!("_{name}");
-    }
-    let mut unique = name.clone();
-    let mut n = 2;
-    while !taken.insert(unique.to_ascii_lowercase()) {
-        unique = format!("{name}-{n}");
-        n += 1;
-    }
-    unique
-}
-
-pub struct MergeOptions {
-    pub letter: String,
-    pub practice: String,
-    pub data: PathBuf,
-    pub out: PathBuf,
-    pub combined: bool,
-    pub emit_typst: bool,
-    /// Also write each letter as a Word file beside its PDF.
-    pub docx: bool,
-}
-
-#[derive(Default)]
-pub struct MergeReport {
-    pub written: Vec<PathBuf>,
-    /// Problems, already free of recipient data.
-    pub problems: Vec<Problem>,
-    pub rows: usize,
-    pub failed_rows: usize,
-}
-
-/// Finds the letter document named `slug`.
-pub fn find_letter<'a>(project: &'a Project, slug: &str) -> Result<(usize, &'a Letter), Problem> {
-    let letters: Vec<(usize, &Letter, &str)> = project
-        .documents
-        .iter()
-        .enumerate()
-        .filter_map(|(i, d)| match &d.kind {
-            Kind::Letter(l) => Some((i, l, d.slug.as_str())),
-            _ => None,
-        })
-        .collect();
-    if let Some((i, l, _)) = letters.iter().find(|(_, _, s)| *s == slug) {
-        return Ok((*i, l));
-    }
-    let names: Vec<&str> = letters.iter().map(|(_, _, s)| *s).collect();
-    let hint = match crate::diag::suggest(slug, names.iter().copied()) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None => format!("letters are: {}", names.join(", ")),
-    };
-    Err(Problem::error("content/letters", format!("no letter is named `{slug}`")).hint(hint))
-}
-
-pub fn merge(project: &Project, opts: &MergeOptions) -> Result<MergeReport, Problem> {
-    let (doc_index, letter) = find_letter(project, &opts.letter)?;
-    let practice_index =
-        project.practices.iter().position(|p| p.ods_code.eq_ignore_ascii_case(&opts.practice)).ok_or_else(
-            || Problem::error("content/practices", format!("no practice has ODS code `{}`", opts.practice)),
-        )?;
-    let table = read_table(&opts.data)?;
-    let columns = match_columns(&table, &letter.fields, &opts.data)?;
-    let ods = &project.practices[practice_index].ods_code;
-    let row_problem = |n: usize, msg: String| Problem::error(&opts.data, format!("row {n}: {msg}"));
-
-    let mut report = MergeReport { rows: table.rows.len(), ..MergeReport::default() };
-    let mut taken = BTreeSet::new();
-    let mut good: Vec<(usize, String, Values)> = Vec::new();
-    for (n, row) in &table.rows {
-        match row_values(row, &columns, &letter.fields) {
-            Ok(values) => {
-                let base = letter
-                    .file_name_field
-                    .as_ref()
-                    .and_then(|f| values.get(f))
-                    .map(|v| v.plain())
-                    .unwrap_or_default();
-                let name = safe_file_name(&base, &format!("row-{n}"), &mut taken);
-                good.push((*n, name, values));
-            }
-            Err(errors) => {
-                report.failed_rows += 1;
-                report.problems.push(
-                    row_problem(*n, errors.join("; "))
-                        .hint("fix the row and run merge again; every other row was produced"),
-                );
-            }
-        }
-    }
-
-    let job_for = |rel: PathBuf| Job {
-        id: format!("merge/{ods}/{}", opts.letter),
-        target: Target::Letter { doc: doc_index, practice: practice_index },
-        template: crate::plan::LETTER_TEMPLATE,
-        outputs: vec![Output { rel, kind: OutputKind::Pdf }],
-        inputs: Vec::new(),
-    };
-    type RowResult = (usize, Result<Vec<PathBuf>, Vec<Problem>>);
-    let results: Vec<RowResult> = crate::build::parallel::map(&good, |(n, name, values)| {
-        let mut job = job_for(PathBuf::from(format!("{name}.pdf")));
-        if opts.docx {
-            job.outputs.push(Output { rel: PathBuf::from(format!("{name}.docx")), kind: OutputKind::Docx });
-        }
-        let result = produce_private(project, &job, std::slice::from_ref(values), &opts.out, opts.emit_typst);
-        comemo::evict(crate::build::EVICT_AGE);
-        (*n, result)
-    });
-    for (n, result) in results {
-        match result {
-            Ok(written) => report.written.extend(written),
-            Err(problems) => {
-                report.failed_rows += 1;
-                report.problems.extend(problems.into_iter().map(|p| row_problem(n, redact(p))));
-            }
-        }
-    }
-    if opts.combined && !good.is_empty() {
-        let rows: Vec<Values> = good.iter().map(|(_, _, v)| v.clone()).collect();
-        let job = job_for(PathBuf::from(format!("{}-combined.pdf", opts.letter)));
-        match produce_private(project, &job, &rows, &opts.out, opts.emit_typst) {
-            Ok(written) => report.written.extend(written),
-            Err(problems) => report.problems.extend(
-                problems
-                    .into_iter()
-                    .map(|p| Problem::error(&opts.data, format!("combined PDF: {}", redact(p)))),
-            ),
-        }
-    }
-    Ok(report)
-}
-
-fn produce_private(
-    project: &Project,
-    job: &Job,
-    rows: &[Values],
-    out: &Path,
-    emit_typst: bool,
-) -> Result<Vec<PathBuf>, Vec<Problem>> {
-    // Merged letters are sent now, so they carry today's date (or SOURCE_DATE_EPOCH's).
-    let today = crate::typeset::source_date().or_else(|| {
-        let now = time::OffsetDateTime::now_utc().date();
-        typst::foundations::Datetime::from_ymd(now.year(), now.month().into(), now.day())
-    });
-    let produced = crate::build::produce(project, job, Some(rows), emit_typst, today)?;
-    let mut written = Vec::new();
-    for (rel, bytes) in produced.files {
-        let path = out.join(rel);
-        write_atomic(&path, &bytes, true).map_err(|e| vec![Problem::error(&path, format!("{e:#}"))])?;
-        written.push(path);
-    }
-    Ok(written)
-}
-
-/// A typesetting problem's message without its source excerpt: the generated source holds
-/// recipient values.
-fn redact(p: Problem) -> String {
-    p.message
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,17 +271,5 @@ mod tests {
         let ok = row_values(&["9434765919".into(), "1/4/2025".into()], &cols, &fields).unwrap();
         assert_eq!(ok["seen"], FieldValue::Text("1 April 2025".into()));
         assert_eq!(ok["note"], FieldValue::Text(String::new()));
-    }
-
-    #[test]
-    fn file_names_are_safe_and_unique() {
-        let mut taken = BTreeSet::new();
-        assert_eq!(safe_file_name("AB/12 34", "row-2", &mut taken), "AB-12-34");
-        assert_eq!(safe_file_name("ab/12:34", "row-3", &mut taken), "ab-12-34-2");
-        assert_eq!(safe_file_name("../..", "row-4", &mut taken), "row-4");
-        assert_eq!(safe_file_name("CON", "row-5", &mut taken), "_CON");
-        assert_eq!(safe_file_name("com1", "row-6", &mut taken), "_com1");
-        assert_eq!(safe_file_name(&"x".repeat(200), "row-7", &mut taken).len(), 60);
-        assert_eq!(safe_file_name("Zoë Ångström", "row-8", &mut taken), "Zo-ngstr-m");
     }
 }

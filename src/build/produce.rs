@@ -1,0 +1,151 @@
+//! One job in memory: its template rendered, the source typeset, and every output format
+//! of the job exported. Nothing is written here.
+
+use std::path::PathBuf;
+
+use crate::diag::Problem;
+use crate::load::dates;
+use crate::load::project::Project;
+use crate::plan::{Job, Keep, OutputKind, Target};
+use crate::render::templates::Templates;
+use crate::render::{self, Rendered};
+use crate::typeset;
+
+/// What a finished job produced, before anything is written.
+pub(crate) struct Produced {
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    pub read: Vec<PathBuf>,
+    pub warnings: Vec<Problem>,
+}
+
+/// The date a job's document carries: merged letters are sent now, so they carry today's
+/// date; everything else carries `SOURCE_DATE_EPOCH`'s date, or none, so that rebuilding
+/// gives the same bytes.
+fn date_of(job: &Job) -> Option<time::Date> {
+    match job.target {
+        Target::Merged { .. } => Some(dates::today()),
+        _ => dates::source_date(),
+    }
+}
+
+/// Renders, typesets and exports one job in memory. A private job's problems never quote
+/// the generated source, which holds recipient data.
+pub(crate) fn produce(
+    project: &Project,
+    templates: &Templates,
+    job: &Job,
+    emit_typst: bool,
+) -> Result<Produced, Vec<Problem>> {
+    let produced = produce_any(project, templates, job, emit_typst);
+    if job.keep == Keep::Private {
+        return produced.map_err(|problems| problems.into_iter().map(Problem::redacted).collect());
+    }
+    produced
+}
+
+fn produce_any(
+    project: &Project,
+    templates: &Templates,
+    job: &Job,
+    emit_typst: bool,
+) -> Result<Produced, Vec<Problem>> {
+    let date = date_of(job);
+    let today = date.map(typeset::datetime);
+    let date_text = date.map(dates::long);
+    let Rendered { source, mut warnings } =
+        render::render_job(project, templates, job, date_text.as_deref()).map_err(|p| vec![p])?;
+    let mut files = Vec::new();
+    if job.outputs.iter().all(|o| o.kind == OutputKind::Text) {
+        for o in &job.outputs {
+            files.push((o.rel.clone(), source.clone().into_bytes()));
+        }
+        return Ok(Produced { files, read: Vec::new(), warnings });
+    }
+    let source_name = format!("templates/{} (generated typst for {})", job.template, job.id);
+    if emit_typst {
+        files.push((job.outputs[0].rel.with_extension("typ"), source.clone().into_bytes()));
+    }
+    let mut compiled = typeset::compile(typeset::Input {
+        root: &project.root,
+        source,
+        source_name: source_name.clone(),
+        today,
+    })
+    .map_err(|errors| {
+        let mut errors = trace_to_markdown(project, job, &source_name, errors);
+        if !emit_typst && let Some(first) = errors.first_mut() {
+            first.hints.push("run again with --emit-typst to see the generated typst source".into());
+        }
+        errors
+    })?;
+    warnings.extend(std::mem::take(&mut compiled.warnings));
+    let pages = compiled.document.pages().len();
+    if matches!(job.target, Target::Poster { .. }) && pages > 1 {
+        warnings.push(
+            Problem::warning(
+                &source_name,
+                format!("`{}` runs onto {pages} pages; a poster should fit on one", job.id),
+            )
+            .hint("shorten the poster's text"),
+        );
+    }
+    for o in &job.outputs {
+        let bytes = match o.kind {
+            OutputKind::Pdf => {
+                let ident = o.rel.to_string_lossy().replace('\\', "/");
+                typeset::pdf(&compiled, &ident, today, &source_name)
+                    .map_err(|errors| trace_to_markdown(project, job, &source_name, errors))?
+            }
+            OutputKind::Png(ppp) => typeset::png(&compiled.document, 0, ppp)
+                .map_err(|e| vec![Problem::error(&source_name, format!("failed to render PNG: {e:#}"))])?,
+            OutputKind::Docx => crate::write::docx::for_job(project, job, date_text.as_deref(), today)?,
+            OutputKind::Text | OutputKind::Zip => unreachable!("made without typst"),
+        };
+        files.push((o.rel.clone(), bytes));
+    }
+    Ok(Produced { files, read: compiled.files_read, warnings })
+}
+
+/// Points typst errors that fall inside a document's converted Markdown at the author's line
+/// in that document, rather than at the generated source only.
+fn trace_to_markdown(project: &Project, job: &Job, source_name: &str, errors: Vec<Problem>) -> Vec<Problem> {
+    let docs: Vec<&crate::load::content::Document> = match job.target {
+        Target::Guide | Target::GuideHtml | Target::GuideRedline => {
+            project.documents_of("guide-section").collect()
+        }
+        Target::Poster { doc, .. } | Target::Letter { doc, .. } | Target::AgText { doc, .. } => {
+            vec![&project.documents[doc]]
+        }
+        Target::Merged { doc, .. } | Target::Standalone { doc } => vec![&project.documents[doc]],
+        Target::WhatsNew { .. } | Target::Pack { .. } => Vec::new(),
+    };
+    let converted: Vec<_> = docs.iter().map(|d| render::body_converted(&project.root, d, 2)).collect();
+    errors
+        .into_iter()
+        .map(|problem| {
+            let (Some(generated), Some(span)) = (&problem.source, &problem.span) else { return problem };
+            if problem.file.as_os_str() != source_name {
+                return problem;
+            }
+            for (doc, conv) in docs.iter().zip(&converted) {
+                let Some(start) = (!conv.markup.is_empty()).then(|| generated.find(&conv.markup)).flatten()
+                else {
+                    continue;
+                };
+                if !(start..start + conv.markup.len()).contains(&span.start) {
+                    continue;
+                }
+                let at = doc.body_start + conv.markdown_offset(span.start - start);
+                let end = doc.text[at..].find('\n').map_or(doc.text.len(), |i| at + i);
+                let line = generated[..span.start].matches('\n').count() + 1;
+                let mut traced =
+                    Problem { file: doc.shown.clone(), ..problem.clone() }.at(&doc.text, at..end);
+                traced
+                    .hints
+                    .push(format!("typst reported it at line {line} of the source made from this file"));
+                return traced;
+            }
+            problem
+        })
+        .collect()
+}

@@ -1,0 +1,274 @@
+//! The one pipeline every command goes through: load → plan → build → prune.
+//!
+//! [`load`] reads a project and its templates; [`build`], [`check`], [`merge`] and
+//! [`render`] each make a plan of jobs and hand it to the one build stage, which renders,
+//! typesets and writes every job the same way. A new output is a new kind of job in
+//! [`crate::plan`], never a second pipeline. Nothing here prints: callers report.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::build::{self, BuildOptions, JobReport, Outcome, Report};
+use crate::diag::Problem;
+use crate::load::project::Project;
+use crate::load::recipients;
+use crate::load::standalone;
+use crate::plan::{self, Job, Selection};
+use crate::render::templates::Templates;
+
+/// A loaded project and the templates its documents are rendered with.
+pub struct Loaded {
+    pub project: Project,
+    pub templates: Templates,
+}
+
+/// Loads the project at `root` and its templates. Problems in single files (a broken
+/// profile, a template that does not parse) are in `project.problems`; only a folder that
+/// is not a project at all is an error.
+pub fn load(root: &Path) -> Result<Loaded, Problem> {
+    let mut project = Project::load(root)?;
+    let (templates, problems) = Templates::load(&project.root);
+    project.problems.extend(problems);
+    Ok(Loaded { project, templates })
+}
+
+/// Which of a project's documents to build.
+pub enum Scope<'a> {
+    /// Every document; outputs of documents no longer planned are removed.
+    Everything,
+    /// Only these practices' documents (ODS codes), not the guide.
+    Practices(&'a [String]),
+    /// The documents that read one of `files` in their last build (as `reads` records), and
+    /// any new ones; outputs of documents no longer planned are removed.
+    Changed { files: &'a BTreeSet<PathBuf>, reads: &'a Reads },
+}
+
+/// Job id → every file the job read in its last build.
+pub type Reads = BTreeMap<String, BTreeSet<PathBuf>>;
+
+/// What a build of a project did.
+pub struct Built {
+    pub report: Report,
+    /// The whole plan, of which only the jobs in scope were run.
+    pub jobs: Vec<Job>,
+}
+
+impl Built {
+    /// What each job read, for the next [`Scope::Changed`].
+    pub fn reads(&self, loaded: &Loaded) -> Reads {
+        build::reads(&loaded.project, &self.jobs, &self.report.manifest)
+    }
+}
+
+/// The plan of a build: every job of the project, and which of them to run.
+pub struct Planned {
+    /// The whole plan, which outputs of removed documents are pruned against.
+    pub jobs: Vec<Job>,
+    /// Indices into `jobs` of the jobs to run.
+    run: Vec<usize>,
+    /// Whether this plan covers the whole project, so that stale outputs may be removed.
+    whole: bool,
+}
+
+impl Planned {
+    /// How many jobs the build will run (or skip as unchanged).
+    pub fn to_run(&self) -> usize {
+        self.run.len()
+    }
+}
+
+/// Plans `scope` of the project.
+pub fn plan(loaded: &Loaded, scope: Scope) -> Result<Planned, Problem> {
+    let Loaded { project, templates } = loaded;
+    let selection = match scope {
+        Scope::Practices(codes) => {
+            for code in codes {
+                practice_index(project, code)?;
+            }
+            Selection { practices: Some(codes.to_vec()) }
+        }
+        _ => Selection::default(),
+    };
+    let jobs = plan::plan(project, templates, &selection);
+    let run = match scope {
+        Scope::Changed { files, reads } => crate::watch::affected(&jobs, reads, files),
+        _ => (0..jobs.len()).collect(),
+    };
+    Ok(Planned { jobs, run, whole: selection.practices.is_none() })
+}
+
+/// Runs `planned` into `opts.out`, then removes the outputs of documents that left the plan.
+pub fn build(
+    loaded: &Loaded,
+    planned: Planned,
+    opts: &BuildOptions,
+    on_done: &(dyn Fn(&JobReport) + Sync),
+) -> Built {
+    let Loaded { project, templates } = loaded;
+    let Planned { jobs, run, whole } = planned;
+    let mut opts = opts.clone();
+    if let Some(plans) = opts.cache_plans {
+        opts.cache_documents = Some(plans * jobs.len());
+    }
+    let mut report = if run.len() == jobs.len() {
+        build::build(project, templates, &jobs, &opts, on_done)
+    } else {
+        let selected: Vec<Job> = run.iter().map(|&i| jobs[i].clone()).collect();
+        build::build(project, templates, &selected, &opts, on_done)
+    };
+    if whole {
+        report.removed = build::prune(project, &jobs, &mut report.manifest, &opts.out);
+    }
+    Built { report, jobs }
+}
+
+/// Renders and typesets every document in memory, writing nothing: template and typst
+/// errors show as well as those in the inputs.
+pub fn check(loaded: &Loaded) -> (usize, Vec<JobReport>) {
+    let jobs = plan::plan(&loaded.project, &loaded.templates, &Selection::default());
+    (jobs.len(), build::dry_run(&loaded.project, &loaded.templates, &jobs))
+}
+
+/// The index of the practice with ODS code `code`, or a problem listing the known codes.
+pub fn practice_index(project: &Project, code: &str) -> Result<usize, Problem> {
+    project.practices.iter().position(|p| p.ods_code.eq_ignore_ascii_case(code)).ok_or_else(|| {
+        let codes: Vec<&str> = project.practices.iter().map(|p| p.ods_code.as_str()).collect();
+        let hint = match crate::diag::suggest(code, codes.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("known codes are {}", codes.join(", ")),
+        };
+        Problem::general(format!("no practice has ODS code `{code}`")).hint(hint)
+    })
+}
+
+/// A mail merge: one letter per row of a recipients file.
+pub struct MergeRequest {
+    /// The letter's slug (its file name in content/letters without `.md`).
+    pub letter: String,
+    pub practice: String,
+    pub data: PathBuf,
+    /// Where the letters go; by default `output/merge/ODS/LETTER`.
+    pub out: Option<PathBuf>,
+    /// Also every letter in one PDF, for printing.
+    pub combined: bool,
+    pub emit_typst: bool,
+    /// Also each letter as a Word file.
+    pub docx: bool,
+}
+
+#[derive(Default)]
+pub struct MergeReport {
+    pub out: PathBuf,
+    pub written: Vec<PathBuf>,
+    /// Problems, already free of recipient data.
+    pub problems: Vec<Problem>,
+    pub rows: usize,
+    pub failed_rows: usize,
+}
+
+/// Reads and checks the recipients, plans one private job per good row and builds them.
+/// A bad row fails alone, named by its row and column, never by its values.
+pub fn merge(loaded: &Loaded, req: &MergeRequest) -> Result<MergeReport, Problem> {
+    let project = &loaded.project;
+    let (doc, letter) = plan::merge::find_letter(project, &req.letter)?;
+    let practice = practice_index(project, &req.practice)?;
+    let table = recipients::read_table(&req.data)?;
+    let columns = recipients::match_columns(&table, &letter.fields, &req.data)?;
+    let row_problem = |n: usize, msg: &str| Problem::error(&req.data, format!("row {n}: {msg}"));
+
+    let out = req.out.clone().unwrap_or_else(|| {
+        plan::merge::default_out(project, &project.practices[practice].ods_code, &req.letter)
+    });
+    let mut report = MergeReport { rows: table.rows.len(), out: out.clone(), ..MergeReport::default() };
+    let mut taken = BTreeSet::new();
+    let mut good = Vec::new();
+    for (n, row) in &table.rows {
+        match recipients::row_values(row, &columns, &letter.fields) {
+            Ok(values) => {
+                let base = letter
+                    .file_name_field
+                    .as_ref()
+                    .and_then(|f| values.get(f))
+                    .map(|v| v.plain())
+                    .unwrap_or_default();
+                let name = plan::merge::safe_file_name(&base, &plan::merge::row_id(*n), &mut taken);
+                good.push(plan::merge::Row { number: *n, name, values });
+            }
+            Err(errors) => {
+                report.failed_rows += 1;
+                report.problems.push(
+                    row_problem(*n, &errors.join("; "))
+                        .hint("fix the row and run merge again; every other row was produced"),
+                );
+            }
+        }
+    }
+    let jobs = plan::merge::plan(doc, practice, &req.letter, &good, req.docx, req.combined);
+    if jobs.is_empty() {
+        return Ok(report);
+    }
+    let failed: Mutex<BTreeMap<String, Vec<Problem>>> = Mutex::default();
+    let opts = BuildOptions { out: out.clone(), emit_typst: req.emit_typst, ..BuildOptions::default() };
+    build::build(project, &loaded.templates, &jobs, &opts, &|job| {
+        if job.outcome == Outcome::Failed {
+            failed.lock().unwrap_or_else(|e| e.into_inner()).insert(job.id.clone(), job.problems.clone());
+        }
+    });
+    let failed = failed.into_inner().unwrap_or_else(|e| e.into_inner());
+    for row in &good {
+        if let Some(problems) = failed.get(&plan::merge::row_id(row.number)) {
+            report.failed_rows += 1;
+            report.problems.extend(problems.iter().map(|p| row_problem(row.number, &p.message)));
+        }
+    }
+    for job in &jobs {
+        if !failed.contains_key(&job.id) {
+            report.written.extend(job.outputs.iter().map(|o| out.join(&o.rel)));
+        }
+    }
+    if let Some(problems) = failed.get(plan::merge::COMBINED) {
+        report.problems.extend(
+            problems.iter().map(|p| Problem::error(&req.data, format!("combined PDF: {}", p.message))),
+        );
+    }
+    Ok(report)
+}
+
+/// Where `render` writes and in which format.
+pub struct RenderRequest<'a> {
+    pub file: &'a Path,
+    /// The folder to write into; by default the file's own.
+    pub out_dir: Option<&'a Path>,
+    /// A web page instead of a PDF.
+    pub html: bool,
+    pub emit_typst: bool,
+}
+
+pub struct Rendered {
+    pub written: PathBuf,
+    pub warnings: Vec<Problem>,
+}
+
+/// Typesets one Markdown file on its own, as a project of one document.
+pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Problem>> {
+    let opened = standalone::open(req.file)?;
+    let out = req.out_dir.map(Path::to_path_buf).unwrap_or_else(|| opened.dir.clone());
+    let project = Project::standalone(&opened);
+    let (templates, problems) = crate::render::standalone::templates(&project);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let jobs = plan::standalone::plan(&project, req.html);
+    let outcome: Mutex<Option<JobReport>> = Mutex::default();
+    let opts = BuildOptions { out: out.clone(), emit_typst: req.emit_typst, ..BuildOptions::default() };
+    build::build(&project, &templates, &jobs, &opts, &|job| {
+        *outcome.lock().unwrap_or_else(|e| e.into_inner()) = Some(job.clone());
+    });
+    let report = outcome.into_inner().unwrap_or_else(|e| e.into_inner());
+    let report = report.ok_or_else(|| vec![Problem::error(&opened.shown, "nothing was rendered")])?;
+    if report.outcome == Outcome::Failed {
+        return Err(report.problems);
+    }
+    Ok(Rendered { written: out.join(&jobs[0].outputs[0].rel), warnings: report.problems })
+}

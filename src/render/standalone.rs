@@ -1,0 +1,73 @@
+//! Standalone Markdown files (`lmcpress render`): their templates ship inside the binary,
+//! and their pages carry the house style without an LMC or a practice.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use tera::Context;
+
+use super::html::ids::Ids;
+use super::html::{GUIDE_HTML_TEMPLATE, PageView, RESERVED_IDS, section_view};
+use super::templates::Templates;
+use crate::diag::Problem;
+use crate::load::config::DEFAULT_BRAND;
+use crate::load::fields;
+use crate::load::project::Project;
+
+/// The template of a standalone PDF.
+pub const PDF_TEMPLATE: &str = "render.typ.tera";
+
+const BASE: &str = include_str!("../../templates/partials/base.typ.tera");
+const PDF_PAGE: &str = include_str!("../../templates/render.typ.tera");
+const HTML_PAGE: &str = include_str!("../../templates/guide.html.tera");
+
+/// The templates `render` uses, as shipped: a standalone file has no templates folder.
+pub fn templates(project: &Project) -> (Templates, Vec<Problem>) {
+    let source = |name: &str, text: &str| {
+        (name.to_string(), (PathBuf::from("templates").join(name), text.to_string()))
+    };
+    let sources = BTreeMap::from([
+        source("partials/base.typ.tera", BASE),
+        source(PDF_TEMPLATE, PDF_PAGE),
+        source(GUIDE_HTML_TEMPLATE, HTML_PAGE),
+    ]);
+    Templates::from_sources(&project.root, sources)
+}
+
+/// The context of a standalone PDF: the body in the house colours.
+pub fn pdf_context(ctx: &mut Context, project: &Project, warnings: &mut Vec<Problem>) {
+    let doc = &project.documents[0];
+    let markup = super::body_typst(&project.root, doc, 2, warnings);
+    let (colour, text) = DEFAULT_BRAND;
+    ctx.insert("brand", &serde_json::json!({ "colour": colour, "text": text }));
+    ctx.insert("field_data", &fields::typst_data(&fields::Values::new(), &[]));
+    ctx.insert("doc", &serde_json::json!({ "title": doc.title, "body": markup }));
+}
+
+/// The context of a standalone web page. A guide section's front matter gives the title,
+/// status badge and review date; without front matter the file's name is the title.
+pub fn html_context(ctx: &mut Context, project: &Project, warnings: &mut Vec<Problem>) {
+    let doc = &project.documents[0];
+    let mut ids = Ids::with_reserved(&RESERVED_IDS);
+    // Without a project there are no values: placeholders show as written.
+    let section = section_view(&project.root, doc, &mut ids, 2, &|_| None, warnings);
+    let (colour, text) = DEFAULT_BRAND;
+    let page = PageView {
+        title: doc.title.clone(),
+        subtitle: None,
+        edition: String::new(),
+        published: None,
+        org_name: String::new(),
+        short_name: String::new(),
+        brand_colour: colour.into(),
+        brand_text: text.into(),
+        website: None,
+        website_href: None,
+        email: None,
+        phone: None,
+        address: Vec::new(),
+        single: true,
+    };
+    ctx.insert("page", &page);
+    ctx.insert("sections", &[section]);
+}
