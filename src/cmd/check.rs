@@ -16,22 +16,14 @@ pub struct Args {
 pub fn run(args: Args) -> Result<bool, Problem> {
     let loaded = pipeline::load(&super::root_or_cwd(args.root))?;
     let project = &loaded.project;
-    super::print_problems(&project.problems);
     let drafts = lmcpress::load::translation::draft_warnings(&project.documents);
-    super::print_problems(&drafts);
     let (jobs, reports) = pipeline::check(&loaded);
-    for report in &reports {
-        super::print_problems(&report.problems);
-    }
-    let failed = reports.iter().filter(|r| r.outcome == Outcome::Failed).count();
-    let errors = project.problems.iter().filter(|p| p.is_error()).count() + failed;
-    let warnings = project
-        .problems
-        .iter()
-        .chain(reports.iter().flat_map(|r| &r.problems))
-        .filter(|p| !p.is_error())
-        .count()
-        + drafts.len();
+    let all: Vec<&Problem> =
+        project.problems.iter().chain(&drafts).chain(reports.iter().flat_map(|r| &r.problems)).collect();
+    let (errors, warnings) = super::print_distinct(all);
+    // A document can fail for a reason already printed (a template that did not load).
+    let failed = reports.iter().filter(|r| r.outcome == Outcome::Failed && r.problems.is_empty()).count();
+    let errors = errors + failed;
     if errors == 0 {
         eprintln!(
             "checked {} practices, {} content files and {} documents: no errors{}",

@@ -40,10 +40,19 @@ impl ProjectArgs {
     }
 }
 
-pub fn print_problems<'a>(problems: impl IntoIterator<Item = &'a Problem>) {
+/// Prints each problem once (a template that fails to load fails every document made with
+/// it, with the same message) and returns how many distinct errors and warnings it printed.
+pub fn print_distinct<'a>(problems: impl IntoIterator<Item = &'a Problem>) -> (usize, usize) {
+    let mut seen = std::collections::HashSet::new();
+    let (mut errors, mut warnings) = (0, 0);
     for p in problems {
-        eprint!("{}", p.render());
+        let text = p.render();
+        if seen.insert(text.clone()) {
+            eprint!("{text}");
+            if p.is_error() { errors += 1 } else { warnings += 1 }
+        }
     }
+    (errors, warnings)
 }
 
 pub fn shown(path: &Path) -> String {
@@ -52,4 +61,9 @@ pub fn shown(path: &Path) -> String {
 
 pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+/// [`print_distinct`] for callers that do not count.
+pub fn print_problems<'a>(problems: impl IntoIterator<Item = &'a Problem>) {
+    print_distinct(problems);
 }

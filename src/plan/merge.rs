@@ -71,6 +71,9 @@ pub fn find_letter<'a>(project: &'a Project, slug: &str) -> Result<(usize, &'a L
     let names: Vec<&str> = letters.iter().map(|(_, _, s)| *s).collect();
     let hint = match crate::diag::suggest(slug, names.iter().copied()) {
         Some(near) => format!("did you mean `{near}`?"),
+        None if names.is_empty() => "the project has no letters: add a Markdown file with `kind: letter` \
+            to content/letters/"
+            .to_string(),
         None => format!("letters are: {}", names.join(", ")),
     };
     Err(Problem::error("content/letters", format!("no letter is named `{slug}`")).hint(hint))

@@ -199,7 +199,10 @@ fn culprit(
                 .find(|(n, (_, t))| !broken.contains_key(*n) && referenced_templates(t).contains(name))
                 .map(|(n, _)| n.clone());
         }
-        _ => return None,
+        _ => match located(err) {
+            Some((name, ..)) => name,
+            None => return None,
+        },
     };
     (sources.contains_key(&candidate) && !broken.contains_key(&candidate)).then_some(candidate)
 }
@@ -219,8 +222,31 @@ fn tera_problem(root: &Path, path: &Path, text: &str, err: &tera::Error) -> Prob
             }
             p
         }
-        None => Problem::error(shown, cause_chain(err)),
+        None => match located(err) {
+            Some((_, line, col, message)) => {
+                let source: Arc<str> = Arc::from(text);
+                let start = diag::offset_of(text, line, col);
+                let end = text[start..]
+                    .find(|c: char| c.is_whitespace() || c == '}')
+                    .map_or(text.len(), |i| start + i);
+                Problem::error(shown, format!("template error: {message}"))
+                    .at(&source, start..end.max(start + 1))
+            }
+            None => Problem::error(shown, cause_chain(err)),
+        },
     }
+}
+
+/// Template, line, column and message of a tera error that only says where it is in its
+/// text (`error: MESSAGE` then ` --> NAME:LINE:COL`), as an unknown filter's does.
+fn located(err: &tera::Error) -> Option<(String, usize, usize, String)> {
+    let text = err.to_string();
+    let message = text.lines().next()?.trim_start_matches("error: ").to_string();
+    let at = text.lines().find_map(|l| l.trim_start().strip_prefix("--> "))?;
+    let mut parts = at.rsplitn(3, ':');
+    let col = parts.next()?.trim().parse().ok()?;
+    let line = parts.next()?.trim().parse().ok()?;
+    Some((parts.next()?.to_string(), line, col, message))
 }
 
 /// The message and every cause below it: tera hides the real cause in `source()`.

@@ -7,6 +7,7 @@ mod pdf;
 mod build;
 mod commands;
 mod content;
+mod diagnostics;
 mod docx;
 mod editions;
 mod errors;
