@@ -1,5 +1,8 @@
 """Edit-to-output latency of `lmcpress watch` (release build): the time from writing a file
-until every output it affects has been replaced. Usage: python3 bench/watch_latency.py"""
+until every output it affects has been replaced.
+Usage: python3 bench/watch_latency.py [BINARY ...]   (default: target/release/lmcpress)
+Several binaries are measured one after the other on fresh copies of the project, so a
+before/after pair runs side by side in one run."""
 import os
 import pathlib
 import shutil
@@ -10,8 +13,9 @@ import tempfile
 import time
 
 repo = pathlib.Path(__file__).resolve().parent.parent
-binary = repo / "target/release/lmcpress"
+binaries = [pathlib.Path(b).resolve() for b in sys.argv[1:]] or [repo / "target/release/lmcpress"]
 debounce_ms = 50
+rounds = int(os.environ.get("ROUNDS", "11"))
 
 
 def outputs(root, prefix):
@@ -42,23 +46,29 @@ def measure(root, rel, old, new, prefix, rounds):
     return len(files), samples
 
 
-with tempfile.TemporaryDirectory() as tmp:
-    root = pathlib.Path(tmp)
-    for sub in ("content", "templates"):
-        shutil.copytree(repo / sub, root / sub)
-    watch = subprocess.Popen([binary, "watch", "--debounce", str(debounce_ms)], cwd=root,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    for line in watch.stderr:
-        if "watching" in line:
-            break
-    try:
-        n, one = measure(root, "content/practices/z90006-hollowmere.yaml", "0116 496 0606", "0116 496 0616",
-                         "practices/Z90006", 11)
-        print(f"one practice ({n} files): median {statistics.median(one):.0f} ms "
-              f"(min {min(one):.0f}, max {max(one):.0f}) with --debounce {debounce_ms}")
-        n, every = measure(root, "content/lmc.yaml", "www.llrlmc.co.uk", "www.llrlmc.co.uk ", "", 5)
-        print(f"every document ({n} files, lmc.yaml): median {statistics.median(every):.0f} ms "
-              f"(min {min(every):.0f}, max {max(every):.0f})")
-    finally:
-        watch.send_signal(2)
-        watch.wait(timeout=10)
+def run(binary):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = pathlib.Path(tmp)
+        for sub in ("content", "templates", "editions"):
+            if (repo / sub).exists():
+                shutil.copytree(repo / sub, root / sub)
+        watch = subprocess.Popen([binary, "watch", "--debounce", str(debounce_ms)], cwd=root,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for line in watch.stderr:
+            if "watching" in line:
+                break
+        try:
+            n, one = measure(root, "content/practices/z90006-hollowmere.yaml", "0116 496 0606", "0116 496 0616",
+                             "practices/Z90006", rounds)
+            print(f"{binary}: one practice ({n} files): median {statistics.median(one):.0f} ms "
+                  f"(min {min(one):.0f}, max {max(one):.0f}) with --debounce {debounce_ms}")
+            n, every = measure(root, "content/lmc.yaml", "www.llrlmc.co.uk", "www.llrlmc.org.uk", "", 5)
+            print(f"{binary}: every document ({n} files, lmc.yaml): median {statistics.median(every):.0f} ms "
+                  f"(min {min(every):.0f}, max {max(every):.0f})")
+        finally:
+            watch.send_signal(2)
+            watch.wait(timeout=10)
+
+
+for b in binaries:
+    run(b)

@@ -25,7 +25,7 @@ fn main() {
     let done = AtomicUsize::new(0);
     let items: Vec<usize> = (0..n).collect();
     let start = std::time::Instant::now();
-    lmcpress::build::parallel::map_on(threads, &items, |&i| {
+    lmcpress::parallel::map_on(threads, &items, |&i| {
         let source = format!(
             "#set document(title: \"Letter {i}\")\n#set text(font: \"Liberation Sans\", lang: \"en\", region: \"GB\")\n\
              = Letter {i}\n#lorem(300)\n\n#table(columns: 2, [a], [b {i}])\n#footnote[note {i}]"

@@ -27,10 +27,19 @@ pub struct Loaded {
 /// profile, a template that does not parse) are in `project.problems`; only a folder that
 /// is not a project at all is an error.
 pub fn load(root: &Path) -> Result<Loaded, Problem> {
+    let start = std::time::Instant::now();
     let mut project = Project::load(root)?;
     let (templates, problems) = Templates::load(&project.root);
     project.problems.extend(problems);
+    timing("load", start);
     Ok(Loaded { project, templates })
+}
+
+/// With `LMCPRESS_TIMINGS` set, how long a stage took, on stderr: for benchmarks.
+pub fn timing(stage: &str, since: std::time::Instant) {
+    if std::env::var_os("LMCPRESS_TIMINGS").is_some() {
+        eprintln!("timing: {stage} {:.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+    }
 }
 
 /// Which of a project's documents to build.
@@ -90,7 +99,9 @@ pub fn plan(loaded: &Loaded, scope: Scope) -> Result<Planned, Problem> {
         }
         _ => Selection::default(),
     };
+    let start = std::time::Instant::now();
     let jobs = plan::plan(project, templates, &selection);
+    timing("plan", start);
     let run = match scope {
         Scope::Changed { files, reads } => crate::watch::affected(&jobs, reads, files),
         _ => (0..jobs.len()).collect(),
@@ -107,18 +118,16 @@ pub fn build(
 ) -> Built {
     let Loaded { project, templates } = loaded;
     let Planned { jobs, run, whole } = planned;
-    let mut opts = opts.clone();
-    if let Some(plans) = opts.cache_plans {
-        opts.cache_documents = Some(plans * jobs.len());
-    }
     let mut report = if run.len() == jobs.len() {
-        build::build(project, templates, &jobs, &opts, on_done)
+        build::build(project, templates, &jobs, opts, on_done)
     } else {
         let selected: Vec<Job> = run.iter().map(|&i| jobs[i].clone()).collect();
-        build::build(project, templates, &selected, &opts, on_done)
+        build::build(project, templates, &selected, opts, on_done)
     };
     if whole {
+        let start = std::time::Instant::now();
         report.removed = build::prune(project, &jobs, &mut report.manifest, &opts.out);
+        timing("prune", start);
     }
     Built { report, jobs }
 }

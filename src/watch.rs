@@ -11,7 +11,11 @@ use std::time::Duration;
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
 
-use crate::build::{BuildOptions, JobReport, Report};
+use crate::build::{BuildOptions, Eviction, JobReport, Report};
+
+/// How many rebuilds typst's cache keeps work for: editing one practice many times in a row
+/// should not cost the others their cached layout.
+const REBUILDS_REMEMBERED: usize = 8;
 use crate::diag::Problem;
 use crate::pipeline::{self, Reads, Scope};
 use crate::plan::Job;
@@ -185,10 +189,13 @@ impl State {
             None => Scope::Everything,
             Some(files) => Scope::Changed { files, reads: &self.reads },
         };
-        // Remember typst's work for two rebuilds of everything: an edit then re-lays out only
-        // what changed. Memory stays bounded by the project's size.
-        let options =
-            BuildOptions { out: out.to_path_buf(), cache_plans: Some(2), ..BuildOptions::default() };
+        // typst remembers the work of the last few rebuilds: an edit then re-lays out only what
+        // changed, and memory stays bounded by the project's size.
+        let options = BuildOptions {
+            out: out.to_path_buf(),
+            eviction: Eviction::PerBuild(REBUILDS_REMEMBERED),
+            ..BuildOptions::default()
+        };
         let planned = match pipeline::plan(&loaded, scope) {
             Ok(planned) => planned,
             Err(e) => {

@@ -163,8 +163,7 @@ pub fn plan(project: &Project, templates: &Templates, selection: &Selection) -> 
         let mut inputs: Vec<Arc<Path>> = template_deps.get(template).cloned().unwrap_or_default();
         inputs.push(lmc_file.clone());
         inputs.extend(extra.iter().map(|p| Arc::clone(p)));
-        inputs.sort();
-        inputs.dedup();
+        sort_paths(&mut inputs);
         inputs
     };
     let mut jobs = Vec::new();
@@ -211,12 +210,17 @@ pub fn plan(project: &Project, templates: &Templates, selection: &Selection) -> 
         }
     }
 
-    for (pi, practice) in project.practices.iter().enumerate() {
-        if let Some(only) = &selection.practices
-            && !only.iter().any(|o| o.eq_ignore_ascii_case(&practice.ods_code))
-        {
-            continue;
-        }
+    // Practices are planned in parallel (a plan of 6,300 practices has 140,000 jobs), then
+    // put together in practice order.
+    let indices: Vec<usize> = (0..project.practices.len())
+        .filter(|&pi| {
+            let ods = &project.practices[pi].ods_code;
+            selection.practices.as_ref().is_none_or(|only| only.iter().any(|o| o.eq_ignore_ascii_case(ods)))
+        })
+        .collect();
+    let per_practice = crate::parallel::map(&indices, |&pi| {
+        let practice = &project.practices[pi];
+        let mut jobs = Vec::new();
         let dir = PathBuf::from("practices").join(&practice.ods_code);
         let profile: Arc<Path> = Arc::from(practice.path.as_path());
         let logo: Option<Arc<Path>> =
@@ -262,8 +266,17 @@ pub fn plan(project: &Project, templates: &Templates, selection: &Selection) -> 
         if let Some(pack) = crate::write::pack::plan_job(&jobs, pi, &practice.ods_code) {
             jobs.push(pack);
         }
-    }
+        jobs
+    });
+    jobs.extend(per_practice.into_iter().flatten());
     jobs
+}
+
+/// Sorts and dedups by the paths' bytes: any fixed order will do, and `Path`'s own
+/// comparison walks components, which at 30,000 jobs was a noticeable part of planning.
+pub(crate) fn sort_paths(paths: &mut Vec<Arc<Path>>) {
+    paths.sort_unstable_by(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
+    paths.dedup();
 }
 
 /// A translation is made for practices that want its English poster in its language.

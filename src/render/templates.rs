@@ -30,8 +30,8 @@ pub struct Templates {
     uses: BTreeMap<String, BTreeSet<String>>,
     /// Template name → its text, for error excerpts.
     texts: BTreeMap<String, String>,
-    /// Templates that failed to load, with why.
-    broken: BTreeMap<String, String>,
+    /// Templates that failed to load (their problems were reported when loading).
+    broken: BTreeSet<String>,
 }
 
 impl Templates {
@@ -69,12 +69,12 @@ impl Templates {
         let mut problems = Vec::new();
         let files = sources.iter().map(|(n, (p, _))| (n.clone(), p.clone())).collect();
         let uses = sources.iter().map(|(n, (_, text))| (n.clone(), referenced_templates(text))).collect();
-        let mut broken = BTreeMap::new();
+        let mut broken = BTreeSet::new();
         let tera = loop {
             let mut tera = new_tera();
             let batch = sources
                 .iter()
-                .filter(|(n, _)| !broken.contains_key(*n))
+                .filter(|(n, _)| !broken.contains(*n))
                 .map(|(n, (_, t))| (n.as_str(), t.as_str()));
             match tera.add_raw_templates(batch) {
                 Ok(()) => break tera,
@@ -86,7 +86,7 @@ impl Templates {
                     };
                     let (path, text) = &sources[&name];
                     problems.push(tera_problem(root, path, text, &err));
-                    broken.insert(name, "failed to load".into());
+                    broken.insert(name);
                 }
             }
         };
@@ -116,7 +116,7 @@ impl Templates {
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Problem> {
         let path = self.files.get(name).cloned().unwrap_or_else(|| self.root.join("templates").join(name));
         let shown = display_path(&self.root, &path);
-        if self.broken.contains_key(name) || !self.contains(name) {
+        if self.broken.contains(name) || !self.contains(name) {
             let why = if self.files.contains_key(name) {
                 "it failed to load (see the error above)".to_string()
             } else {
@@ -184,7 +184,7 @@ fn report(err: &tera::Error) -> Option<&tera::ReportError> {
 fn culprit(
     err: &tera::Error,
     sources: &BTreeMap<String, (PathBuf, String)>,
-    broken: &BTreeMap<String, String>,
+    broken: &BTreeSet<String>,
 ) -> Option<String> {
     let candidate = match err.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => r.filename().to_string(),
@@ -196,7 +196,7 @@ fn culprit(
             // An include of a missing template: blame a template that names it.
             return sources
                 .iter()
-                .find(|(n, (_, t))| !broken.contains_key(*n) && referenced_templates(t).contains(name))
+                .find(|(n, (_, t))| !broken.contains(*n) && referenced_templates(t).contains(name))
                 .map(|(n, _)| n.clone());
         }
         _ => match located(err) {
@@ -204,7 +204,7 @@ fn culprit(
             None => return None,
         },
     };
-    (sources.contains_key(&candidate) && !broken.contains_key(&candidate)).then_some(candidate)
+    (sources.contains_key(&candidate) && !broken.contains(&candidate)).then_some(candidate)
 }
 
 fn tera_problem(root: &Path, path: &Path, text: &str, err: &tera::Error) -> Problem {

@@ -6,13 +6,20 @@ use anyhow::Context;
 use tiny_skia::Pixmap;
 
 pub fn encode(pixmap: &Pixmap) -> anyhow::Result<Vec<u8>> {
-    let opaque = pixmap.pixels().iter().all(|p| p.alpha() == 255);
+    let opaque = pixmap.data().chunks_exact(4).all(|p| p[3] == 255);
     let mut out = Vec::with_capacity(pixmap.data().len() / 8);
     let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
     encoder.set_compression(png::Compression::Fast);
     let data: Vec<u8> = if opaque {
         encoder.set_color(png::ColorType::Rgb);
-        pixmap.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect()
+        // A plain loop into a sized buffer: collecting a `flat_map` grew the vector in steps
+        // and was a tenth of a watch rebuild's time.
+        let rgba = pixmap.data();
+        let mut rgb = vec![0; rgba.len() / 4 * 3];
+        for (to, from) in rgb.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
+            to.copy_from_slice(&from[..3]);
+        }
+        rgb
     } else {
         encoder.set_color(png::ColorType::Rgba);
         pixmap

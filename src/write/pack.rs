@@ -47,8 +47,7 @@ pub fn plan_job(jobs: &[Job], practice: usize, ods: &str) -> Option<Job> {
         return None;
     }
     let mut inputs: Vec<Arc<Path>> = members.iter().flat_map(|j| j.inputs.iter().cloned()).collect();
-    inputs.sort();
-    inputs.dedup();
+    crate::plan::sort_paths(&mut inputs);
     Some(Job {
         id: format!("packs/{ods}"),
         target: Target::Pack { practice },
@@ -152,8 +151,17 @@ pub fn build(
     on_done: &(dyn Fn(&JobReport) + Sync),
 ) -> [usize; 3] {
     let packs: Vec<&Job> = jobs.iter().filter(|j| matches!(j.target, Target::Pack { .. })).collect();
-    let results = crate::build::parallel::map(&packs, |job| {
-        let (report, entry) = one(project, jobs, job, out, manifest, force);
+    // Members grouped once: looking them up per pack was quadratic in the practices.
+    let mut members: BTreeMap<usize, Vec<&Job>> = BTreeMap::new();
+    for job in jobs {
+        if let Some(practice) = practice_of(&job.target) {
+            members.entry(practice).or_default().push(job);
+        }
+    }
+    let results = crate::parallel::map(&packs, |job| {
+        let Target::Pack { practice } = job.target else { unreachable!("filtered to packs") };
+        let of = members.get(&practice).map_or(&[][..], Vec::as_slice);
+        let (report, entry) = one(project, of, job, out, manifest, force);
         on_done(&report);
         (report.outcome, entry)
     });
@@ -167,9 +175,10 @@ pub fn build(
     counts
 }
 
+/// Makes one pack from `members`, the jobs of its practice.
 fn one(
     project: &Project,
-    jobs: &[Job],
+    members_of: &[&Job],
     job: &Job,
     out: &Path,
     manifest: &Manifest,
@@ -182,7 +191,7 @@ fn one(
 
     // Each member file as its manifest records it: (name in pack, path, hash of its bytes).
     let mut members: Vec<(String, PathBuf, String)> = Vec::new();
-    for member in jobs.iter().filter(|j| practice_of(&j.target) == Some(practice)) {
+    for member in members_of {
         let Some(entry) = manifest.jobs.get(&member.id) else {
             report.problems.push(
                 Problem::warning(
