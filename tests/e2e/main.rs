@@ -14,7 +14,6 @@ mod errors;
 mod foundation;
 mod html;
 mod languages;
-mod markdown_typst;
 mod merge;
 mod pack;
 mod posters;

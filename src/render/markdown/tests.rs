@@ -547,6 +547,20 @@ fn too_deep_elements_lose_only_their_wrapper() {
     assert!(markup.ends_with("[x \\[note\\]]]]]]]"), "{markup}");
 }
 
+#[test]
+fn a_practice_name_full_of_typst_syntax_shows_literally() {
+    let name = r"Dr #1 & Partners [Ltd] $5 <x> @y \ * _";
+    let escaped = name
+        .replace('\\', "\\\\")
+        .replace('*', "\\*")
+        .replace('_', "\\_")
+        .replace('[', "\\[")
+        .replace('<', "\\<");
+    let text =
+        compile(&convert(&format!("Welcome to {{{{ practice.name }}}} and {escaped}"), 0).markup).unwrap();
+    assert!(text.replace(' ', "").contains(&name.replace(' ', "")), "{text}");
+}
+
 // ---------------------------------------------------------------- properties
 
 /// Markdown made of syntax fragments, words and arbitrary text.
@@ -564,7 +578,8 @@ fn markdown() -> impl Strategy<Value = String> {
             "$", "@", "<", "<b>", "</b>", "<div>", "<!--", "-->", "\\", "\\\n", "  \n", "&amp;",
             "&#35;", "\"", "'", "...", "--", "//", "/*", "*/", "=", "+", "/", ";", ".", ":", ": ",
             "(", "[^a]", "[^a]: ", "[^b]", "[^b]: ", "- [ ] ", "- [x] ", "[x]: /u", "<http://x.y>",
-            "<a@b.c>", "http://e.f(", "é", "日本", "😀", "\u{a0}", "\u{2028}", "\r\n",
+            "<a@b.c>", "http://e.f(", "é", "日本", "😀", "\u{a0}", "\u{2028}", "\r\n", "£€—…",
+            "“”‘’", "√×", "ŵĳ", "<https://example.org/a_b>",
         ])
         .prop_map(str::to_owned),
         // Whole constructs, which random fragments rarely line up into.
