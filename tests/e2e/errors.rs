@@ -1,36 +1,38 @@
 //! End-to-end: bad input gets a located message, spoils only itself, and never costs the
 //! previous good output.
 
-use crate::common::Fixture;
+use crate::common::{Fixture, practice_yaml};
+
+/// A letter for the tests that need one.
+const LETTER: &str = "---\nkind: letter\ntitle: Note\nsigned_by: practice\n---\n\nDear colleague,\n";
 
 #[test]
 fn a_broken_profile_fails_alone_and_keeps_its_old_outputs() {
-    let fx = Fixture::shipped();
+    let fx = Fixture::minimal();
+    fx.write("content/practices/z90002.yaml", &practice_yaml("Z90002", "Second Surgery"));
+    fx.write("content/practices/z90003.yaml", &practice_yaml("Z90003", "Third Surgery"));
     fx.run(&["build"]).ok();
-    let kept = fx.out("practices/Z90005/letters/referral-letter.pdf");
+    let kept = fx.out("practices/Z90002/posters/help.pdf");
     let before = std::fs::read(&kept).unwrap();
 
-    let profile = "content/practices/z90005-lanternwick.yaml";
-    fx.write(profile, &fx.read(profile).replace("brand_colour:", "brand_color:"));
-    fx.write(
-        "content/practices/z90001-st-margarets-belgrave.yaml",
-        &fx.read("content/practices/z90001-st-margarets-belgrave.yaml").replace("Z90001", "Z9001"),
-    );
+    let second = practice_yaml("Z90002", "Second Surgery").replace("brand_colour:", "brand_color:");
+    fx.write("content/practices/z90002.yaml", &second);
+    fx.write("content/practices/z90003.yaml", &practice_yaml("Z9003", "Third Surgery"));
     let run = fx.run(&["build", "--force"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("z90005-lanternwick.yaml:10:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/practices/z90002.yaml:7:1"), "{}", run.stderr);
     assert!(run.stderr.contains("did you mean `brand_colour`?"), "{}", run.stderr);
-    assert!(run.stderr.contains("z90001-st-margarets-belgrave.yaml:4:11"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/practices/z90003.yaml:1:11"), "{}", run.stderr);
     assert!(run.stderr.contains("capital letter then five digits"), "{}", run.stderr);
     assert!(run.stderr.contains("2 failed"), "{}", run.stderr);
     assert_eq!(std::fs::read(&kept).unwrap(), before, "the last good output stays");
-    assert!(fx.out("practices/Z90003/letters/referral-letter.pdf").exists());
+    assert!(fx.out("practices/Z90001/posters/help.pdf").exists());
 }
 
 #[test]
 fn bad_yaml_syntax_and_missing_logo_are_located() {
-    let fx = Fixture::shipped();
-    let profile = "content/practices/z90006-hollowmere.yaml";
+    let fx = Fixture::minimal();
+    let profile = "content/practices/z90001.yaml";
     fx.write(profile, &(fx.read(profile) + "logo: logos/nowhere.png\n"));
     fx.write("content/practices/broken.yaml", "ods_code: Z90099\nname: [unclosed\n");
     let run = fx.run(&["check"]);
@@ -42,11 +44,9 @@ fn bad_yaml_syntax_and_missing_logo_are_located() {
 
 #[test]
 fn a_too_mid_toned_colour_names_the_ratio() {
-    let fx = Fixture::shipped();
-    let profile = "content/practices/z90006-hollowmere.yaml";
-    let text = fx.read(profile);
-    let colour_line = text.lines().find(|l| l.starts_with("brand_colour")).unwrap().to_string();
-    fx.write(profile, &text.replace(&colour_line, "brand_colour: \"#768692\""));
+    let fx = Fixture::minimal();
+    let profile = "content/practices/z90001.yaml";
+    fx.write(profile, &fx.read(profile).replace("\"#005EB8\"", "\"#768692\""));
     let run = fx.run(&["check"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("#768692") && run.stderr.contains("3.75:1"), "{}", run.stderr);
@@ -54,45 +54,49 @@ fn a_too_mid_toned_colour_names_the_ratio() {
 
 #[test]
 fn bad_front_matter_fails_that_document_only() {
-    let fx = Fixture::shipped();
-    let poster = "content/posters/safe-daily-limits.md";
-    fx.write(poster, &fx.read(poster).replace("summary:", "sumary:"));
+    let fx = Fixture::minimal();
+    fx.write(
+        "content/posters/limits.md",
+        "---\nkind: poster\ntitle: Limits\nsumary: Safe limits.\norder: 20\n---\n\nWe keep to safe limits.\n",
+    );
     let run = fx.run(&["build"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("content/posters/safe-daily-limits.md:4:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/posters/limits.md:4:1"), "{}", run.stderr);
     assert!(run.stderr.contains("did you mean `summary`?"), "{}", run.stderr);
-    assert!(!fx.out("practices/Z90001/posters/safe-daily-limits.pdf").exists());
-    assert!(fx.out("practices/Z90001/posters/where-to-get-help.pdf").exists());
-    assert!(fx.out("guide/llr-lmc-guide-2026-27.pdf").exists());
+    assert!(!fx.out("practices/Z90001/posters/limits.pdf").exists());
+    assert!(fx.out("practices/Z90001/posters/help.pdf").exists());
+    assert!(fx.out("guide/test-guide.pdf").exists());
 }
 
 #[test]
 fn a_template_error_fails_only_the_documents_that_use_it() {
-    let fx = Fixture::shipped();
+    let fx = Fixture::minimal();
     fx.write("templates/social.typ.tera", "{% include \"partials/base.typ.tera\" %}\n{% if %}\n");
     let run = fx.run(&["build"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("templates/social.typ.tera:2:"), "{}", run.stderr);
     assert!(!fx.out("practices/Z90001/social").exists());
-    assert!(fx.out("practices/Z90001/posters/safe-daily-limits.pdf").exists());
+    assert!(fx.out("practices/Z90001/posters/help.pdf").exists());
 }
 
 #[test]
 fn a_typst_error_names_the_generated_line_and_suggests_emit_typst() {
-    let fx = Fixture::shipped();
+    let fx = Fixture::minimal();
+    fx.write("content/letters/note.md", LETTER);
     let t = fx.read("templates/letter.typ.tera");
     fx.write("templates/letter.typ.tera", &(t + "\n#undefined-thing\n"));
     let run = fx.run(&["build", "--practice", "Z90001"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("unknown variable: undefined-thing"), "{}", run.stderr);
-    assert!(run.stderr.contains("generated typst for practices/Z90001/letters/"), "{}", run.stderr);
+    assert!(run.stderr.contains("generated typst for practices/Z90001/letters/note"), "{}", run.stderr);
     assert!(run.stderr.contains("--emit-typst"), "{}", run.stderr);
-    assert!(fx.out("practices/Z90001/posters/safe-daily-limits.pdf").exists());
+    assert!(fx.out("practices/Z90001/posters/help.pdf").exists());
 }
 
 #[test]
 fn templates_cannot_read_outside_the_project() {
-    let fx = Fixture::shipped();
+    let fx = Fixture::minimal();
+    fx.write("content/letters/note.md", LETTER);
     let t = fx.read("templates/letter.typ.tera");
     for attempt in [
         "#read(\"/etc/passwd\")",
@@ -113,7 +117,7 @@ fn templates_cannot_read_outside_the_project() {
 
 #[test]
 fn unknown_practice_and_usage_errors_have_their_exit_codes() {
-    let fx = Fixture::shipped();
+    let fx = Fixture::minimal();
     let run = fx.run(&["build", "--practice", "Z12345"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("no practice has ODS code `Z12345`"));
