@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, SystemTime};
 
-use crate::common::Fixture;
+use crate::common::{Fixture, practice_yaml};
 
 struct Watcher {
     child: Child,
@@ -83,65 +83,68 @@ fn mtime(path: &Path) -> SystemTime {
 
 #[test]
 fn watch_rebuilds_what_changed_survives_bad_edits_and_stops_cleanly() {
-    let fx = Fixture::shipped();
+    // Two practices, each with one poster in four formats, one letter and a pack: six jobs.
+    let fx = Fixture::minimal();
+    let second = practice_yaml("Z90002", "Second Surgery").replace("0116 496 0001", "0116 496 0002");
+    fx.write("content/practices/z90002.yaml", &second);
+    fx.write(
+        "content/letters/note.md",
+        "---\nkind: letter\ntitle: Note\nsigned_by: practice\n---\n\nDear colleague,\n",
+    );
     let w = Watcher::start(&fx);
-    let z6_letter = fx.out("practices/Z90006/letters/referral-letter.pdf");
-    let z1_letter = fx.out("practices/Z90001/letters/referral-letter.pdf");
+    let z2_letter = fx.out("practices/Z90002/letters/note.pdf");
+    let z1_letter = fx.out("practices/Z90001/letters/note.pdf");
     let z1_before = mtime(&z1_letter);
 
-    // Write in place: only that practice's 31 documents and its pack.
-    let profile = "content/practices/z90006-hollowmere.yaml";
-    let good = fx.read(profile).replace("0116 496 0606", "0116 496 0616");
+    // Write in place: only that practice's documents and its pack.
+    let profile = "content/practices/z90002.yaml";
+    let good = second.replace("0116 496 0002", "0116 496 0012");
     fx.write(profile, &good);
     let status = w.next_status();
-    assert!(status.contains("rebuilt 32 documents") && status.contains("0 failed"), "{status}");
-    assert!(crate::common::pdf_text(&z6_letter).contains("0116 496 0616"));
+    assert!(status.contains("rebuilt 6 documents") && status.contains("0 failed"), "{status}");
+    assert!(crate::common::pdf_text(&z2_letter).contains("0116 496 0012"));
     assert_eq!(mtime(&z1_letter), z1_before, "other practices are untouched");
 
     // A bad edit: diagnostic with file and line, last good output kept, still watching.
-    let kept = std::fs::read(&z6_letter).unwrap();
-    fx.write(profile, "ods_code: Z90006\nname: [broken\n");
+    let kept = std::fs::read(&z2_letter).unwrap();
+    fx.write(profile, "ods_code: Z90002\nname: [broken\n");
     let lines = w.wait_for(" failed");
     let all = lines.join("\n");
-    assert!(all.contains("z90006-hollowmere.yaml:2:7"), "{all}");
+    assert!(all.contains("z90002.yaml:2:7"), "{all}");
     assert!(lines.last().unwrap().contains("1 failed"), "{all}");
-    assert_eq!(std::fs::read(&z6_letter).unwrap(), kept);
+    assert_eq!(std::fs::read(&z2_letter).unwrap(), kept);
 
     // Save vim-style (swap file, then rename over): the fix rebuilds.
-    let fixed = good.replace("0116 496 0616", "0116 496 0626");
-    fx.write("content/practices/.z90006-hollowmere.yaml.swp", &fixed);
-    std::fs::rename(fx.path("content/practices/.z90006-hollowmere.yaml.swp"), fx.path(profile)).unwrap();
+    let fixed = good.replace("0116 496 0012", "0116 496 0022");
+    fx.write("content/practices/.z90002.yaml.swp", &fixed);
+    std::fs::rename(fx.path("content/practices/.z90002.yaml.swp"), fx.path(profile)).unwrap();
     let status = w.next_status();
-    assert!(status.contains("rebuilt 32 documents") && status.contains("0 failed"), "{status}");
-    assert!(crate::common::pdf_text(&z6_letter).contains("0116 496 0626"));
+    assert!(status.contains("rebuilt 6 documents") && status.contains("0 failed"), "{status}");
+    assert!(crate::common::pdf_text(&z2_letter).contains("0116 496 0022"));
 
-    // A poster's Markdown rebuilds that poster for every practice that shows it (5 x 4).
-    let poster = "content/posters/where-to-get-help.md";
-    fx.write(poster, &fx.read(poster).replace("We are here for you.", "We are always here for you."));
+    // A poster's Markdown rebuilds that poster for both practices (2 x 4) and their packs.
+    let poster = "content/posters/help.md";
+    fx.write(poster, &fx.read(poster).replace("Call us if you need us.", "Call us whenever you need us."));
     let status = w.next_status();
-    // Their packs change with them.
-    assert!(status.contains("rebuilt 30 documents"), "{status}");
+    assert!(status.contains("rebuilt 10 documents"), "{status}");
 
     // Create a new practice: its documents appear.
-    let new = good.replace("Z90006", "Z90007").replace("0116 496 0616", "0116 496 0707");
-    fx.write("content/practices/z90007-new.yaml", &new);
+    fx.write("content/practices/z90003.yaml", &practice_yaml("Z90003", "Third Surgery"));
     let status = w.next_status();
-    assert!(status.contains("rebuilt 32 documents"), "{status}");
-    assert!(fx.out("practices/Z90007/letters/referral-letter.pdf").exists());
+    assert!(status.contains("rebuilt 6 documents"), "{status}");
+    assert!(fx.out("practices/Z90003/letters/note.pdf").exists());
 
-    // Delete it again: its outputs go.
-    std::fs::remove_file(fx.path("content/practices/z90007-new.yaml")).unwrap();
+    // Delete it again: its outputs go (5 poster files, the letter as PDF and Word, the pack).
+    std::fs::remove_file(fx.path("content/practices/z90003.yaml")).unwrap();
     let status = w.next_status();
-    // 37 documents, the Word editions of its 6 letters, and its pack.
-    assert!(status.contains("44 files removed"), "{status}");
-    assert!(!fx.out("practices/Z90007/letters/referral-letter.pdf").exists());
+    assert!(status.contains("8 files removed"), "{status}");
+    assert!(!fx.out("practices/Z90003/letters/note.pdf").exists());
 
-    // A partial used by every letter rebuilds the letters (and everything else using it), and
-    // the 6 packs that hold them.
+    // The letter template rebuilds the two letters and the packs that hold them.
     let letter_template = "templates/letter.typ.tera";
     fx.write(letter_template, &(fx.read(letter_template) + "\n// edited\n"));
     let status = w.next_rebuild();
-    assert!(status.contains("rebuilt 42 documents"), "{status}");
+    assert!(status.contains("rebuilt 4 documents"), "{status}");
 
     assert_eq!(w.stop(), 0);
     let leftovers: Vec<_> = walkdir::WalkDir::new(fx.out(""))
