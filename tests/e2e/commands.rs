@@ -36,21 +36,22 @@ fn emit_typst_writes_the_source_beside_each_pdf() {
 
 #[test]
 fn an_unchanged_build_skips_everything_and_an_edit_rebuilds_only_what_it_touches() {
-    let fx = Fixture::shipped();
+    let fx = Fixture::minimal();
+    fx.write("content/practices/z90002.yaml", &crate::common::practice_yaml("Z90002", "Second Surgery"));
     let first = fx.run(&["build"]).ok();
     assert!(first.stderr.contains(", 0 unchanged"), "{}", first.stderr);
     let second = fx.run(&["build"]).ok();
     assert!(second.stderr.contains("built 0 documents"), "{}", second.stderr);
 
-    let profile = "content/practices/z90006-hollowmere.yaml";
-    fx.write(profile, &fx.read(profile).replace("0116 496 0606", "0116 496 0616"));
+    let profile = "content/practices/z90002.yaml";
+    fx.write(profile, &fx.read(profile).replace("0116 496 0001", "0116 496 0616"));
     let third = fx.run(&["build"]).ok();
-    // Z90006: 6 posters x 4 formats + 6 letters + A&G text, and its pack.
-    assert!(third.stderr.contains("built 32 documents"), "{}", third.stderr);
-    let poster = pdf_text(&fx.out("practices/Z90006/posters/safe-daily-limits.pdf"));
+    // Z90002: one poster in four formats, and its pack.
+    assert!(third.stderr.contains("built 5 documents"), "{}", third.stderr);
+    let poster = pdf_text(&fx.out("practices/Z90002/posters/help.pdf"));
     assert!(poster.contains("0116 496 0616"));
 
-    std::fs::remove_file(fx.out("practices/Z90001/letters/referral-letter.pdf")).unwrap();
+    std::fs::remove_file(fx.out("practices/Z90001/posters/help-a3.pdf")).unwrap();
     let fourth = fx.run(&["build"]).ok();
     assert!(fourth.stderr.contains("built 1 document,"), "{}", fourth.stderr);
     let forced = fx.run(&["build", "--force"]).ok();
