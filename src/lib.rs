@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod render;
 pub mod serve;
+pub mod timings;
 pub mod typeset;
 pub mod watch;
 pub mod write;

@@ -35,12 +35,7 @@ pub fn load(root: &Path) -> Result<Loaded, Problem> {
     Ok(Loaded { project, templates })
 }
 
-/// With `LMCPRESS_TIMINGS` set, how long a stage took, on stderr: for benchmarks.
-pub fn timing(stage: &str, since: std::time::Instant) {
-    if std::env::var_os("LMCPRESS_TIMINGS").is_some() {
-        eprintln!("timing: {stage} {:.1} ms", since.elapsed().as_secs_f64() * 1000.0);
-    }
-}
+use crate::timings::stage as timing;
 
 /// Which of a project's documents to build.
 pub enum Scope<'a> {
@@ -129,6 +124,7 @@ pub fn build(
         report.removed = build::prune(project, &jobs, &mut report.manifest, &opts.out);
         timing("prune", start);
     }
+    crate::timings::report_work();
     Built { report, jobs }
 }
 

@@ -100,7 +100,7 @@ pub fn build(
     // An empty build of a project still reads the manifest: pruning needs it.
     let tracking = jobs.is_empty() || jobs.iter().any(|j| j.keep == Keep::Tracked);
     let mut manifest = if tracking { Manifest::load(&opts.out) } else { Manifest::default() };
-    crate::pipeline::timing("manifest load", start);
+    crate::timings::stage("manifest load", start);
     let identity_extra = format!("{:?}|{}", crate::load::dates::source_date(), opts.emit_typst);
 
     let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
@@ -152,12 +152,12 @@ pub fn build(
         comemo::evict(age);
     }
     let [built, skipped, failed] = counts.map(AtomicUsize::into_inner);
-    crate::pipeline::timing("jobs", start);
+    crate::timings::stage("jobs", start);
     // Packs hold the files just written, so they are made last.
     let [packs_built, packs_skipped, packs_failed] =
         crate::write::pack::build(project, jobs, &opts.out, &mut manifest, opts.force, on_done);
     let (built, skipped, failed) = (built + packs_built, skipped + packs_skipped, failed + packs_failed);
-    crate::pipeline::timing("packs", start);
+    crate::timings::stage("packs", start);
     let mut report = Report { built, skipped, failed, ..Report::default() };
     // A build that skipped every job leaves the manifest as it was: at 200,000 entries,
     // rewriting it would be most of a no-op build's time.
@@ -279,6 +279,7 @@ impl Run<'_> {
         };
         report.problems = produced.warnings;
         let mut outputs = [None; 3];
+        let written = std::time::Instant::now();
         for (i, (rel, bytes)) in produced.files.iter().enumerate() {
             if let Err(e) = write_atomic(&out.join(rel), bytes, false) {
                 report.problems.push(Problem::error(out.join(rel), format!("{e:#}")));
@@ -287,6 +288,7 @@ impl Run<'_> {
             let stamp = manifest::stamp(&out.join(rel)).unwrap_or_default();
             outputs[i] = Some((manifest::digest(bytes), stamp));
         }
+        crate::timings::add(crate::timings::Work::Write, written);
         let planned: BTreeSet<&Path> = job.inputs.iter().map(|p| p.as_ref()).collect();
         let extra: Vec<&PathBuf> = produced.read.iter().filter(|p| !planned.contains(p.as_path())).collect();
         let files = job.inputs.iter().map(|p| p.as_ref()).chain(extra.iter().map(|p| p.as_path()));

@@ -2,6 +2,7 @@
 //! of the job exported. Nothing is written here.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use crate::diag::Problem;
 use crate::load::dates;
@@ -9,6 +10,7 @@ use crate::load::project::Project;
 use crate::plan::{Job, Keep, OutputKind, Target};
 use crate::render::templates::Templates;
 use crate::render::{self, Rendered};
+use crate::timings::{self, Work};
 use crate::typeset;
 
 /// What a finished job produced, before anything is written.
@@ -52,8 +54,10 @@ fn produce_any(
     let date = date_of(job);
     let today = date.map(typeset::datetime);
     let date_text = date.map(dates::long);
+    let start = Instant::now();
     let Rendered { source, mut warnings } =
         render::render_job(project, templates, job, date_text.as_deref()).map_err(|p| vec![p])?;
+    timings::add(Work::Render, start);
     let mut files = Vec::new();
     if job.outputs.iter().all(|o| o.kind == OutputKind::Text) {
         for o in &job.outputs {
@@ -65,6 +69,7 @@ fn produce_any(
     if emit_typst {
         files.push((job.outputs[0].rel.with_extension("typ"), source.clone().into_bytes()));
     }
+    let start = Instant::now();
     let mut compiled = typeset::compile(typeset::Input {
         root: &project.root,
         source,
@@ -78,6 +83,7 @@ fn produce_any(
         }
         errors
     })?;
+    timings::add(Work::Compile, start);
     warnings.extend(std::mem::take(&mut compiled.warnings));
     let pages = compiled.document.pages().len();
     if matches!(job.target, Target::Poster { .. }) && pages > 1 {
@@ -90,6 +96,12 @@ fn produce_any(
         );
     }
     for o in &job.outputs {
+        let start = Instant::now();
+        let work = match o.kind {
+            OutputKind::Pdf => Work::Pdf,
+            OutputKind::Png(_) => Work::Png,
+            _ => Work::Docx,
+        };
         let bytes = match o.kind {
             OutputKind::Pdf => {
                 let ident = o.rel.to_string_lossy().replace('\\', "/");
@@ -101,6 +113,7 @@ fn produce_any(
             OutputKind::Docx => crate::write::docx::for_job(project, job, date_text.as_deref(), today)?,
             OutputKind::Text | OutputKind::Zip => unreachable!("made without typst"),
         };
+        timings::add(work, start);
         files.push((o.rel.clone(), bytes));
     }
     Ok(Produced { files, read: compiled.files_read, warnings })

@@ -158,7 +158,9 @@ pub fn png(document: &PagedDocument, page: usize, pixel_per_pt: f64) -> anyhow::
         pixel_per_pt: typst::utils::Scalar::new(pixel_per_pt),
         render_bleed: false,
     };
+    let start = std::time::Instant::now();
     let pixmap = typst_render::render(page, &options);
+    crate::timings::add(crate::timings::Work::Raster, start);
     crate::typeset::png::encode(&pixmap)
 }
 
