@@ -104,7 +104,9 @@ impl BodyDiff {
         self.paragraphs.iter().all(|p| matches!(p, ParaDiff::Same { .. }))
     }
 
-    /// The new body, paragraphs separated by one blank line.
+    /// The new body, paragraphs separated by one blank line: the tests' proof that the
+    /// reported changes are complete.
+    #[cfg(test)]
     pub fn new_body(&self) -> String {
         let paras = self.paragraphs.iter().filter_map(|p| match p {
             ParaDiff::Same { text } | ParaDiff::Added { text } => Some(text.clone()),
