@@ -94,7 +94,14 @@ pub fn digest(bytes: &[u8]) -> Digest {
 }
 
 pub fn hex(d: &Digest) -> String {
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    // By table, not `format!` per byte: a no-op build makes one per job.
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(d.len() * 2);
+    for b in d {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
 }
 
 pub fn hash_bytes(bytes: &[u8]) -> String {
@@ -160,6 +167,14 @@ pub fn hash_inputs<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_is_lower_case_two_digits_a_byte() {
+        let mut d = Digest::default();
+        d[0] = 0x0f;
+        d[15] = 0xa0;
+        assert_eq!(hex(&d), format!("0f{}a0", "00".repeat(14)));
+    }
 
     #[test]
     fn input_hash_follows_content_not_order() {
