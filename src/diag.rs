@@ -145,12 +145,6 @@ impl From<anyhow::Error> for Problem {
     }
 }
 
-impl From<std::io::Error> for Problem {
-    fn from(e: std::io::Error) -> Self {
-        Problem::general(e.to_string())
-    }
-}
-
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render())

@@ -16,6 +16,7 @@ use crate::load::recipients;
 use crate::load::standalone;
 use crate::plan::{self, Job, Selection};
 use crate::render::templates::Templates;
+use crate::timings::stage as timing;
 
 /// A loaded project and the templates its documents are rendered with.
 pub struct Loaded {
@@ -34,8 +35,6 @@ pub fn load(root: &Path) -> Result<Loaded, Problem> {
     timing("load", start);
     Ok(Loaded { project, templates })
 }
-
-use crate::timings::stage as timing;
 
 /// Which of a project's documents to build.
 pub enum Scope<'a> {
@@ -165,7 +164,6 @@ pub struct MergeRequest {
 #[derive(Default)]
 pub struct MergeReport {
     pub out: PathBuf,
-    pub written: Vec<PathBuf>,
     /// Problems, already free of recipient data.
     pub problems: Vec<Problem>,
     pub rows: usize,
@@ -225,11 +223,6 @@ pub fn merge(loaded: &Loaded, req: &MergeRequest) -> Result<MergeReport, Problem
         if let Some(problems) = failed.get(&plan::merge::row_id(row.number)) {
             report.failed_rows += 1;
             report.problems.extend(problems.iter().map(|p| row_problem(row.number, &p.message)));
-        }
-    }
-    for job in &jobs {
-        if !failed.contains_key(&job.id) {
-            report.written.extend(job.outputs.iter().map(|o| out.join(&o.rel)));
         }
     }
     if let Some(problems) = failed.get(plan::merge::COMBINED) {

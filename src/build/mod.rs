@@ -101,6 +101,7 @@ pub fn build(
     let tracking = jobs.is_empty() || jobs.iter().any(|j| j.keep == Keep::Tracked);
     let mut manifest = if tracking { Manifest::load(&opts.out) } else { Manifest::default() };
     crate::timings::stage("manifest load", start);
+    let jobs_start = Instant::now();
     let identity_extra = format!("{:?}|{}", crate::load::dates::source_date(), opts.emit_typst);
 
     let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
@@ -111,7 +112,7 @@ pub fn build(
             return None;
         }
         let (report, done) = if job.keep != Keep::Tracked {
-            (run.untracked(job), None)
+            (run.make(job).0, None)
         } else {
             let previous = manifest.jobs.get(&job.id);
             let identity = identity(job, &identity_extra);
@@ -152,12 +153,13 @@ pub fn build(
         comemo::evict(age);
     }
     let [built, skipped, failed] = counts.map(AtomicUsize::into_inner);
-    crate::timings::stage("jobs", start);
+    crate::timings::stage("jobs", jobs_start);
     // Packs hold the files just written, so they are made last.
+    let packs_start = Instant::now();
     let [packs_built, packs_skipped, packs_failed] =
         crate::write::pack::build(project, jobs, &opts.out, &mut manifest, opts.force, on_done);
     let (built, skipped, failed) = (built + packs_built, skipped + packs_skipped, failed + packs_failed);
-    crate::timings::stage("packs", start);
+    crate::timings::stage("packs", packs_start);
     let mut report = Report { built, skipped, failed, ..Report::default() };
     // A build that skipped every job leaves the manifest as it was: at 200,000 entries,
     // rewriting it would be most of a no-op build's time.
@@ -245,32 +247,11 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    /// Makes a job that the manifest does not record, writing its files (owner-only when
-    /// private).
-    fn untracked(&self, job: &Job) -> JobReport {
+    /// Produces `job` and writes its files (owner-only when private). For a tracked job,
+    /// also each file's digest and stamp for the manifest, and the files typst read.
+    fn make(&self, job: &Job) -> (JobReport, Option<Made>) {
         let mut report = JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems: Vec::new() };
-        match produce::produce(self.project, self.templates, job, self.emit_typst) {
-            Err(problems) => report.problems = problems,
-            Ok(produced) => {
-                report.problems = produced.warnings;
-                for (rel, bytes) in &produced.files {
-                    let path = self.out.join(rel);
-                    if let Err(e) = write_atomic(&path, bytes, job.keep == Keep::Private) {
-                        report.problems.push(Problem::error(&path, format!("{e:#}")));
-                        return report;
-                    }
-                }
-                report.outcome = Outcome::Built;
-            }
-        }
-        report
-    }
-
-    /// Makes a tracked job and returns what the manifest keeps of it.
-    fn tracked(&self, job: &Job, identity: &str) -> (JobReport, Option<Done>) {
-        let (project, out) = (self.project, self.out);
-        let mut report = JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems: Vec::new() };
-        let produced = match produce::produce(project, self.templates, job, self.emit_typst) {
+        let produced = match produce::produce(self.project, self.templates, job, self.emit_typst) {
             Ok(p) => p,
             Err(problems) => {
                 report.problems = problems;
@@ -278,26 +259,43 @@ impl Run<'_> {
             }
         };
         report.problems = produced.warnings;
+        let tracked = job.keep == Keep::Tracked;
         let mut outputs = [None; 3];
-        let written = std::time::Instant::now();
+        let written = Instant::now();
         for (i, (rel, bytes)) in produced.files.iter().enumerate() {
-            if let Err(e) = write_atomic(&out.join(rel), bytes, false) {
-                report.problems.push(Problem::error(out.join(rel), format!("{e:#}")));
+            let path = self.out.join(rel);
+            if let Err(e) = write_atomic(&path, bytes, job.keep == Keep::Private) {
+                report.problems.push(Problem::error(&path, format!("{e:#}")));
                 return (report, None);
             }
-            let stamp = manifest::stamp(&out.join(rel)).unwrap_or_default();
-            outputs[i] = Some((manifest::digest(bytes), stamp));
+            if tracked {
+                outputs[i] = Some((manifest::digest(bytes), manifest::stamp(&path).unwrap_or_default()));
+            }
         }
         crate::timings::add(crate::timings::Work::Write, written);
-        let planned: BTreeSet<&Path> = job.inputs.iter().map(|p| p.as_ref()).collect();
-        let extra: Vec<&PathBuf> = produced.read.iter().filter(|p| !planned.contains(p.as_path())).collect();
-        let files = job.inputs.iter().map(|p| p.as_ref()).chain(extra.iter().map(|p| p.as_path()));
-        let hash = manifest::hash_inputs(identity, &project.root, files, self.hashes);
-        // Paths are stored relative to the root so an output folder survives the project moving.
-        let reads = extra.iter().map(|p| p.strip_prefix(&project.root).unwrap_or(p).to_path_buf()).collect();
         report.outcome = Outcome::Built;
+        (report, Some(Made { read: produced.read, outputs }))
+    }
+
+    /// Makes a tracked job and returns what the manifest keeps of it.
+    fn tracked(&self, job: &Job, identity: &str) -> (JobReport, Option<Done>) {
+        let (report, made) = self.make(job);
+        let Some(Made { read, outputs }) = made else { return (report, None) };
+        let root = &self.project.root;
+        let planned: BTreeSet<&Path> = job.inputs.iter().map(|p| p.as_ref()).collect();
+        let extra: Vec<&PathBuf> = read.iter().filter(|p| !planned.contains(p.as_path())).collect();
+        let files = job.inputs.iter().map(|p| p.as_ref()).chain(extra.iter().map(|p| p.as_path()));
+        let hash = manifest::hash_inputs(identity, root, files, self.hashes);
+        // Paths are stored relative to the root so an output folder survives the project moving.
+        let reads = extra.iter().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf()).collect();
         (report, Some(Done { hash, outputs, reads }))
     }
+}
+
+/// What [`Run::make`] leaves besides its report.
+struct Made {
+    read: Vec<PathBuf>,
+    outputs: [Option<(manifest::Digest, manifest::Stamp)>; 3],
 }
 
 /// Every file each job read in its last build (planned inputs and what typst read), for watch.

@@ -129,7 +129,7 @@ fn trace_to_markdown(project: &Project, job: &Job, source_name: &str, errors: Ve
         Target::Poster { doc, .. } | Target::Letter { doc, .. } | Target::AgText { doc, .. } => {
             vec![&project.documents[doc]]
         }
-        Target::Merged { doc, .. } | Target::Standalone { doc } => vec![&project.documents[doc]],
+        Target::Merged { doc, .. } | Target::Standalone { doc, .. } => vec![&project.documents[doc]],
         Target::WhatsNew { .. } | Target::Pack { .. } => Vec::new(),
     };
     let converted: Vec<_> = docs.iter().map(|d| render::body_converted(&project.root, d, 2)).collect();

@@ -222,7 +222,12 @@ pub struct Lmc {
 
 /// Reads and checks `content/lmc.yaml`.
 pub fn load_lmc(root: &Path, path: &Path) -> Result<Lmc, Vec<Problem>> {
-    let (shown, text) = read(root, path)?;
+    lmc_from(root, path, read(root, path)?)
+}
+
+/// Checks `content/lmc.yaml` already read as `text`.
+pub fn lmc_from(root: &Path, path: &Path, text: Arc<str>) -> Result<Lmc, Vec<Problem>> {
+    let shown = display_path(root, path);
     let file: LmcFile = yaml::parse(&shown, &text).map_err(|p| vec![p])?;
     let mut problems = Vec::new();
     let mut check = |r: Result<String, Problem>| r.map_err(|p| problems.push(p)).ok();
@@ -264,7 +269,12 @@ pub fn load_lmc(root: &Path, path: &Path) -> Result<Lmc, Vec<Problem>> {
 
 /// Reads and checks one practice profile. Every problem in it is reported, not just the first.
 pub fn load_practice(root: &Path, path: &Path) -> Result<Practice, Vec<Problem>> {
-    let (shown, text) = read(root, path)?;
+    practice_from(root, path, read(root, path)?)
+}
+
+/// Checks a practice profile already read as `text`.
+pub fn practice_from(root: &Path, path: &Path, text: Arc<str>) -> Result<Practice, Vec<Problem>> {
+    let shown = display_path(root, path);
     let file: PracticeFile = yaml::parse(&shown, &text).map_err(|p| vec![p])?;
     let mut problems = Vec::new();
     let mut check = |r: Result<String, Problem>| r.map_err(|p| problems.push(p)).ok();
@@ -364,10 +374,11 @@ pub fn load_practice(root: &Path, path: &Path) -> Result<Practice, Vec<Problem>>
     })
 }
 
-fn read(root: &Path, path: &Path) -> Result<(PathBuf, Arc<str>), Vec<Problem>> {
+/// The text of a YAML input, or the problem of reading it.
+pub fn read(root: &Path, path: &Path) -> Result<Arc<str>, Vec<Problem>> {
     let shown = display_path(root, path);
     match std::fs::read_to_string(path) {
-        Ok(text) => Ok((shown, Arc::from(text))),
+        Ok(text) => Ok(Arc::from(text)),
         Err(e) => Err(vec![Problem::error(&shown, format!("failed to read `{}`: {e}", shown.display()))]),
     }
 }

@@ -36,7 +36,8 @@ impl Project {
         let mut broken_inputs = Vec::new();
 
         let lmc_path = content.join("lmc.yaml");
-        let lmc = match guard_yaml(&root, &lmc_path).and_then(|()| config::load_lmc(&root, &lmc_path)) {
+        let lmc = match guard_yaml(&root, &lmc_path).and_then(|text| config::lmc_from(&root, &lmc_path, text))
+        {
             Ok(lmc) => Some(lmc),
             Err(p) => {
                 problems.extend(p);
@@ -50,7 +51,7 @@ impl Project {
         // loading), then judged together in name order.
         let files = practice_files(&content.join("practices"));
         let loaded = crate::parallel::map(&files, |path| {
-            guard_yaml(&root, path).and_then(|()| config::load_practice(&root, path))
+            guard_yaml(&root, path).and_then(|text| config::practice_from(&root, path, text))
         });
         for (path, result) in files.into_iter().zip(loaded) {
             match result {
@@ -138,12 +139,11 @@ impl Project {
 }
 
 /// Size and character checks of a YAML file, before its values are read: an oversized or
-/// unprintable value fails here, in milliseconds, with its line.
-fn guard_yaml(root: &Path, path: &Path) -> Result<(), Vec<Problem>> {
+/// unprintable value fails here, in milliseconds, with its line. Returns the text, read once.
+fn guard_yaml(root: &Path, path: &Path) -> Result<std::sync::Arc<str>, Vec<Problem>> {
     let shown = display_path(root, path);
     limits::file_size(&shown, path, limits::MAX_YAML_BYTES).map_err(|p| vec![p])?;
-    let Ok(text) = std::fs::read_to_string(path) else { return Ok(()) };
-    let text: std::sync::Arc<str> = std::sync::Arc::from(text);
+    let text = config::read(root, path)?;
     let mut problems = limits::yaml_lines(&shown, &text, text.len());
     if problems.is_empty()
         && let Some(i) = text.lines().position(|l| l.starts_with("name:"))
@@ -158,7 +158,7 @@ fn guard_yaml(root: &Path, path: &Path) -> Result<(), Vec<Problem>> {
             );
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems) }
+    if problems.is_empty() { Ok(text) } else { Err(problems) }
 }
 
 /// Character checks of a loaded document: its front matter like YAML, its body whole.

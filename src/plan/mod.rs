@@ -15,7 +15,6 @@ use crate::load::content::Kind;
 use crate::load::fields::Values;
 use crate::load::project::Project;
 use crate::render::templates::Templates;
-pub use formats::{A4_PNG_PPP, SOCIAL_PPP};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PosterFormat {
@@ -65,6 +64,8 @@ pub enum Target {
     /// A Markdown file typeset on its own, outside any project.
     Standalone {
         doc: usize,
+        /// A web page rather than a PDF.
+        html: bool,
     },
 }
 

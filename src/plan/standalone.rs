@@ -11,7 +11,7 @@ pub fn plan(project: &Project, html: bool) -> Vec<Job> {
     let template = if html { GUIDE_HTML_TEMPLATE } else { PDF_TEMPLATE };
     vec![Job {
         id: doc.slug.clone(),
-        target: Target::Standalone { doc: 0 },
+        target: Target::Standalone { doc: 0, html },
         template,
         outputs: formats::standalone(&doc.slug, html),
         inputs: Vec::new(),

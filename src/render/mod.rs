@@ -178,11 +178,11 @@ pub fn render_job(
 ) -> Result<Rendered, Problem> {
     let mut warnings = Vec::new();
     let mut ctx = Context::new();
-    if let Target::Standalone { .. } = job.target {
-        if job.template == standalone::PDF_TEMPLATE {
-            standalone::pdf_context(&mut ctx, project, &mut warnings);
-        } else {
+    if let Target::Standalone { html, .. } = job.target {
+        if html {
             standalone::html_context(&mut ctx, project, &mut warnings);
+        } else {
+            standalone::pdf_context(&mut ctx, project, &mut warnings);
         }
         let source = templates.render(job.template, &ctx)?;
         return Ok(Rendered { source, warnings });
@@ -282,9 +282,8 @@ pub fn render_job(
             }
             ctx.insert("body", &text);
         }
-        Target::Pack { .. } | Target::Standalone { .. } => {
-            return Err(Problem::error(&job.id, "a pack has no template"));
-        }
+        Target::Pack { .. } => return Err(Problem::error(&job.id, "a pack has no template")),
+        Target::Standalone { .. } => unreachable!("rendered above, without an LMC"),
     }
     let source = templates.render(job.template, &ctx)?;
     Ok(Rendered { source, warnings })

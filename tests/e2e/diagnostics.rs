@@ -4,6 +4,9 @@
 
 use crate::common::{Fixture, practice_yaml};
 
+/// A letter with a name and an NHS number to merge.
+const NOTE_LETTER: &str = "---\nkind: letter\ntitle: Note\nsigned_by: practice\nfields:\n  - name: patient_name\n  - name: nhs_number\n    kind: nhs_number\n---\n\nDear {{ patient_name }}\n";
+
 /// Runs lmcpress and returns stderr with the fixture's folder shown as `[ROOT]`.
 fn stderr(fx: &Fixture, args: &[&str]) -> (i32, String) {
     let run = fx.run(args);
@@ -76,10 +79,7 @@ fn a_typst_error_in_markdown_is_traced_to_the_authors_line() {
 #[test]
 fn merge_columns_that_do_not_match_the_letter() {
     let fx = Fixture::minimal();
-    fx.write(
-        "content/letters/note.md",
-        "---\nkind: letter\ntitle: Note\nsigned_by: practice\nfields:\n  - name: patient_name\n  - name: nhs_number\n    kind: nhs_number\n---\n\nDear {{ patient_name }}\n",
-    );
+    fx.write("content/letters/note.md", NOTE_LETTER);
     fx.write("people.csv", "Patient Name,NHS\nA Smith,943 476 5919\n");
     let (code, err) = stderr(&fx, &["merge", "note", "--practice", "Z90001", "--data", "people.csv"]);
     assert_eq!(code, 1);
@@ -89,10 +89,7 @@ fn merge_columns_that_do_not_match_the_letter() {
 #[test]
 fn merge_rows_are_named_by_row_and_column_never_by_value() {
     let fx = Fixture::minimal();
-    fx.write(
-        "content/letters/note.md",
-        "---\nkind: letter\ntitle: Note\nsigned_by: practice\nfields:\n  - name: patient_name\n  - name: nhs_number\n    kind: nhs_number\n---\n\nDear {{ patient_name }}\n",
-    );
+    fx.write("content/letters/note.md", NOTE_LETTER);
     fx.write(
         "people.csv",
         "patient_name,nhs_number\nA Smith,943 476 5919\nB Jones,1234567890\n,9434765919\n",
