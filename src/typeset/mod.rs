@@ -158,10 +158,14 @@ pub fn png(document: &PagedDocument, page: usize, pixel_per_pt: f64) -> anyhow::
         pixel_per_pt: typst::utils::Scalar::new(pixel_per_pt),
         render_bleed: false,
     };
+    let opaque = match page.fill_or_white() {
+        Some(typst::visualize::Paint::Solid(color)) => color.alpha().is_none_or(|a| a >= 1.0),
+        _ => false,
+    };
     let start = std::time::Instant::now();
     let pixmap = typst_render::render(page, &options);
     crate::timings::add(crate::timings::Work::Raster, start);
-    crate::typeset::png::encode(&pixmap)
+    crate::typeset::png::encode(&pixmap, opaque)
 }
 
 /// The visible text of every page, in reading order, for tests and checks.
@@ -271,5 +275,20 @@ mod tests {
         let bytes = png(&doc, 0, 2.0).unwrap();
         let (w, h) = crate::typeset::png::dimensions(&bytes).unwrap();
         assert_eq!((w, h), (1080, 1350));
+    }
+
+    #[test]
+    fn only_pages_without_a_solid_background_keep_an_alpha_channel() {
+        let dir = tempfile::tempdir().unwrap();
+        let colour_type = |src: &str| {
+            let doc = compile_str(dir.path(), src).unwrap().document;
+            let bytes = png(&doc, 0, 1.0).unwrap();
+            // The colour type is the 26th byte of a PNG (in the IHDR chunk): 2 RGB, 6 RGBA.
+            bytes[25]
+        };
+        assert_eq!(colour_type("#set page(width: 20pt, height: 20pt)\nHi"), 2);
+        assert_eq!(colour_type("#set page(width: 20pt, height: 20pt, fill: rgb(0, 94, 184))\nHi"), 2);
+        assert_eq!(colour_type("#set page(width: 20pt, height: 20pt, fill: none)\nHi"), 6);
+        assert_eq!(colour_type("#set page(width: 20pt, height: 20pt, fill: rgb(0, 0, 0, 50%))\nHi"), 6);
     }
 }
