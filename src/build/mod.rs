@@ -163,7 +163,7 @@ pub fn build(
     let mut report = Report { built, skipped, failed, ..Report::default() };
     // A build that skipped every job leaves the manifest as it was: at 200,000 entries,
     // rewriting it would be most of a no-op build's time.
-    let saved = if tracking && (changed || !opts.out.join(manifest::FILE_NAME).is_file()) {
+    let saved = if tracking && (changed || packs_built > 0 || !opts.out.join(manifest::FILE_NAME).is_file()) {
         manifest.save(&opts.out)
     } else {
         Ok(())

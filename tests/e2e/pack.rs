@@ -86,6 +86,22 @@ fn packs_are_reproducible_and_rebuilt_only_when_a_file_changes() {
     // Built afresh elsewhere: the same bytes.
     fx.run(&["build", "--out", "again"]).ok();
     assert_eq!(std::fs::read(fx.path("again/packs/Z99001.zip")).unwrap(), first);
+    // A pack deleted on its own is made again, and recorded: the next build makes nothing.
+    std::fs::remove_file(&pack).unwrap();
+    let remade = fx.run(&["build"]);
+    assert!(remade.stderr.contains("built 1 document,"), "{}", remade.stderr);
+    assert_eq!(std::fs::read(&pack).unwrap(), first);
+    let again = fx.run(&["build"]);
+    assert!(again.stderr.contains("built 0 documents,"), "{}", again.stderr);
+    // The practice's new name is in the pack's README, so the pack changes with it.
+    let profile = fx.read("content/practices/z99001.yaml");
+    fx.write("content/practices/z99001.yaml", &profile.replacen("name: ", "name: Renamed ", 1));
+    fx.run(&["build"]).ok();
+    let renamed = std::fs::read(&pack).unwrap();
+    assert_ne!(renamed, first);
+    fx.write("content/practices/z99001.yaml", &profile);
+    fx.run(&["build"]).ok();
+    assert_eq!(std::fs::read(&pack).unwrap(), first);
     // A letter edit changes the pack.
     let letter = fx.read("content/letters/referral-reply.md").replace("Dear", "Dear Sir or Madam,\n\nTo");
     fx.write("content/letters/referral-reply.md", &letter);
