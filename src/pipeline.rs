@@ -17,6 +17,7 @@ use crate::load::standalone;
 use crate::plan::{self, Job, Selection};
 use crate::render::templates::Templates;
 use crate::timings::stage as timing;
+use crate::write::manifest::ReadAhead;
 
 /// A loaded project and the templates its documents are rendered with.
 pub struct Loaded {
@@ -72,9 +73,18 @@ pub struct Planned {
     run: Vec<usize>,
     /// Whether this plan covers the whole project, so that stale outputs may be removed.
     whole: bool,
+    /// The output folder's manifest, if the caller started reading it early.
+    manifest: Option<ReadAhead>,
 }
 
 impl Planned {
+    /// Builds with the manifest that `ahead` is reading, instead of reading it only when the
+    /// build starts.
+    pub fn with_manifest(mut self, ahead: ReadAhead) -> Self {
+        self.manifest = Some(ahead);
+        self
+    }
+
     /// How many jobs the build will run (or skip as unchanged).
     pub fn to_run(&self) -> usize {
         self.run.len()
@@ -100,7 +110,7 @@ pub fn plan(loaded: &Loaded, scope: Scope) -> Result<Planned, Problem> {
         Scope::Changed { files, reads } => crate::watch::affected(&jobs, reads, files),
         _ => (0..jobs.len()).collect(),
     };
-    Ok(Planned { jobs, run, whole: selection.practices.is_none() })
+    Ok(Planned { jobs, run, whole: selection.practices.is_none(), manifest: None })
 }
 
 /// Runs `planned` into `opts.out`, then removes the outputs of documents that left the plan.
@@ -111,12 +121,12 @@ pub fn build(
     on_done: &(dyn Fn(&JobReport) + Sync),
 ) -> Built {
     let Loaded { project, templates } = loaded;
-    let Planned { jobs, run, whole } = planned;
+    let Planned { jobs, run, whole, manifest } = planned;
     let mut report = if run.len() == jobs.len() {
-        build::build(project, templates, &jobs, opts, on_done)
+        build::build(project, templates, &jobs, opts, manifest, on_done)
     } else {
         let selected: Vec<Job> = run.iter().map(|&i| jobs[i].clone()).collect();
-        build::build(project, templates, &selected, opts, on_done)
+        build::build(project, templates, &selected, opts, manifest, on_done)
     };
     if whole {
         let start = std::time::Instant::now();
@@ -213,7 +223,7 @@ pub fn merge(loaded: &Loaded, req: &MergeRequest) -> Result<MergeReport, Problem
     }
     let failed: Mutex<BTreeMap<String, Vec<Problem>>> = Mutex::default();
     let opts = BuildOptions { out: out.clone(), emit_typst: req.emit_typst, ..BuildOptions::default() };
-    build::build(project, &loaded.templates, &jobs, &opts, &|job| {
+    build::build(project, &loaded.templates, &jobs, &opts, None, &|job| {
         if job.outcome == Outcome::Failed {
             failed.lock().unwrap_or_else(|e| e.into_inner()).insert(job.id.clone(), job.problems.clone());
         }
@@ -260,7 +270,7 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Problem>> {
     let jobs = plan::standalone::plan(&project, req.html);
     let outcome: Mutex<Option<JobReport>> = Mutex::default();
     let opts = BuildOptions { out: out.clone(), emit_typst: req.emit_typst, ..BuildOptions::default() };
-    build::build(&project, &templates, &jobs, &opts, &|job| {
+    build::build(&project, &templates, &jobs, &opts, None, &|job| {
         *outcome.lock().unwrap_or_else(|e| e.into_inner()) = Some(job.clone());
     });
     let report = outcome.into_inner().unwrap_or_else(|e| e.into_inner());

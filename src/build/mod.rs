@@ -5,6 +5,7 @@ mod produce;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -13,7 +14,7 @@ use crate::load::project::Project;
 use crate::parallel;
 use crate::plan::{Job, Keep, OutputKind, Target};
 use crate::render::templates::Templates;
-use crate::write::manifest::{self, Entry, Manifest};
+use crate::write::manifest::{self, Entry, Manifest, ReadAhead};
 use crate::write::write_atomic;
 
 /// After each document, typst's memo cache drops what the last few documents did not use:
@@ -94,18 +95,32 @@ pub fn build(
     templates: &Templates,
     jobs: &[Job],
     opts: &BuildOptions,
+    ahead: Option<ReadAhead>,
     on_done: &(dyn Fn(&JobReport) + Sync),
 ) -> Report {
     let start = Instant::now();
     // An empty build of a project still reads the manifest: pruning needs it.
     let tracking = jobs.is_empty() || jobs.iter().any(|j| j.keep == Keep::Tracked);
-    let mut manifest = if tracking { Manifest::load(&opts.out) } else { Manifest::default() };
+    let mut manifest = match ahead.and_then(|a| a.wait_for(&opts.out)) {
+        Some(read) if tracking => read,
+        _ if tracking => Manifest::load(&opts.out),
+        _ => Manifest::default(),
+    };
     crate::timings::stage("manifest load", start);
     let jobs_start = Instant::now();
     let identity_extra = format!("{:?}|{}", crate::load::dates::source_date(), opts.emit_typst);
 
     let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
-    let hashes = manifest::FileHashes::default();
+    // Each planned input once: jobs share their `Arc`s, so most repeats go by pointer
+    // before any path is compared.
+    let mut seen = foldhash::HashSet::default();
+    let inputs = jobs
+        .iter()
+        .filter(|j| j.keep == Keep::Tracked)
+        .flat_map(|j| j.inputs.iter())
+        .filter(|p| seen.insert(Arc::as_ptr(p) as *const u8 as usize))
+        .map(|p| p.as_ref());
+    let hashes = manifest::FileHashes::of(inputs);
     let run = Run { project, templates, out: &opts.out, emit_typst: opts.emit_typst, hashes: &hashes };
     let done: Vec<Option<Done>> = parallel::map(jobs, |job| {
         if matches!(job.target, Target::Pack { .. }) {
