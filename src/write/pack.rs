@@ -47,7 +47,15 @@ pub fn plan_job(jobs: &[Job], practice: usize, ods: &str) -> Option<Job> {
     if members.is_empty() {
         return None;
     }
-    let mut inputs: Vec<Arc<Path>> = members.iter().flat_map(|j| j.inputs.iter().cloned()).collect();
+    // Members share most inputs (templates, lmc.yaml, the profile) as the same `Arc`s: those
+    // repeats go by pointer, so only a few dozen paths are left to sort.
+    let mut seen = foldhash::HashSet::default();
+    let mut inputs: Vec<Arc<Path>> = members
+        .iter()
+        .flat_map(|j| j.inputs.iter())
+        .filter(|p| seen.insert(Arc::as_ptr(p) as *const u8 as usize))
+        .cloned()
+        .collect();
     crate::plan::sort_paths(&mut inputs);
     Some(Job {
         id: format!("packs/{ods}"),
