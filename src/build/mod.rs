@@ -5,7 +5,6 @@ mod produce;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -111,16 +110,8 @@ pub fn build(
     let identity_extra = format!("{:?}|{}", crate::load::dates::source_date(), opts.emit_typst);
 
     let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
-    // Each planned input once: jobs share their `Arc`s, so most repeats go by pointer
-    // before any path is compared.
-    let mut seen = foldhash::HashSet::default();
-    let inputs = jobs
-        .iter()
-        .filter(|j| j.keep == Keep::Tracked)
-        .flat_map(|j| j.inputs.iter())
-        .filter(|p| seen.insert(Arc::as_ptr(p) as *const u8 as usize))
-        .map(|p| p.as_ref());
-    let hashes = manifest::FileHashes::of(inputs);
+    let tracked = jobs.iter().filter(|j| j.keep == Keep::Tracked);
+    let hashes = manifest::FileHashes::of(crate::plan::distinct_inputs(tracked).map(|p| p.as_ref()));
     let run = Run { project, templates, out: &opts.out, emit_typst: opts.emit_typst, hashes: &hashes };
     let done: Vec<Option<Done>> = parallel::map(jobs, |job| {
         if matches!(job.target, Target::Pack { .. }) {

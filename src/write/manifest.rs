@@ -111,8 +111,13 @@ impl ReadAhead {
 pub type Digest = [u8; 16];
 
 pub fn digest(bytes: &[u8]) -> Digest {
+    truncated(blake3::hash(bytes))
+}
+
+/// The first 128 bits of a BLAKE3 hash, for hashes built up from several parts.
+pub fn truncated(hash: blake3::Hash) -> Digest {
     let mut d = Digest::default();
-    d.copy_from_slice(&blake3::hash(bytes).as_bytes()[..16]);
+    d.copy_from_slice(&hash.as_bytes()[..16]);
     d
 }
 
@@ -205,9 +210,7 @@ pub fn hash_inputs<'a>(
             None => hasher.update(b"<missing>"),
         };
     }
-    let mut d = Digest::default();
-    d.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
-    d
+    truncated(hasher.finalize())
 }
 
 #[cfg(test)]

@@ -47,15 +47,7 @@ pub fn plan_job(jobs: &[Job], practice: usize, ods: &str) -> Option<Job> {
     if members.is_empty() {
         return None;
     }
-    // Members share most inputs (templates, lmc.yaml, the profile) as the same `Arc`s: those
-    // repeats go by pointer, so only a few dozen paths are left to sort.
-    let mut seen = foldhash::HashSet::default();
-    let mut inputs: Vec<Arc<Path>> = members
-        .iter()
-        .flat_map(|j| j.inputs.iter())
-        .filter(|p| seen.insert(Arc::as_ptr(p) as *const u8 as usize))
-        .cloned()
-        .collect();
+    let mut inputs: Vec<Arc<Path>> = crate::plan::distinct_inputs(members.iter().copied()).cloned().collect();
     crate::plan::sort_paths(&mut inputs);
     Some(Job {
         id: format!("packs/{ods}"),
@@ -206,9 +198,7 @@ fn key(project: &Project, practice: usize, recorded: &[(&PathBuf, &String)]) -> 
     for (rel, hash) in recorded {
         hasher.update(rel.as_os_str().as_encoded_bytes()).update(b"\t").update(hash.as_bytes()).update(b"\n");
     }
-    let mut d = manifest::Digest::default();
-    d.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
-    manifest::hex(&d)
+    manifest::hex(&manifest::truncated(hasher.finalize()))
 }
 
 /// Makes one pack from `members`, the jobs of its practice.
