@@ -23,6 +23,12 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &Arc<str>) -> Result<T, Pro
         if let Some(hint) = unknown_field_hint(&message) {
             problem = problem.hint(hint);
         }
+        if message.starts_with("expected string scalar") {
+            // Most often text that YAML reads as something else: `[`, `{`, `&`, `*` and `!`
+            // start lists, maps and references.
+            problem = problem
+                .hint("this value must be text: put it in quotes, for example \"[Surgery] Health Centre\"");
+        }
         problem
     })
 }
@@ -95,6 +101,9 @@ mod tests {
     fn wrong_type_and_bad_syntax_are_located() {
         let p = parse_thing("name: [1, 2]\nbrand_colour: x\n").unwrap_err();
         assert_eq!(p.line_col().map(|(l, _)| l), Some(1), "{p}");
+        assert!(p.hints.iter().any(|h| h.contains("put it in quotes")), "{p}");
+        let quoted = parse_thing("name: \"[Surgery] Health Centre\"\nbrand_colour: x\n").unwrap();
+        assert_eq!(quoted.name, "[Surgery] Health Centre");
         let p = parse_thing("name: a\nbrand_colour: 'unterminated\n").unwrap_err();
         assert!(p.line_col().is_some(), "{p}");
     }
