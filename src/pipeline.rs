@@ -19,11 +19,7 @@ use crate::render::templates::Templates;
 use crate::timings::stage as timing;
 use crate::write::manifest::ReadAhead;
 
-/// A loaded project and the templates its documents are rendered with.
-pub struct Loaded {
-    pub project: Project,
-    pub templates: Templates,
-}
+pub use crate::render::Loaded;
 
 /// Loads the project at `root` and its templates. Problems in single files (a broken
 /// profile, a template that does not parse) are in `project.problems`; only a folder that
@@ -33,8 +29,21 @@ pub fn load(root: &Path) -> Result<Loaded, Problem> {
     let mut project = Project::load(root)?;
     let (templates, problems) = Templates::load(&project.root);
     project.problems.extend(problems);
+    let edition = project.lmc.as_ref().map(|l| l.edition.as_str());
+    let editions = crate::editions::Editions::load(&project.root, edition);
     timing("load", start);
-    Ok(Loaded { project, templates })
+    Ok(Loaded { project, templates, editions })
+}
+
+/// The plan of `selection`, with the loaded templates' files and the archive as inputs.
+fn plan_all(loaded: &Loaded, selection: &Selection) -> Vec<Job> {
+    let archive = loaded.editions.as_ref().map_or(&[][..], |e| e.files.as_slice());
+    plan::plan(
+        &loaded.project,
+        &|t| loaded.templates.dependencies(t).into_iter().collect(),
+        archive,
+        selection,
+    )
 }
 
 /// Which of a project's documents to build.
@@ -48,8 +57,7 @@ pub enum Scope<'a> {
     Changed { files: &'a BTreeSet<PathBuf>, reads: &'a Reads },
 }
 
-/// Job id → every file the job read in its last build.
-pub type Reads = BTreeMap<String, BTreeSet<PathBuf>>;
+pub use crate::plan::Reads;
 
 /// What a build of a project did.
 pub struct Built {
@@ -93,7 +101,7 @@ impl Planned {
 
 /// Plans `scope` of the project.
 pub fn plan(loaded: &Loaded, scope: Scope) -> Result<Planned, Problem> {
-    let Loaded { project, templates } = loaded;
+    let project = &loaded.project;
     let selection = match scope {
         Scope::Practices(codes) => {
             for code in codes {
@@ -104,10 +112,10 @@ pub fn plan(loaded: &Loaded, scope: Scope) -> Result<Planned, Problem> {
         _ => Selection::default(),
     };
     let start = std::time::Instant::now();
-    let jobs = plan::plan(project, templates, &selection);
+    let jobs = plan_all(loaded, &selection);
     timing("plan", start);
     let run = match scope {
-        Scope::Changed { files, reads } => crate::watch::affected(&jobs, reads, files),
+        Scope::Changed { files, reads } => plan::affected(&jobs, reads, files),
         _ => (0..jobs.len()).collect(),
     };
     Ok(Planned { jobs, run, whole: selection.practices.is_none(), manifest: None })
@@ -120,13 +128,13 @@ pub fn build(
     opts: &BuildOptions,
     on_done: &(dyn Fn(&JobReport) + Sync),
 ) -> Built {
-    let Loaded { project, templates } = loaded;
+    let project = &loaded.project;
     let Planned { jobs, run, whole, manifest } = planned;
     let mut report = if run.len() == jobs.len() {
-        build::build(project, templates, &jobs, opts, manifest, on_done)
+        build::build(loaded, &jobs, opts, manifest, on_done)
     } else {
         let selected: Vec<Job> = run.iter().map(|&i| jobs[i].clone()).collect();
-        build::build(project, templates, &selected, opts, manifest, on_done)
+        build::build(loaded, &selected, opts, manifest, on_done)
     };
     if whole {
         let start = std::time::Instant::now();
@@ -140,8 +148,8 @@ pub fn build(
 /// Renders and typesets every document in memory, writing nothing: template and typst
 /// errors show as well as those in the inputs.
 pub fn check(loaded: &Loaded) -> (usize, Vec<JobReport>) {
-    let jobs = plan::plan(&loaded.project, &loaded.templates, &Selection::default());
-    (jobs.len(), build::dry_run(&loaded.project, &loaded.templates, &jobs))
+    let jobs = plan_all(loaded, &Selection::default());
+    (jobs.len(), build::dry_run(loaded, &jobs))
 }
 
 /// The index of the practice with ODS code `code`, or a problem listing the known codes.
@@ -223,7 +231,7 @@ pub fn merge(loaded: &Loaded, req: &MergeRequest) -> Result<MergeReport, Problem
     }
     let failed: Mutex<BTreeMap<String, Vec<Problem>>> = Mutex::default();
     let opts = BuildOptions { out: out.clone(), emit_typst: req.emit_typst, ..BuildOptions::default() };
-    build::build(project, &loaded.templates, &jobs, &opts, None, &|job| {
+    build::build(loaded, &jobs, &opts, None, &|job| {
         if job.outcome == Outcome::Failed {
             failed.lock().unwrap_or_else(|e| e.into_inner()).insert(job.id.clone(), job.problems.clone());
         }
@@ -268,9 +276,10 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Problem>> {
         return Err(problems);
     }
     let jobs = plan::standalone::plan(&project, req.html);
+    let loaded = Loaded { project, templates, editions: None };
     let outcome: Mutex<Option<JobReport>> = Mutex::default();
     let opts = BuildOptions { out: out.clone(), emit_typst: req.emit_typst, ..BuildOptions::default() };
-    build::build(&project, &templates, &jobs, &opts, None, &|job| {
+    build::build(&loaded, &jobs, &opts, None, &|job| {
         *outcome.lock().unwrap_or_else(|e| e.into_inner()) = Some(job.clone());
     });
     let report = outcome.into_inner().unwrap_or_else(|e| e.into_inner());

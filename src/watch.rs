@@ -18,7 +18,6 @@ use crate::build::{BuildOptions, Eviction, JobReport, Report};
 const REBUILDS_REMEMBERED: usize = 8;
 use crate::diag::Problem;
 use crate::pipeline::{self, Reads, Scope};
-use crate::plan::Job;
 
 /// True for files editors write beside the real one while saving: vim swap and backup
 /// files, emacs lock and autosave files, JetBrains safe-write files, and lmcpress's own
@@ -65,23 +64,6 @@ pub fn relevant_changes(
         .filter(|p| !p.starts_with(out))
         .filter(|p| watched.iter().any(|w| p.starts_with(w)))
         .filter(|p| !is_editor_noise(p))
-        .collect()
-}
-
-/// Indices of the jobs to rebuild after `changed`: those that read a changed file, and
-/// those that did not exist in the last plan (a new practice, poster or letter).
-pub fn affected(jobs: &[Job], reads: &Reads, changed: &BTreeSet<PathBuf>) -> Vec<usize> {
-    (0..jobs.len())
-        .filter(|&i| {
-            let job = &jobs[i];
-            match reads.get(&job.id) {
-                None => true,
-                Some(inputs) => {
-                    inputs.iter().any(|i| changed.contains(i))
-                        || job.inputs.iter().any(|i| changed.contains(i.as_ref()))
-                }
-            }
-        })
         .collect()
 }
 
@@ -277,6 +259,7 @@ mod tests {
 
     #[test]
     fn affected_jobs_are_readers_of_changed_files_and_new_jobs() {
+        use crate::plan::{Job, affected};
         let job = |id: &str, input: &str| Job {
             id: id.into(),
             target: crate::plan::Target::Guide,

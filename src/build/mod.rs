@@ -1,6 +1,7 @@
 //! Running planned jobs: in parallel, skipping those whose inputs have not changed, writing
 //! outputs atomically and recording what each job read. Prints nothing: callers report.
 
+mod packs;
 mod produce;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,7 +13,7 @@ use crate::diag::Problem;
 use crate::load::project::Project;
 use crate::parallel;
 use crate::plan::{Job, Keep, OutputKind, Target};
-use crate::render::templates::Templates;
+use crate::render::Loaded;
 use crate::write::manifest::{self, Entry, Manifest, ReadAhead};
 use crate::write::write_atomic;
 
@@ -90,14 +91,14 @@ impl Report {
 /// the number of jobs. Only [`Keep::Tracked`] jobs are skipped when unchanged and recorded
 /// in the output folder's manifest; a run of other jobs only leaves no manifest behind.
 pub fn build(
-    project: &Project,
-    templates: &Templates,
+    loaded: &Loaded,
     jobs: &[Job],
     opts: &BuildOptions,
     ahead: Option<ReadAhead>,
     on_done: &(dyn Fn(&JobReport) + Sync),
 ) -> Report {
     let start = Instant::now();
+    let project = &loaded.project;
     // An empty build of a project still reads the manifest: pruning needs it.
     let tracking = jobs.is_empty() || jobs.iter().any(|j| j.keep == Keep::Tracked);
     let mut manifest = match ahead.and_then(|a| a.wait_for(&opts.out)) {
@@ -112,7 +113,7 @@ pub fn build(
     let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
     let tracked = jobs.iter().filter(|j| j.keep == Keep::Tracked);
     let hashes = manifest::FileHashes::of(crate::plan::distinct_inputs(tracked).map(|p| p.as_ref()));
-    let run = Run { project, templates, out: &opts.out, emit_typst: opts.emit_typst, hashes: &hashes };
+    let run = Run { loaded, out: &opts.out, emit_typst: opts.emit_typst, hashes: &hashes };
     let done: Vec<Option<Done>> = parallel::map(jobs, |job| {
         if matches!(job.target, Target::Pack { .. }) {
             return None;
@@ -147,7 +148,7 @@ pub fn build(
     let changed = done.iter().any(Option::is_some);
     for (job, done) in jobs.iter().zip(done) {
         if let Some(done) = done {
-            let written: Vec<_> = done.outputs.iter().flatten().collect();
+            let written: Vec<_> = done.outputs.iter().collect();
             let hashes = written.iter().map(|(d, _)| manifest::hex(d));
             let outputs = output_paths(job, opts.emit_typst).into_iter().zip(hashes).collect();
             let stamps = written.iter().map(|(_, s)| *s).collect();
@@ -163,7 +164,7 @@ pub fn build(
     // Packs hold the files just written, so they are made last.
     let packs_start = Instant::now();
     let [packs_built, packs_skipped, packs_failed] =
-        crate::write::pack::build(project, jobs, &opts.out, &mut manifest, opts.force, on_done);
+        packs::build(project, jobs, &opts.out, &mut manifest, opts.force, on_done);
     let (built, skipped, failed) = (built + packs_built, skipped + packs_skipped, failed + packs_failed);
     crate::timings::stage("packs", packs_start);
     let mut report = Report { built, skipped, failed, ..Report::default() };
@@ -211,13 +212,13 @@ fn identity(job: &Job, extra: &str) -> String {
 }
 
 /// Runs every job as a build would, but writes nothing: for `check`.
-pub fn dry_run(project: &Project, templates: &Templates, jobs: &[Job]) -> Vec<JobReport> {
+pub fn dry_run(loaded: &Loaded, jobs: &[Job]) -> Vec<JobReport> {
     parallel::map(jobs, |job| {
         if matches!(job.target, Target::Pack { .. }) {
             // A pack only gathers files that the other jobs make.
             return JobReport { id: job.id.clone(), outcome: Outcome::Skipped, problems: Vec::new() };
         }
-        let outcome = produce::produce(project, templates, job, false);
+        let outcome = produce::produce(loaded, job, false);
         comemo::evict(EVICT_AGE);
         match outcome {
             Ok(p) => JobReport { id: job.id.clone(), outcome: Outcome::Built, problems: p.warnings },
@@ -231,8 +232,9 @@ pub fn dry_run(project: &Project, templates: &Templates, jobs: &[Job]) -> Vec<Jo
 /// heap strings here, resident memory grew by about 4 KB per document).
 struct Done {
     hash: manifest::Digest,
-    /// One per [`output_paths`] (at most a PDF, its PNG and its typst source), in that order.
-    outputs: [Option<(manifest::Digest, manifest::Stamp)>; 3],
+    /// One per [`output_paths`], in that order. Inline up to three (a PDF, its PNG and its
+    /// typst source), so the usual job pins no heap; a job with more outputs spills, never fails.
+    outputs: Written,
     reads: Vec<PathBuf>,
 }
 
@@ -245,8 +247,7 @@ fn output_paths(job: &Job, emit_typst: bool) -> Vec<PathBuf> {
 
 /// What every job of one build shares.
 struct Run<'a> {
-    project: &'a Project,
-    templates: &'a Templates,
+    loaded: &'a Loaded,
     out: &'a Path,
     emit_typst: bool,
     hashes: &'a manifest::FileHashes,
@@ -257,7 +258,7 @@ impl Run<'_> {
     /// also each file's digest and stamp for the manifest, and the files typst read.
     fn make(&self, job: &Job) -> (JobReport, Option<Made>) {
         let mut report = JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems: Vec::new() };
-        let produced = match produce::produce(self.project, self.templates, job, self.emit_typst) {
+        let produced = match produce::produce(self.loaded, job, self.emit_typst) {
             Ok(p) => p,
             Err(problems) => {
                 report.problems = problems;
@@ -266,16 +267,16 @@ impl Run<'_> {
         };
         report.problems = produced.warnings;
         let tracked = job.keep == Keep::Tracked;
-        let mut outputs = [None; 3];
+        let mut outputs = Written::new();
         let written = Instant::now();
-        for (i, (rel, bytes)) in produced.files.iter().enumerate() {
+        for (rel, bytes) in &produced.files {
             let path = self.out.join(rel);
             if let Err(e) = write_atomic(&path, bytes, job.keep == Keep::Private) {
                 report.problems.push(Problem::error(&path, format!("{e:#}")));
                 return (report, None);
             }
             if tracked {
-                outputs[i] = Some((manifest::digest(bytes), manifest::stamp(&path).unwrap_or_default()));
+                outputs.push((manifest::digest(bytes), manifest::stamp(&path).unwrap_or_default()));
             }
         }
         crate::timings::add(crate::timings::Work::Write, written);
@@ -287,7 +288,7 @@ impl Run<'_> {
     fn tracked(&self, job: &Job, identity: &str) -> (JobReport, Option<Done>) {
         let (report, made) = self.make(job);
         let Some(Made { read, outputs }) = made else { return (report, None) };
-        let root = &self.project.root;
+        let root = &self.loaded.project.root;
         let planned: BTreeSet<&Path> = job.inputs.iter().map(|p| p.as_ref()).collect();
         let extra: Vec<&PathBuf> = read.iter().filter(|p| !planned.contains(p.as_path())).collect();
         let files = job.inputs.iter().map(|p| p.as_ref()).chain(extra.iter().map(|p| p.as_path()));
@@ -301,8 +302,11 @@ impl Run<'_> {
 /// What [`Run::make`] leaves besides its report.
 struct Made {
     read: Vec<PathBuf>,
-    outputs: [Option<(manifest::Digest, manifest::Stamp)>; 3],
+    outputs: Written,
 }
+
+/// Each written file's digest and stamp, in the order [`produce`] returns them.
+type Written = smallvec::SmallVec<[(manifest::Digest, manifest::Stamp); 3]>;
 
 /// Every file each job read in its last build (planned inputs and what typst read), for watch.
 pub fn reads(project: &Project, jobs: &[Job], manifest: &Manifest) -> BTreeMap<String, BTreeSet<PathBuf>> {

@@ -8,8 +8,7 @@ use crate::diag::Problem;
 use crate::load::dates;
 use crate::load::project::Project;
 use crate::plan::{Job, Keep, OutputKind, Target};
-use crate::render::templates::Templates;
-use crate::render::{self, Rendered};
+use crate::render::{self, Loaded, Rendered};
 use crate::timings::{self, Work};
 use crate::typeset;
 
@@ -32,31 +31,22 @@ fn date_of(job: &Job) -> Option<time::Date> {
 
 /// Renders, typesets and exports one job in memory. A private job's problems never quote
 /// the generated source, which holds recipient data.
-pub(crate) fn produce(
-    project: &Project,
-    templates: &Templates,
-    job: &Job,
-    emit_typst: bool,
-) -> Result<Produced, Vec<Problem>> {
-    let produced = produce_any(project, templates, job, emit_typst);
+pub(crate) fn produce(loaded: &Loaded, job: &Job, emit_typst: bool) -> Result<Produced, Vec<Problem>> {
+    let produced = produce_any(loaded, job, emit_typst);
     if job.keep == Keep::Private {
         return produced.map_err(|problems| problems.into_iter().map(Problem::redacted).collect());
     }
     produced
 }
 
-fn produce_any(
-    project: &Project,
-    templates: &Templates,
-    job: &Job,
-    emit_typst: bool,
-) -> Result<Produced, Vec<Problem>> {
+fn produce_any(loaded: &Loaded, job: &Job, emit_typst: bool) -> Result<Produced, Vec<Problem>> {
+    let project = &loaded.project;
     let date = date_of(job);
     let today = date.map(typeset::datetime);
     let date_text = date.map(dates::long);
     let start = Instant::now();
-    let Rendered { source, mut warnings } =
-        render::render_job(project, templates, job, date_text.as_deref()).map_err(|p| vec![p])?;
+    let Rendered { source, mut warnings, values } =
+        render::render_job(loaded, job, date_text.as_deref()).map_err(|p| vec![p])?;
     timings::add(Work::Render, start);
     let mut files = Vec::new();
     if job.outputs.iter().all(|o| o.kind == OutputKind::Text) {
@@ -110,7 +100,12 @@ fn produce_any(
             }
             OutputKind::Png(ppp) => typeset::png(&compiled.document, 0, ppp)
                 .map_err(|e| vec![Problem::error(&source_name, format!("failed to render PNG: {e:#}"))])?,
-            OutputKind::Docx => crate::write::docx::for_job(project, job, date_text.as_deref(), today)?,
+            OutputKind::Docx => {
+                let values = values
+                    .as_ref()
+                    .ok_or_else(|| vec![Problem::error(&job.id, "only letters have a Word edition")])?;
+                crate::write::docx::for_job(project, job, values, date_text.as_deref(), today)?
+            }
             OutputKind::Text | OutputKind::Zip => unreachable!("made without typst"),
         };
         timings::add(work, start);

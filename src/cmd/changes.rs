@@ -93,7 +93,7 @@ fn text(c: &Comparison, current: Option<&str>) -> String {
     for (label, docs) in [("posters", &c.posters), ("letters", &c.letters)] {
         if !docs.is_empty() {
             out.push_str(&format!("\n{label}:\n"));
-            for DocChange { slug, title, status } in docs {
+            for DocChange { slug, title, status, .. } in docs {
                 let what = match status {
                     DocStatus::New => "new",
                     DocStatus::Changed => "changed",

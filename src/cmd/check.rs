@@ -16,7 +16,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<bool, Problem> {
     let loaded = pipeline::load(&super::root_or_cwd(args.root))?;
     let project = &loaded.project;
-    let drafts = lmcpress::load::translation::draft_warnings(&project.documents);
+    let drafts = lmcpress::load::translated::draft_warnings(&project.documents);
     let (jobs, reports) = pipeline::check(&loaded);
     let all: Vec<&Problem> =
         project.problems.iter().chain(&drafts).chain(reports.iter().flat_map(|r| &r.problems)).collect();

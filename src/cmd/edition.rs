@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use lmcpress::diag::Problem;
-use lmcpress::editions::{self, EditionName};
+use lmcpress::editions::EditionName;
 use lmcpress::load::project::ensure_project;
 
 #[derive(clap::Args)]
@@ -27,7 +27,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     let Action::New { name, root } = args.action;
     let root = super::root_or_cwd(root);
     ensure_project(&root)?;
-    let done = editions::new_edition(&root, &name.to_string())?;
+    let done = lmcpress::write::archive::new_edition(&root, &name.to_string())?;
     eprintln!("archived the {} edition into {}", done.archived, super::shown(&done.dir));
     eprintln!("content/lmc.yaml now names the {} edition", done.new);
     if let Some((old, new)) = &done.guide_slug {

@@ -19,6 +19,8 @@ pub struct DocChange {
     pub slug: String,
     pub title: String,
     pub status: DocStatus,
+    /// A translation no qualified translator has checked: never "ready to publish".
+    pub draft: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -64,13 +66,14 @@ pub fn compare_docs(old: &[Doc], new: &[Doc]) -> Vec<DocChange> {
                 Some(o) if norm(&o.text) != norm(&n.text) => DocStatus::Changed,
                 Some(_) => return None,
             };
-            Some(DocChange { slug: n.slug.clone(), title: n.title.clone(), status })
+            Some(DocChange { slug: n.slug.clone(), title: n.title.clone(), status, draft: false })
         })
         .collect();
     out.extend(old.iter().filter(|o| !new.iter().any(|n| n.slug == o.slug)).map(|o| DocChange {
         slug: o.slug.clone(),
         title: o.title.clone(),
         status: DocStatus::Removed,
+        draft: false,
     }));
     out
 }

@@ -4,18 +4,17 @@
 //! them with the current content: sections added, removed, renamed, with a new status or new
 //! dates, and text changed, down to the words within paragraphs. It typesets nothing itself.
 
-mod archive;
 mod compare;
 mod load;
+mod loaded;
 mod name;
 mod redline;
 mod sections;
-pub mod view;
 mod words;
 
-pub use archive::{ArchiveOutcome, new_edition};
 pub use compare::{Comparison, DocChange, DocStatus, compare, compare_docs};
-pub use load::{Doc, Edition, Section};
+pub use load::{Doc, Edition, FOLDERS, Section};
+pub use loaded::Editions;
 pub use name::EditionName;
 pub use redline::{DEL_END, DEL_START, INS_END, INS_START, marks_to_typst, redline_markdown};
 pub use sections::{ChangeKind, SectionChange, match_sections, section_change};

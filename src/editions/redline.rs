@@ -230,8 +230,8 @@ mod tests {
         fn any_redline_is_valid_typst(old in markdown(), new in markdown()) {
             let md = redline_markdown(&body_diff(&old, &new));
             let none = |_: &str| None;
-            let opts = crate::render::markdown::TypstOptions { heading_offset: 1, resolve_image: &none };
-            let typst = marks_to_typst(&crate::render::markdown::to_typst(&md, &opts).markup);
+            let opts = crate::markdown::TypstOptions { heading_offset: 1, resolve_image: &none };
+            let typst = marks_to_typst(&crate::markdown::to_typst(&md, &opts).markup);
             prop_assert!(compiles(&typst).is_ok(), "{}", compiles(&typst).unwrap_err());
         }
     }

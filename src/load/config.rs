@@ -161,6 +161,16 @@ impl Practice {
         }
     }
 
+    /// Whether this practice gets `poster` (`slug` is its file's stem): a translation goes
+    /// to practices that want its English poster and list its language. The plan, the
+    /// what's-new page and serve all ask here.
+    pub fn wants(&self, slug: &str, poster: &crate::load::content::Poster) -> bool {
+        match &poster.translation {
+            None => self.wants_poster(slug, poster.opt_in),
+            Some(t) => self.languages.contains(&t.lang) && self.wants_poster(&t.of, poster.opt_in),
+        }
+    }
+
     pub fn clinician(&self, key: &str) -> Option<&Clinician> {
         self.clinicians.iter().find(|c| c.is(key))
     }

@@ -10,7 +10,7 @@ use serde_saphyr::Spanned;
 use crate::diag::{Problem, display_path};
 use crate::load::dates;
 use crate::load::yaml;
-use crate::render::markdown;
+use crate::markdown;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -29,6 +29,53 @@ pub struct GuideSection {
     pub valid_from: Option<String>,
     pub valid_until: Option<String>,
     pub summary: Option<String>,
+    /// What changed for practices in this edition, in a sentence or two: shown first in
+    /// "What has changed" and on each practice's what's-new page.
+    pub change_note: Option<String>,
+    /// What the section's facts rest on, cited in its text as `[1]`, `[2]`...
+    pub sources: Vec<Source>,
+    /// `reviewed` as written (YYYY-MM-DD), for checks against the edition's start.
+    #[serde(skip)]
+    pub reviewed_on: Option<time::Date>,
+    /// `valid_until` as written, for checks that a scheme still in force says so.
+    #[serde(skip)]
+    pub valid_until_on: Option<time::Date>,
+}
+
+/// One source a guide section cites: shown as a numbered reference under the section.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The source's own date, YYYY-MM-DD as written; shown in long form.
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+/// The emergency and NHS 111 band of a translated poster, in its language: each line is a
+/// bold lead and the rest, written `lead|rest` in the front matter.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Band {
+    pub emergency: BandLine,
+    pub not_sure: BandLine,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct BandLine {
+    pub lead: String,
+    pub rest: String,
+}
+
+/// The A&G wording's own front matter.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct AgWording {
+    /// The one sentence telling practices when to paste the wording: every place that says
+    /// so (serve, the pack's README) shows this sentence, never its own.
+    pub use_when: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,6 +89,8 @@ pub struct Poster {
     pub icon: Option<String>,
     /// Set when this file translates an English poster (`<slug>.<lang>.md`).
     pub translation: Option<crate::load::translation::Translation>,
+    /// The 999/111 band in the translation's language; English posters use the template's.
+    pub band: Option<Band>,
 }
 
 /// Pictures the poster templates can draw (`templates/partials/icons.typ.tera`).
@@ -112,7 +161,7 @@ pub enum Kind {
     GuideSection(GuideSection),
     Poster(Poster),
     Letter(Letter),
-    AgDisclaimer,
+    AgDisclaimer(AgWording),
 }
 
 impl Kind {
@@ -121,7 +170,7 @@ impl Kind {
             Kind::GuideSection(_) => "guide-section",
             Kind::Poster(_) => "poster",
             Kind::Letter(_) => "letter",
-            Kind::AgDisclaimer => "ag-disclaimer",
+            Kind::AgDisclaimer(_) => "ag-disclaimer",
         }
     }
 }
@@ -206,6 +255,10 @@ struct GuideFile {
     valid_until: Option<Spanned<String>>,
     #[serde(default)]
     summary: Option<String>,
+    #[serde(default)]
+    change_note: Option<String>,
+    #[serde(default)]
+    sources: Vec<Spanned<Source>>,
 }
 
 #[derive(Deserialize)]
@@ -227,6 +280,15 @@ struct PosterFile {
     reviewed_by: Option<Spanned<String>>,
     #[serde(default)]
     reviewed_on: Option<Spanned<String>>,
+    #[serde(default)]
+    band: Option<Spanned<BandFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BandFile {
+    emergency: String,
+    not_sure: String,
 }
 
 #[derive(Deserialize)]
@@ -270,6 +332,8 @@ struct AgFile {
     #[allow(dead_code)]
     kind: String,
     title: String,
+    #[serde(default)]
+    use_when: Option<String>,
 }
 
 /// Reads one Markdown document. All problems found in it are returned together.
@@ -316,7 +380,8 @@ pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>>
         "guide-section" => parse_guide(&shown, &front, &mut problems),
         "poster" => parse_poster(&shown, &front, (base, lang), &kind, &mut problems),
         "letter" => parse_letter(&shown, &front, &mut problems),
-        "ag-disclaimer" => yaml::parse::<AgFile>(&shown, &front).map(|f| (f.title, Kind::AgDisclaimer)),
+        "ag-disclaimer" => yaml::parse::<AgFile>(&shown, &front)
+            .map(|f| (f.title, Kind::AgDisclaimer(AgWording { use_when: f.use_when }))),
         other => {
             let hint = match crate::diag::suggest(other, KINDS) {
                 Some(near) => format!("did you mean `{near}`?"),
@@ -336,7 +401,7 @@ pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>>
         Document { slug: stem, title, kind, path: path.to_path_buf(), shown, text: text.clone(), body_start };
     problems.extend(check_placeholders(&doc));
     problems.extend(check_signature(&doc));
-    if matches!(doc.kind, Kind::AgDisclaimer) {
+    if matches!(doc.kind, Kind::AgDisclaimer(_)) {
         problems.extend(check_ascii(&doc));
     }
     if problems.is_empty() { Ok(doc) } else { Err(problems.into_iter().map(relocate).collect()) }
@@ -394,6 +459,26 @@ fn parse_guide(
     let reviewed = date(&f.reviewed).unwrap_or_default();
     let valid_from = f.valid_from.as_ref().and_then(&mut date);
     let valid_until = f.valid_until.as_ref().and_then(&mut date);
+    let mut sources = Vec::new();
+    for source in f.sources {
+        let mut s = source.value.clone();
+        if let Some(d) = &s.date {
+            match dates::parse_iso(d) {
+                Some(d) => s.date = Some(dates::long(d)),
+                None => problems.push(
+                    yaml::at_value(shown, front, &source, format!("`{d}` is not a date"))
+                        .hint("write a source's date as YYYY-MM-DD, or leave `date` out"),
+                ),
+            }
+        }
+        if s.url.as_deref().is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://"))) {
+            problems.push(
+                yaml::at_value(shown, front, &source, "a source's `url` must be a web address".into())
+                    .hint("start it with https://"),
+            );
+        }
+        sources.push(s);
+    }
     Ok((
         f.title,
         Kind::GuideSection(GuideSection {
@@ -403,6 +488,10 @@ fn parse_guide(
             valid_from,
             valid_until,
             summary: f.summary,
+            change_note: f.change_note.filter(|n| !n.trim().is_empty()),
+            sources,
+            reviewed_on: dates::parse_iso(&f.reviewed.value),
+            valid_until_on: f.valid_until.as_ref().and_then(|v| dates::parse_iso(&v.value)),
         }),
     ))
 }
@@ -432,9 +521,33 @@ fn parse_poster(
             .push(yaml::at_value(shown, front, icon, format!("unknown icon `{}`", icon.value)).hint(hint));
     }
     let icon = f.icon.map(|i| i.value);
+    let band = match f.band {
+        Some(b) if name.1.is_none() => {
+            problems.push(
+                yaml::at_value(shown, front, &b, "`band` is only for translated posters".into())
+                    .hint("English posters use the band of the poster template"),
+            );
+            None
+        }
+        Some(b) => {
+            let line = |text: &str| match text.split_once('|') {
+                Some((lead, rest)) => BandLine { lead: lead.trim().into(), rest: rest.trim().into() },
+                None => BandLine { lead: String::new(), rest: text.trim().into() },
+            };
+            Some(Band { emergency: line(&b.value.emergency), not_sure: line(&b.value.not_sure) })
+        }
+        None => None,
+    };
     Ok((
         f.title,
-        Kind::Poster(Poster { summary: f.summary, order: f.order, opt_in: f.opt_in, icon, translation }),
+        Kind::Poster(Poster {
+            summary: f.summary,
+            order: f.order,
+            opt_in: f.opt_in,
+            icon,
+            translation,
+            band,
+        }),
     ))
 }
 

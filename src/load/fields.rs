@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use crate::load::config::{self, Lmc, Practice};
 use crate::load::content::{CLINICIAN_FIELDS, Field, FieldKind, Letter, SignedBy};
 use crate::load::dates;
-use crate::render::escape;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldValue {
@@ -56,48 +55,24 @@ pub fn standard_values(lmc: &Lmc, practice: Option<&Practice>) -> Values {
     v
 }
 
-/// A typst dictionary `(values: (..), labels: (..))` for the templates' `field` function.
-pub fn typst_data(values: &Values, fields: &[Field]) -> String {
-    let mut out = String::from("(values: (");
-    for (k, v) in values {
-        out.push_str(&format!("\"{}\": ", escape::string(k)));
-        match v {
-            FieldValue::Text(t) => out.push_str(&format!("\"{}\"", escape::string(t))),
-            FieldValue::Lines(lines) => {
-                out.push('(');
-                for line in lines {
-                    out.push_str(&format!("\"{}\", ", escape::string(line)));
-                }
-                out.push(')');
-            }
-        }
-        out.push_str(", ");
+/// The values one document is made with: the LMC's and the practice's details, then a
+/// merge row's values (if any), then, for a clinical letter, who signs it. Every format of
+/// the document (PDF, Word, text) takes its values from here and nowhere else, so they
+/// cannot disagree.
+pub fn document_values(
+    lmc: &Lmc,
+    practice: Option<&Practice>,
+    letter: Option<&Letter>,
+    row: Option<&Values>,
+) -> Result<Values, String> {
+    let mut values = standard_values(lmc, practice);
+    if let Some(row) = row {
+        values.extend(row.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
-    if values.is_empty() {
-        out.push(':');
+    if let (Some(letter), Some(practice)) = (letter, practice) {
+        sign(letter, practice, &mut values)?;
     }
-    out.push_str("), labels: (");
-    for f in fields {
-        out.push_str(&format!("\"{}\": \"{}\", ", escape::string(&f.name), escape::string(&f.label)));
-    }
-    if fields.is_empty() {
-        out.push(':');
-    }
-    // Choice fields without a value print every option with a box to tick.
-    out.push_str("), choices: (");
-    let choices: Vec<&Field> = fields.iter().filter(|f| f.kind == FieldKind::Choice).collect();
-    for f in &choices {
-        out.push_str(&format!("\"{}\": (", escape::string(&f.name)));
-        for c in &f.options {
-            out.push_str(&format!("\"{}\", ", escape::string(&c.text)));
-        }
-        out.push_str("), ");
-    }
-    if choices.is_empty() {
-        out.push(':');
-    }
-    out.push_str("))");
-    out
+    Ok(values)
 }
 
 /// Fills in who signs a clinical letter from one row of recipient data: a clinician named
@@ -303,17 +278,6 @@ mod tests {
         assert!(!err.contains("1234567890"), "never echo patient data: {err}");
     }
 
-    #[test]
-    fn typst_data_parses_and_is_literal() {
-        let mut v = Values::new();
-        v.insert("practice.name".into(), FieldValue::Text("Dr #1 \"x\" \\".into()));
-        v.insert("a".into(), FieldValue::Lines(vec!["l1".into()]));
-        let src = format!("#let d = {}", typst_data(&v, &[field(FieldKind::Text, true)]));
-        assert!(typst::syntax::parse(&src).errors_and_warnings().0.is_empty(), "{src}");
-        let empty = format!("#let d = {}", typst_data(&Values::new(), &[]));
-        assert!(typst::syntax::parse(&empty).errors_and_warnings().0.is_empty(), "{empty}");
-    }
-
     fn choice(multiple: bool) -> Field {
         Field {
             name: "why".into(),
@@ -338,9 +302,6 @@ mod tests {
         );
         let err = normalise(&choice(true), "c").unwrap_err();
         assert!(err.contains("a, b"), "{err}");
-        let src = format!("#let d = {}", typst_data(&Values::new(), &[choice(true)]));
-        assert!(typst::syntax::parse(&src).errors_and_warnings().0.is_empty(), "{src}");
-        assert!(src.contains("choices: (\"why\": (\"Reason A.\", \"Reason B.\", ), )"), "{src}");
     }
 
     #[test]

@@ -110,12 +110,12 @@ impl Project {
                 }
             }
         }
-        let (translation_problems, failed) = crate::load::translation::check_all(&documents);
+        let (translation_problems, failed) = crate::load::translated::check_all(&documents);
         problems.extend(translation_problems);
         for i in failed.into_iter().rev() {
             broken_inputs.push(documents.remove(i).path);
         }
-        let ag_count = documents.iter().filter(|d| matches!(d.kind, Kind::AgDisclaimer)).count();
+        let ag_count = documents.iter().filter(|d| matches!(d.kind, Kind::AgDisclaimer(_))).count();
         if ag_count > 1 {
             problems.push(
                 Problem::error(content.join("*.md"), "more than one ag-disclaimer document").hint("keep one"),
@@ -138,33 +138,21 @@ impl Project {
     }
 }
 
-/// Size and character checks of a YAML file, before its values are read: an oversized or
-/// unprintable value fails here, in milliseconds, with its line. Returns the text, read once.
+/// Size and character checks of a YAML file's values, before they are read into a profile:
+/// an oversized or unprintable value fails here, in milliseconds, at its line, however YAML
+/// spells it. Returns the text, read once.
 fn guard_yaml(root: &Path, path: &Path) -> Result<std::sync::Arc<str>, Vec<Problem>> {
     let shown = display_path(root, path);
     limits::file_size(&shown, path, limits::MAX_YAML_BYTES).map_err(|p| vec![p])?;
     let text = config::read(root, path)?;
-    let mut problems = limits::yaml_lines(&shown, &text, text.len());
-    if problems.is_empty()
-        && let Some(i) = text.lines().position(|l| l.starts_with("name:"))
-    {
-        let start: usize = text.lines().take(i).map(|l| l.len() + 1).sum();
-        let value = text[start + 5..].lines().next().unwrap_or("").trim().trim_matches(['"', '\'']);
-        if value.chars().count() > limits::MAX_NAME {
-            problems.push(
-                Problem::error(&shown, format!("a name may have at most {} characters", limits::MAX_NAME))
-                    .at(&text, start..start + 5 + value.len())
-                    .hint("use the name patients know; it is printed on every poster and letter"),
-            );
-        }
-    }
+    let problems = limits::yaml_values(&shown, &text, text.len());
     if problems.is_empty() { Ok(text) } else { Err(problems) }
 }
 
 /// Character checks of a loaded document: its front matter like YAML, its body whole.
 fn guard_document(doc: Document) -> Result<Document, Vec<Problem>> {
-    let mut problems = limits::yaml_lines(&doc.shown, &doc.text, doc.body_start);
-    problems.extend(limits::glyphs(&doc.shown, &doc.text, doc.body_start..doc.text.len()));
+    let mut problems = limits::yaml_values(&doc.shown, &doc.text, doc.body_start);
+    problems.extend(limits::markdown_glyphs(&doc.shown, &doc.text, doc.body_start));
     if problems.is_empty() { Ok(doc) } else { Err(problems) }
 }
 

@@ -53,7 +53,7 @@ pub fn open(file: &Path) -> Result<Opened, Vec<Problem>> {
         content::Document {
             slug: stem.clone(),
             title: stem.clone(),
-            kind: content::Kind::AgDisclaimer,
+            kind: content::Kind::AgDisclaimer(Default::default()),
             path: real,
             shown: shown.clone(),
             text: text.into(),

@@ -5,6 +5,7 @@
 
 pub mod formats;
 pub mod merge;
+pub mod pack;
 pub mod standalone;
 
 use std::collections::BTreeMap;
@@ -14,7 +15,6 @@ use std::sync::Arc;
 use crate::load::content::Kind;
 use crate::load::fields::Values;
 use crate::load::project::Project;
-use crate::render::templates::Templates;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PosterFormat {
@@ -138,7 +138,9 @@ pub const POSTER_TEMPLATE: &str = "poster.typ.tera";
 pub const SOCIAL_TEMPLATE: &str = "social.typ.tera";
 pub const LETTER_TEMPLATE: &str = "letter.typ.tera";
 pub const AG_TEMPLATE: &str = "ag-disclaimer.txt.tera";
-pub const GUIDE_HTML_TEMPLATE: &str = crate::render::html::GUIDE_HTML_TEMPLATE;
+pub const GUIDE_HTML_TEMPLATE: &str = "guide.html.tera";
+/// A standalone Markdown file as a PDF (`lmcpress render`).
+pub const RENDER_TEMPLATE: &str = "render.typ.tera";
 pub const WHATS_NEW_TEMPLATE: &str = "whats-new.typ.tera";
 
 #[derive(Debug, Default, Clone)]
@@ -147,19 +149,29 @@ pub struct Selection {
     pub practices: Option<Vec<String>>,
 }
 
-/// Every document of `project` that `selection` asks for, each with the files it reads.
-pub fn plan(project: &Project, templates: &Templates, selection: &Selection) -> Vec<Job> {
+/// Every document of `project` that `selection` asks for, each with the files it reads:
+/// `template_files` gives the files a template is made of, and `archive` the files of the
+/// archived edition the current one is compared with (empty when there is none).
+pub fn plan(
+    project: &Project,
+    template_files: &dyn Fn(&str) -> Vec<PathBuf>,
+    archive: &[PathBuf],
+    selection: &Selection,
+) -> Vec<Job> {
     let Some(lmc) = &project.lmc else { return Vec::new() };
     let lmc_file: Arc<Path> = Arc::from(project.root.join("content/lmc.yaml"));
     let mut template_deps: BTreeMap<&str, Vec<Arc<Path>>> = BTreeMap::new();
-    for t in
-        [GUIDE_TEMPLATE, POSTER_TEMPLATE, SOCIAL_TEMPLATE, LETTER_TEMPLATE, AG_TEMPLATE, GUIDE_HTML_TEMPLATE]
-    {
-        let deps = templates.dependencies(t).into_iter().map(Arc::from).collect();
-        template_deps.insert(t, deps);
+    for t in [
+        GUIDE_TEMPLATE,
+        POSTER_TEMPLATE,
+        SOCIAL_TEMPLATE,
+        LETTER_TEMPLATE,
+        AG_TEMPLATE,
+        GUIDE_HTML_TEMPLATE,
+        WHATS_NEW_TEMPLATE,
+    ] {
+        template_deps.insert(t, template_files(t).into_iter().map(Arc::from).collect());
     }
-    let deps = templates.dependencies(WHATS_NEW_TEMPLATE).into_iter().map(Arc::from).collect();
-    template_deps.insert(WHATS_NEW_TEMPLATE, deps);
     let base = |template: &str, extra: &[&Arc<Path>]| -> Vec<Arc<Path>> {
         let mut inputs: Vec<Arc<Path>> = template_deps.get(template).cloned().unwrap_or_default();
         inputs.push(lmc_file.clone());
@@ -171,9 +183,7 @@ pub fn plan(project: &Project, templates: &Templates, selection: &Selection) -> 
 
     let doc_paths: Vec<Arc<Path>> = project.documents.iter().map(|d| Arc::from(d.path.as_path())).collect();
     // The archived edition the current one is compared with: its files are inputs too.
-    let archive: Vec<Arc<Path>> = crate::editions::previous(&project.root, Some(lmc.edition.as_str()))
-        .map(|(_, dir)| crate::editions::archive_files(&dir).into_iter().map(Arc::from).collect())
-        .unwrap_or_default();
+    let archive: Vec<Arc<Path>> = archive.iter().map(|p| Arc::from(p.as_path())).collect();
     let sections: Vec<&Arc<Path>> = project
         .documents
         .iter()
@@ -232,7 +242,7 @@ pub fn plan(project: &Project, templates: &Templates, selection: &Selection) -> 
             let mut with_doc = own.clone();
             with_doc.push(&doc_paths[di]);
             match &doc.kind {
-                Kind::Poster(p) if wants(practice, &doc.slug, p) => {
+                Kind::Poster(p) if practice.wants(&doc.slug, p) => {
                     for format in PosterFormat::ALL {
                         let (template, outputs) = formats::poster(&dir, &doc.slug, format);
                         let target = Target::Poster { doc: di, practice: pi, format };
@@ -249,7 +259,7 @@ pub fn plan(project: &Project, templates: &Templates, selection: &Selection) -> 
                         base(LETTER_TEMPLATE, &with_doc),
                     ));
                 }
-                Kind::AgDisclaimer => {
+                Kind::AgDisclaimer(_) => {
                     let target = Target::AgText { doc: di, practice: pi };
                     let inputs = base(AG_TEMPLATE, &with_doc);
                     jobs.push(Job::tracked(target, AG_TEMPLATE, formats::ag_text(&dir), inputs));
@@ -264,13 +274,33 @@ pub fn plan(project: &Project, templates: &Templates, selection: &Selection) -> 
             let inputs = base(WHATS_NEW_TEMPLATE, &inputs);
             jobs.push(Job::tracked(target, WHATS_NEW_TEMPLATE, formats::whats_new(&dir), inputs));
         }
-        if let Some(pack) = crate::write::pack::plan_job(&jobs, pi, &practice.ods_code) {
+        if let Some(pack) = pack::plan_job(&jobs, pi, &practice.ods_code) {
             jobs.push(pack);
         }
         jobs
     });
     jobs.extend(per_practice.into_iter().flatten());
     jobs
+}
+
+/// Job id → every file the job read in its last build.
+pub type Reads = std::collections::BTreeMap<String, std::collections::BTreeSet<PathBuf>>;
+
+/// Indices of the jobs to rebuild after `changed`: those that read a changed file, and
+/// those that did not exist in the last plan (a new practice, poster or letter).
+pub fn affected(jobs: &[Job], reads: &Reads, changed: &std::collections::BTreeSet<PathBuf>) -> Vec<usize> {
+    (0..jobs.len())
+        .filter(|&i| {
+            let job = &jobs[i];
+            match reads.get(&job.id) {
+                None => true,
+                Some(inputs) => {
+                    inputs.iter().any(|i| changed.contains(i))
+                        || job.inputs.iter().any(|i| changed.contains(i.as_ref()))
+                }
+            }
+        })
+        .collect()
 }
 
 /// The inputs of `jobs`, each `Arc` once. Jobs share most inputs (templates, lmc.yaml, a
@@ -290,18 +320,6 @@ pub(crate) fn distinct_inputs<'a>(
 pub(crate) fn sort_paths(paths: &mut Vec<Arc<Path>>) {
     paths.sort_unstable_by(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
     paths.dedup();
-}
-
-/// A translation is made for practices that want its English poster in its language.
-fn wants(
-    practice: &crate::load::config::Practice,
-    slug: &str,
-    poster: &crate::load::content::Poster,
-) -> bool {
-    match &poster.translation {
-        None => practice.wants_poster(slug, poster.opt_in),
-        Some(t) => practice.languages.contains(&t.lang) && practice.wants_poster(&t.of, poster.opt_in),
-    }
 }
 
 #[cfg(test)]

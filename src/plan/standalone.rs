@@ -1,14 +1,12 @@
 //! `render` as a plan: the one document of a standalone project, as a PDF or a web page.
 
-use super::{Job, Keep, Target, formats};
+use super::{GUIDE_HTML_TEMPLATE, Job, Keep, RENDER_TEMPLATE, Target, formats};
 use crate::load::project::Project;
-use crate::render::html::GUIDE_HTML_TEMPLATE;
-use crate::render::standalone::PDF_TEMPLATE;
 
 /// One untracked job: the file is made every time it is asked for.
 pub fn plan(project: &Project, html: bool) -> Vec<Job> {
     let doc = &project.documents[0];
-    let template = if html { GUIDE_HTML_TEMPLATE } else { PDF_TEMPLATE };
+    let template = if html { GUIDE_HTML_TEMPLATE } else { RENDER_TEMPLATE };
     vec![Job {
         id: doc.slug.clone(),
         target: Target::Standalone { doc: 0, html },

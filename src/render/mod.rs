@@ -1,9 +1,9 @@
 //! Turns one planned job into the source its template produces (typst, or plain text):
 //! Markdown bodies are converted, values gathered, and the tera template rendered.
 
-pub mod escape;
+pub mod editions;
+mod field_data;
 pub mod html;
-pub mod markdown;
 pub mod qr;
 pub mod standalone;
 pub mod templates;
@@ -14,19 +14,30 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::diag::Problem;
-use crate::editions;
+use crate::editions::Editions;
 use crate::load::config::{Lmc, Practice};
 use crate::load::content::{Document, GuideSection, Kind, Status};
 use crate::load::fields::{self, Values};
 use crate::load::project::Project;
+use crate::markdown::{self, TypstOptions};
 use crate::plan::{Job, PosterFormat, Target};
-use crate::render::markdown::TypstOptions;
 use crate::render::templates::Templates;
+
+/// What every job is rendered from: a loaded project, its templates, and the archived
+/// edition compared with it (read once, when there is one).
+pub struct Loaded {
+    pub project: Project,
+    pub templates: Templates,
+    pub editions: Option<Editions>,
+}
 
 /// Output of the render stage: the source text, plus warnings (missing images...).
 pub struct Rendered {
     pub source: String,
     pub warnings: Vec<Problem>,
+    /// The values a document of a practice was made with (for a merge, its first row's):
+    /// the Word edition of the same job is made from exactly these.
+    pub values: Option<Values>,
 }
 
 /// Page set-up for posters and social images. Numbers are typst code made here, so the
@@ -71,6 +82,8 @@ struct SectionView<'a> {
     /// " · In force from .. until ..", or empty.
     validity: String,
     summary: Option<&'a str>,
+    change_note: Option<&'a str>,
+    sources: &'a [crate::load::content::Source],
     body: String,
 }
 
@@ -170,12 +183,8 @@ fn resolve_image(root: &Path, dir: &Path, dest: &str) -> Option<String> {
 }
 
 /// Renders the template of `job` with `templates`. `date` dates letters.
-pub fn render_job(
-    project: &Project,
-    templates: &Templates,
-    job: &Job,
-    date: Option<&str>,
-) -> Result<Rendered, Problem> {
+pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rendered, Problem> {
+    let Loaded { project, templates, editions: compared } = loaded;
     let mut warnings = Vec::new();
     let mut ctx = Context::new();
     if let Target::Standalone { html, .. } = job.target {
@@ -185,7 +194,7 @@ pub fn render_job(
             standalone::pdf_context(&mut ctx, project, &mut warnings);
         }
         let source = templates.render(job.template, &ctx)?;
-        return Ok(Rendered { source, warnings });
+        return Ok(Rendered { source, warnings, values: None });
     }
     let lmc = project
         .lmc
@@ -193,6 +202,7 @@ pub fn render_job(
         .ok_or_else(|| Problem::error("content/lmc.yaml", "the LMC's details failed to load"))?;
     ctx.insert("lmc", lmc);
     ctx.insert("date", &date);
+    let mut values = None;
     match &job.target {
         Target::Guide => {
             let mut sections: Vec<&Document> = project.documents_of("guide-section").collect();
@@ -211,38 +221,42 @@ pub fn render_job(
                     reviewed: &meta.reviewed,
                     validity,
                     summary: meta.summary.as_deref(),
+                    change_note: meta.change_note.as_deref(),
+                    sources: &meta.sources,
                     body: body_typst(&project.root, d, 2, &mut warnings),
                 });
             }
             ctx.insert("sections", &views);
             ctx.insert("brand", &Brand { colour: &lmc.brand_colour, text: &lmc.brand_text });
-            ctx.insert("field_data", &fields::typst_data(&fields::standard_values(lmc, None), &[]));
-            ctx.insert("changes", &editions::view::changes_view(project, &lmc.edition));
+            ctx.insert("field_data", &field_data::typst_data(&fields::standard_values(lmc, None), &[]));
+            ctx.insert("changes", &compared.as_ref().map(|e| editions::changes_view(project, e)));
             ctx.insert("redline", &None::<()>);
         }
         Target::GuideRedline => {
             let view =
-                editions::view::redline_view(project, &lmc.edition, &mut warnings).ok_or_else(no_archive)?;
+                editions::redline_view(project, compared.as_ref().ok_or_else(no_archive)?, &mut warnings);
             ctx.insert("redline", &serde_json::json!({ "since": view.since }));
             ctx.insert("sections", &view.sections);
             ctx.insert("brand", &Brand { colour: &lmc.brand_colour, text: &lmc.brand_text });
-            ctx.insert("field_data", &fields::typst_data(&fields::standard_values(lmc, None), &[]));
-            ctx.insert("changes", &editions::view::changes_view(project, &lmc.edition));
+            ctx.insert("field_data", &field_data::typst_data(&fields::standard_values(lmc, None), &[]));
+            ctx.insert("changes", &compared.as_ref().map(|e| editions::changes_view(project, e)));
         }
         Target::WhatsNew { practice } => {
             let practice = &project.practices[*practice];
-            let view =
-                editions::view::whats_new_view(project, &lmc.edition, practice).ok_or_else(no_archive)?;
+            let view = editions::whats_new_view(project, compared.as_ref().ok_or_else(no_archive)?, practice);
             ctx.insert("practice", practice);
             ctx.insert("brand", &Brand { colour: &practice.brand_colour, text: &practice.brand_text });
-            ctx.insert("field_data", &fields::typst_data(&fields::standard_values(lmc, Some(practice)), &[]));
+            ctx.insert(
+                "field_data",
+                &field_data::typst_data(&fields::standard_values(lmc, Some(practice)), &[]),
+            );
             ctx.insert("whats_new", &view);
         }
-        Target::GuideHtml => crate::render::html::insert_guide(&mut ctx, project, lmc, &mut warnings),
+        Target::GuideHtml => html::insert_guide(&mut ctx, project, compared.as_ref(), lmc, &mut warnings),
         Target::Poster { doc, practice, format } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
-            insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?;
-            let language = crate::load::translation::view(doc);
+            values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?);
+            let language = crate::load::translated::view(doc);
             ctx.insert("lang", &language.lang);
             ctx.insert("dir", &language.dir);
             ctx.insert("draft", &language.draft);
@@ -256,11 +270,11 @@ pub fn render_job(
         }
         Target::Letter { doc, practice } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
-            insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?;
+            values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?);
         }
         Target::Merged { doc, practice, rows } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
-            insert_doc(&mut ctx, project, lmc, doc, practice, Some(&rows.0), &mut warnings)?;
+            values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, Some(&rows.0), &mut warnings)?);
         }
         Target::AgText { doc, practice } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
@@ -286,7 +300,7 @@ pub fn render_job(
         Target::Standalone { .. } => unreachable!("rendered above, without an LMC"),
     }
     let source = templates.render(job.template, &ctx)?;
-    Ok(Rendered { source, warnings })
+    Ok(Rendered { source, warnings, values })
 }
 
 /// A guide section's in-force period as the guide shows it after the review date
@@ -300,7 +314,7 @@ pub(crate) fn validity(meta: &GuideSection) -> String {
     }
 }
 
-/// The plan makes edition jobs only when an archive exists; it may vanish mid-build.
+/// The plan makes edition jobs only when an archive exists.
 fn no_archive() -> Problem {
     Problem::error(crate::editions::EDITIONS_DIR, "no archived edition to compare with")
         .hint("`lmcpress edition new` archives the current edition")
@@ -314,35 +328,32 @@ fn insert_doc(
     practice: &Practice,
     rows: Option<&[Values]>,
     warnings: &mut Vec<Problem>,
-) -> Result<(), Problem> {
-    let values = fields::standard_values(lmc, Some(practice));
-    let letter_fields = match &doc.kind {
-        Kind::Letter(l) => l.fields.as_slice(),
-        _ => &[],
+) -> Result<Values, Problem> {
+    let letter = match &doc.kind {
+        Kind::Letter(l) => Some(l),
+        _ => None,
     };
-    let letters: Vec<String> = match rows {
-        None => vec![fields::typst_data(&values, letter_fields)],
+    let letter_fields = letter.map_or(&[][..], |l| l.fields.as_slice());
+    let values_of = |row: Option<&Values>| fields::document_values(lmc, Some(practice), letter, row);
+    let all: Vec<Values> = match rows {
+        None => vec![values_of(None).map_err(|e| Problem::error(&doc.shown, e))?],
         Some(rows) => rows
             .iter()
             .enumerate()
-            .map(|(i, row)| -> Result<String, Problem> {
-                let mut merged = values.clone();
-                merged.extend(row.iter().map(|(k, v)| (k.clone(), v.clone())));
-                if let Kind::Letter(letter) = &doc.kind {
-                    fields::sign(letter, practice, &mut merged)
-                        .map_err(|e| Problem::error(&doc.shown, format!("letter {}: {e}", i + 1)))?;
-                }
-                Ok(fields::typst_data(&merged, letter_fields))
+            .map(|(i, row)| {
+                values_of(Some(row)).map_err(|e| Problem::error(&doc.shown, format!("letter {}: {e}", i + 1)))
             })
             .collect::<Result<_, Problem>>()?,
     };
+    let letters: Vec<String> = all.iter().map(|v| field_data::typst_data(v, letter_fields)).collect();
+    let values = fields::standard_values(lmc, Some(practice));
     ctx.insert("letters", &letters);
     let declared: Vec<&str> = letter_fields.iter().map(|f| f.name.as_str()).collect();
     let has: std::collections::BTreeMap<&str, bool> = declared.iter().map(|n| (*n, true)).collect();
     ctx.insert("practice", practice);
     ctx.insert("has", &has);
     ctx.insert("brand", &Brand { colour: &practice.brand_colour, text: &practice.brand_text });
-    ctx.insert("field_data", &fields::typst_data(&values, letter_fields));
+    ctx.insert("field_data", &field_data::typst_data(&values, letter_fields));
     let body = body_typst(&project.root, doc, 2, warnings);
     // The "Re:" line may hold placeholders, which become `#field(..)` calls.
     let subject = match &doc.kind {
@@ -350,5 +361,5 @@ fn insert_doc(
         _ => None,
     };
     ctx.insert("doc", &DocView { slug: &doc.slug, title: &doc.title, kind: &doc.kind, subject, body });
-    Ok(())
+    Ok(all.into_iter().next().unwrap_or(values))
 }

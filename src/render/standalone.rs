@@ -15,7 +15,7 @@ use crate::load::fields;
 use crate::load::project::Project;
 
 /// The template of a standalone PDF.
-pub const PDF_TEMPLATE: &str = "render.typ.tera";
+pub use crate::plan::RENDER_TEMPLATE as PDF_TEMPLATE;
 
 const BASE: &str = include_str!("../../templates/partials/base.typ.tera");
 const PDF_PAGE: &str = include_str!("../../templates/render.typ.tera");
@@ -40,7 +40,7 @@ pub fn pdf_context(ctx: &mut Context, project: &Project, warnings: &mut Vec<Prob
     let markup = super::body_typst(&project.root, doc, 2, warnings);
     let (colour, text) = DEFAULT_BRAND;
     ctx.insert("brand", &serde_json::json!({ "colour": colour, "text": text }));
-    ctx.insert("field_data", &fields::typst_data(&fields::Values::new(), &[]));
+    ctx.insert("field_data", &super::field_data::typst_data(&fields::Values::new(), &[]));
     ctx.insert("doc", &serde_json::json!({ "title": doc.title, "body": markup }));
 }
 

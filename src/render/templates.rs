@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::diag::{self, Problem, display_path};
-use crate::render::escape;
+use crate::markdown::typst_escape as escape;
 
 pub const TYPST_SUFFIX: &str = ".typ.tera";
 pub const HTML_SUFFIX: &str = ".html.tera";

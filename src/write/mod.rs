@@ -1,6 +1,7 @@
 //! Writing outputs: atomically (temporary file in the same folder, then rename), so a failed
 //! or interrupted job never leaves a half-written file and never loses the previous output.
 
+pub mod archive;
 pub mod docx;
 pub mod manifest;
 pub mod pack;

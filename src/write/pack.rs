@@ -1,63 +1,21 @@
 //! One pack per practice: `packs/<ODS>.zip` holds every other output of the practice under
 //! folder names a practice manager understands, and a `README.txt` saying what each is for.
-//! Packs are made after the practice's documents, from the files those jobs wrote; a pack
-//! is rebuilt only when one of those files (as the manifest records them) changed.
+//! This module names the files in a pack, writes its README and zips it; `build` makes each
+//! pack after the practice's documents, from the files those jobs wrote.
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
 use anyhow::Context;
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
-use crate::build::{JobReport, Outcome};
-use crate::diag::Problem;
 use crate::load::project::Project;
-use crate::plan::{Job, Keep, Target};
-use crate::write::manifest::{self, Entry, Manifest};
-use crate::write::write_atomic;
 
 /// Bumped when the layout of packs or the wording of their README changes, so every pack is
 /// made again.
-const VERSION: &str = "pack 2";
-
-/// The practice a job makes documents for.
-fn practice_of(target: &Target) -> Option<usize> {
-    match target {
-        Target::Poster { practice, .. }
-        | Target::Letter { practice, .. }
-        | Target::AgText { practice, .. }
-        | Target::WhatsNew { practice } => Some(*practice),
-        // Merged letters hold patient data and never go in a pack.
-        Target::Pack { .. }
-        | Target::Guide
-        | Target::GuideHtml
-        | Target::GuideRedline
-        | Target::Merged { .. }
-        | Target::Standalone { .. } => None,
-    }
-}
-
-/// The pack job of practice `practice`, given the jobs planned so far. Its inputs are those
-/// of the jobs it gathers, so `watch` remakes the pack whenever it remakes one of them.
-pub fn plan_job(jobs: &[Job], practice: usize, ods: &str) -> Option<Job> {
-    let members: Vec<&Job> = jobs.iter().filter(|j| practice_of(&j.target) == Some(practice)).collect();
-    if members.is_empty() {
-        return None;
-    }
-    let mut inputs: Vec<Arc<Path>> = crate::plan::distinct_inputs(members.iter().copied()).cloned().collect();
-    crate::plan::sort_paths(&mut inputs);
-    Some(Job {
-        id: format!("packs/{ods}"),
-        target: Target::Pack { practice },
-        template: "",
-        outputs: crate::plan::formats::pack(ods),
-        inputs,
-        keep: Keep::Tracked,
-    })
-}
+pub const VERSION: &str = "pack 2";
 
 /// Where a practice's file goes in its pack, from its path inside `practices/<ODS>/`.
 pub fn name_in_pack(rel: &str) -> String {
@@ -102,7 +60,7 @@ const FOLDERS: [(&str, &str); 8] = [
         "The same letters as Word files. Replace each highlighted [placeholder] with the detail it \
          names, or copy the text into your clinical system's letter templates.",
     ),
-    ("Advice and Guidance", "Text to paste into each e-RS Advice & Guidance request."),
+    ("Advice and Guidance", "The wording for e-RS Advice & Guidance requests."),
 ];
 
 /// The pack's README.txt for the files it holds (names in the pack).
@@ -116,12 +74,26 @@ pub fn readme(project: &Project, practice: usize, names: &[String]) -> String {
     for (folder, about) in FOLDERS {
         if names.iter().any(|n| n.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))) {
             text.push_str(&format!("\r\n{folder}\r\n    {about}\r\n"));
+            // When to paste the A&G wording is the content's to say, in one sentence.
+            if folder == "Advice and Guidance"
+                && let Some(when) = ag_use_when(project)
+            {
+                text.push_str(&format!("    {when}\r\n"));
+            }
         }
     }
     if names.iter().any(|n| n.starts_with("Other/")) {
         text.push_str("\r\nOther\r\n    Further documents made for your practice.\r\n");
     }
     text
+}
+
+/// The A&G wording's own sentence on when to paste it, if the content gives one.
+pub fn ag_use_when(project: &Project) -> Option<&str> {
+    project.documents.iter().find_map(|d| match &d.kind {
+        crate::load::content::Kind::AgDisclaimer(w) => w.use_when.as_deref(),
+        _ => None,
+    })
 }
 
 /// Makes the ZIP: entries sorted by name, fixed timestamps and permissions, so the same files
@@ -146,148 +118,6 @@ pub fn zip(files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<Vec<u8>> {
         zip.write_all(bytes).with_context(|| format!("failed to add `{name}`"))?;
     }
     Ok(zip.finish().context("failed to finish the ZIP")?.into_inner())
-}
-
-/// Makes the packs among `jobs`, after every other job has run and `manifest` holds what
-/// they wrote. Returns the numbers of packs built, skipped and failed.
-pub fn build(
-    project: &Project,
-    jobs: &[Job],
-    out: &Path,
-    manifest: &mut Manifest,
-    force: bool,
-    on_done: &(dyn Fn(&JobReport) + Sync),
-) -> [usize; 3] {
-    let packs: Vec<&Job> = jobs.iter().filter(|j| matches!(j.target, Target::Pack { .. })).collect();
-    // Members grouped once: looking them up per pack was quadratic in the practices.
-    let mut members: BTreeMap<usize, Vec<&Job>> = BTreeMap::new();
-    for job in jobs {
-        if let Some(practice) = practice_of(&job.target) {
-            members.entry(practice).or_default().push(job);
-        }
-    }
-    let results = crate::parallel::map(&packs, |job| {
-        let Target::Pack { practice } = job.target else { unreachable!("filtered to packs") };
-        let of = members.get(&practice).map_or(&[][..], Vec::as_slice);
-        let (report, entry) = one(project, of, job, out, manifest, force);
-        on_done(&report);
-        (report.outcome, entry)
-    });
-    let mut counts = [0; 3];
-    for (job, (outcome, entry)) in packs.iter().zip(results) {
-        counts[outcome as usize] += 1;
-        if let Some(entry) = entry {
-            manifest.jobs.insert(job.id.clone(), entry);
-        }
-    }
-    counts
-}
-
-/// What a pack's bytes depend on: what its README says (the practice and the LMC's
-/// edition) and each member file's path and recorded hash. Names in the pack follow from
-/// the paths, so a build that changes nothing works out neither names nor README.
-fn key(project: &Project, practice: usize, recorded: &[(&PathBuf, &String)]) -> String {
-    let p = &project.practices[practice];
-    let mut hasher = blake3::Hasher::new();
-    for part in [VERSION, &p.name, &p.ods_code] {
-        hasher.update(part.as_bytes()).update(b"\0");
-    }
-    if let Some(lmc) = &project.lmc {
-        hasher.update(lmc.name.as_bytes()).update(b"\0").update(lmc.edition.as_bytes()).update(b"\0");
-    }
-    for (rel, hash) in recorded {
-        hasher.update(rel.as_os_str().as_encoded_bytes()).update(b"\t").update(hash.as_bytes()).update(b"\n");
-    }
-    manifest::hex(&manifest::truncated(hasher.finalize()))
-}
-
-/// Makes one pack from `members`, the jobs of its practice.
-fn one(
-    project: &Project,
-    members_of: &[&Job],
-    job: &Job,
-    out: &Path,
-    manifest: &Manifest,
-    force: bool,
-) -> (JobReport, Option<Entry>) {
-    let mut report = JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems: Vec::new() };
-    let Target::Pack { practice } = job.target else { return (report, None) };
-    let ods = &project.practices[practice].ods_code;
-    let prefix = PathBuf::from("practices").join(ods);
-
-    // Each member file as its manifest records it: (path, hash of its bytes).
-    let mut recorded: Vec<(&PathBuf, &String)> = Vec::new();
-    for member in members_of {
-        let Some(entry) = manifest.jobs.get(&member.id) else {
-            report.problems.push(
-                Problem::warning(
-                    out.join(&job.outputs[0].rel),
-                    format!("`{}` is left out: it failed to build", member.id),
-                )
-                .hint("fix the problem reported for it; the pack is made again with it next time"),
-            );
-            continue;
-        };
-        // Generated typst (`--emit-typst`) is for debugging, not for practices.
-        recorded.extend(
-            entry
-                .outputs
-                .iter()
-                .filter(|(rel, _)| rel.extension().is_none_or(|e| e != "typ"))
-                .map(|(r, h)| (r, h)),
-        );
-    }
-    let hash = key(project, practice, &recorded);
-    let previous = manifest.jobs.get(&job.id);
-    if !force && previous.is_some_and(|p| p.hash == hash && Manifest::outputs_intact(p, out)) {
-        report.outcome = Outcome::Skipped;
-        return (report, None);
-    }
-
-    let mut members: Vec<(String, &PathBuf)> = recorded
-        .iter()
-        .map(|(rel, _)| {
-            let inside = rel.strip_prefix(&prefix).unwrap_or(rel).to_string_lossy().replace('\\', "/");
-            (name_in_pack(&inside), *rel)
-        })
-        .collect();
-    members.sort();
-    let names: Vec<String> = members.iter().map(|(n, _)| n.clone()).collect();
-    let readme = readme(project, practice, &names);
-    let mut files = BTreeMap::new();
-    files.insert("README.txt".to_string(), readme.into_bytes());
-    for (name, rel) in members {
-        match std::fs::read(out.join(rel)) {
-            Ok(bytes) => {
-                files.insert(name, bytes);
-            }
-            Err(e) => {
-                report
-                    .problems
-                    .push(Problem::error(out.join(rel), format!("failed to read it for the pack: {e}")));
-                return (report, None);
-            }
-        }
-    }
-    let rel = &job.outputs[0].rel;
-    let written = zip(&files).and_then(|bytes| write_atomic(&out.join(rel), &bytes, false).map(|()| bytes));
-    match written {
-        Ok(bytes) => {
-            report.outcome = Outcome::Built;
-            let stamp = manifest::stamp(&out.join(rel)).unwrap_or_default();
-            let entry = Entry {
-                hash,
-                reads: Vec::new(),
-                outputs: vec![(rel.clone(), manifest::hash_bytes(&bytes))],
-                stamps: vec![stamp],
-            };
-            (report, Some(entry))
-        }
-        Err(e) => {
-            report.problems.push(Problem::error(out.join(rel), format!("{e:#}")));
-            (report, None)
-        }
-    }
 }
 
 #[cfg(test)]

@@ -11,9 +11,9 @@ use pulldown_cmark::{Alignment, Tag};
 
 use super::escape::{attr, text_into};
 use super::ids::Ids;
-use crate::render::markdown::headings::relative_levels;
-use crate::render::markdown::placeholder::{self, Piece};
-use crate::render::markdown::tree::{self, Footnotes, Node};
+use crate::markdown::headings::relative_levels;
+use crate::markdown::placeholder::{self, Piece};
+use crate::markdown::tree::{self, Footnotes, Node};
 
 /// Containers nested deeper than this are flattened (their text is kept), so that hostile
 /// input cannot exhaust the stack.

@@ -13,4 +13,4 @@ mod tests;
 pub use convert::{Converted, Options, to_html};
 pub use page::{PageView, RESERVED_IDS, insert_guide, section_view, status_label};
 
-pub const GUIDE_HTML_TEMPLATE: &str = "guide.html.tera";
+pub use crate::plan::GUIDE_HTML_TEMPLATE;

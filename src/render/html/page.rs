@@ -34,6 +34,7 @@ struct ChangeLine {
     title: String,
     id: Option<String>,
     what: String,
+    note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -68,6 +69,8 @@ pub struct SectionView {
     /// " · In force from .. until ..", or empty.
     pub validity: String,
     pub summary: Option<String>,
+    pub change_note: Option<String>,
+    pub sources: Vec<crate::load::content::Source>,
     /// HTML made by lmcpress from the Markdown (the template inserts it with `| safe`).
     pub body: String,
 }
@@ -80,7 +83,13 @@ pub fn status_label(status: Status) -> String {
 }
 
 /// The whole guide: every guide section in order.
-pub fn insert_guide(ctx: &mut Context, project: &Project, lmc: &Lmc, warnings: &mut Vec<Problem>) {
+pub fn insert_guide(
+    ctx: &mut Context,
+    project: &Project,
+    compared: Option<&crate::editions::Editions>,
+    lmc: &Lmc,
+    warnings: &mut Vec<Problem>,
+) {
     let mut sections: Vec<&Document> = project.documents_of("guide-section").collect();
     sections.sort_by_key(|d| match &d.kind {
         Kind::GuideSection(s) => (s.order, d.slug.clone()),
@@ -92,13 +101,18 @@ pub fn insert_guide(ctx: &mut Context, project: &Project, lmc: &Lmc, warnings: &
     let views: Vec<SectionView> =
         sections.iter().map(|d| section_view(&project.root, d, &mut ids, 3, &resolve, warnings)).collect();
     // The same "What has changed" list as the PDF, each line linking to its section here.
-    let changes = crate::editions::view::changes_view(project, &lmc.edition).map(|view| {
+    let changes = compared.map(|e| crate::render::editions::changes_view(project, e)).map(|view| {
         let id_of =
             |slug: &str| sections.iter().zip(&views).find(|(d, _)| d.slug == slug).map(|(_, v)| v.id.clone());
         let lines: Vec<ChangeLine> = view
             .items
             .into_iter()
-            .map(|c| ChangeLine { id: c.slug.as_deref().and_then(id_of), title: c.title, what: c.what })
+            .map(|c| ChangeLine {
+                id: c.slug.as_deref().and_then(id_of),
+                title: c.title,
+                what: c.what,
+                note: c.note,
+            })
             .collect();
         serde_json::json!({ "since": view.since, "items": lines })
     });
@@ -156,6 +170,8 @@ pub fn section_view(
         reviewed: meta.map(|m| m.reviewed.clone()),
         validity: meta.map(crate::render::validity).unwrap_or_default(),
         summary: meta.and_then(|m| m.summary.clone()),
+        change_note: meta.and_then(|m| m.change_note.clone()),
+        sources: meta.map(|m| m.sources.clone()).unwrap_or_default(),
         body: converted.html,
     }
 }

@@ -38,7 +38,7 @@ fn section(slug: &str, title: &str, body: &str, meta: Option<GuideSection>) -> D
     Document {
         slug: slug.into(),
         title: title.into(),
-        kind: meta.map(Kind::GuideSection).unwrap_or(Kind::AgDisclaimer),
+        kind: meta.map(Kind::GuideSection).unwrap_or(Kind::AgDisclaimer(Default::default())),
         path: PathBuf::from(format!("/nonexistent/{slug}.md")),
         shown: PathBuf::from(format!("content/guide/{slug}.md")),
         text: Arc::from(text.as_str()),
@@ -54,6 +54,10 @@ fn meta(status: Status, from: Option<&str>, until: Option<&str>) -> GuideSection
         valid_from: from.map(Into::into),
         valid_until: until.map(Into::into),
         summary: Some("A summary & more".into()),
+        change_note: None,
+        sources: Vec::new(),
+        reviewed_on: None,
+        valid_until_on: None,
     }
 }
 

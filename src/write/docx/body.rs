@@ -80,14 +80,14 @@ impl<'a> Body<'a> {
 
     /// Adds the paragraphs of `md`.
     pub fn markdown(&mut self, md: &str) {
-        self.heading_base = Parser::new_ext(md, crate::render::markdown::options())
+        self.heading_base = Parser::new_ext(md, crate::markdown::options())
             .filter_map(|e| match e {
                 Event::Start(Tag::Heading { level, .. }) => Some(level as u8),
                 _ => None,
             })
             .min()
             .unwrap_or(1);
-        for event in Parser::new_ext(md, crate::render::markdown::options()) {
+        for event in Parser::new_ext(md, crate::markdown::options()) {
             self.event(event);
         }
         self.close();
@@ -101,7 +101,7 @@ impl<'a> Body<'a> {
         let source = format!("\u{a0}{line}");
         self.para = Some(para);
         let mut first = true;
-        for event in Parser::new_ext(&source, crate::render::markdown::options()) {
+        for event in Parser::new_ext(&source, crate::markdown::options()) {
             match event {
                 Event::Text(t) if first => {
                     first = false;

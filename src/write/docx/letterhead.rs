@@ -10,6 +10,7 @@ use docx_rs::{
 };
 
 use super::{Block, Ids, Letter, Lookup, styles, text_runs, xml_text};
+use crate::load::content::{Kind, SignedBy};
 use crate::load::fields::FieldValue;
 
 /// The practice logo as a PNG image.
@@ -30,7 +31,7 @@ const LOGO_PPP: f64 = 300.0 / 72.0;
 pub fn render_logo(root: &Path, typst_path: &str, alt: &str) -> Result<Logo, Vec<crate::diag::Problem>> {
     let source = format!(
         "#set page(width: auto, height: auto, margin: 0pt)\n#image(\"{}\", height: {LOGO_HEIGHT_MM}mm)\n",
-        crate::render::escape::string(typst_path)
+        crate::markdown::typst_escape::string(typst_path)
     );
     let compiled = crate::typeset::compile(crate::typeset::Input {
         root,
@@ -176,10 +177,7 @@ pub(super) fn signature(letter: &Letter, v: &Lookup, ids: &Ids) -> Vec<Paragraph
         .para()
         .line_spacing(LineSpacing::new().before(mm(4.0) as u32))
         .add_run(Run::new().add_text("Yours sincerely,"));
-    // Read from the document kind as the templates see it, so it holds for every letter kind.
-    let kind = serde_json::to_value(&letter.doc.kind).ok();
-    let clinical =
-        kind.as_ref().and_then(|k| k.get("signed_by")).and_then(|s| s.as_str()) == Some("clinician");
+    let clinical = matches!(&letter.doc.kind, Kind::Letter(l) if l.signed_by == SignedBy::Clinician);
     let mut signed = ids.para().keep_lines(true).line_spacing(LineSpacing::new().before(mm(16.0) as u32));
     let lines: Vec<Vec<Run>> = if clinical {
         let field = |name: &str, base: Run| text_runs(&format!("{{{{ {name} }}}}"), v, &base);

@@ -18,7 +18,7 @@ use docx_rs::{Docx, Paragraph, Run, Table};
 use crate::load::config::Practice;
 use crate::load::content::{Document, Field, Kind};
 use crate::load::fields::{FieldValue, Values};
-use crate::render::markdown::{Piece, pieces};
+use crate::markdown::{Piece, pieces};
 
 /// Everything a Word letter shows. It is made from the same values the PDF letter's
 /// template receives ([`crate::render`]): the practice, the LMC's and the practice's

@@ -9,7 +9,7 @@ fn doc(md: &str) -> Document {
     Document {
         slug: "t".into(),
         title: "T".into(),
-        kind: Kind::AgDisclaimer,
+        kind: Kind::AgDisclaimer(Default::default()),
         path: "t.md".into(),
         shown: "t.md".into(),
         text: Arc::from(md),
@@ -91,7 +91,7 @@ proptest! {
     fn any_markdown_keeps_its_words(md in "([a-z]{1,6}|[ *_`#>\n|~.1-]){0,60}") {
         let paras = round_trip(&md);
         let text: String = paras.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(" ");
-        let visible: String = pulldown_cmark::Parser::new_ext(&md, crate::render::markdown::options())
+        let visible: String = pulldown_cmark::Parser::new_ext(&md, crate::markdown::options())
             .filter_map(|e| match e {
                 pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => Some(format!("{t} ")),
                 _ => None,

@@ -10,7 +10,7 @@ use pulldown_cmark::{Alignment, CodeBlockKind, LinkType, Tag};
 
 use super::placeholder::{self, Piece};
 use super::tree::{self, Footnotes, Node};
-use crate::render::escape;
+use crate::markdown::typst_escape as escape;
 
 /// typst gives up beyond 64 nested show rules (typst-library
 /// `Route::MAX_SHOW_RULE_DEPTH`), and the template needs some of those for

@@ -1,15 +1,15 @@
-//! What the templates see of a comparison: the guide's "what has changed" list, the redline
+//! What the templates see of the editions' comparison: the guide's "what has changed" list, the redline
 //! sections and a practice's summary. Plain serialisable data; the layout is in templates.
 
 use serde::Serialize;
 
-use super::compare::{DocChange, DocStatus, compare, compare_docs};
-use super::load::{Edition, Section};
-use super::redline::{marks_to_typst, redline_markdown};
-use super::sections::{ChangeKind, match_sections, section_change};
 use crate::diag::Problem;
+use crate::editions::{
+    ChangeKind, DocChange, DocStatus, Editions, Section, compare_docs, marks_to_typst, match_sections,
+    redline_markdown, section_change,
+};
 use crate::load::config::Practice;
-use crate::load::content::Kind;
+use crate::load::content::{GuideSection, Kind, Source};
 use crate::load::project::Project;
 use crate::render::markdown_typst;
 
@@ -20,6 +20,8 @@ pub struct ChangeItem {
     /// Set when the section is in this edition, for a link to it.
     pub slug: Option<String>,
     pub what: String,
+    /// The section's own change note, shown before the word counts.
+    pub note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -28,19 +30,10 @@ pub struct ChangesView {
     pub items: Vec<ChangeItem>,
 }
 
-/// The earlier edition and the current one, or None when nothing is archived.
-fn editions(project: &Project, edition: &str) -> Option<(String, Edition, Edition, std::path::PathBuf)> {
-    let (name, dir) = super::previous(&project.root, Some(edition))?;
-    let old = Edition::load(&dir);
-    let new = Edition::load(&project.root.join("content"));
-    Some((name.to_string(), old, new, dir))
-}
-
 /// The guide's list of changed sections since the previous edition; None without an archive.
-pub fn changes_view(project: &Project, edition: &str) -> Option<ChangesView> {
-    let (since, old, new, _) = editions(project, edition)?;
-    let comparison = compare(&since, &old, &new);
-    let items = comparison
+pub fn changes_view(project: &Project, editions: &Editions) -> ChangesView {
+    let items = editions
+        .comparison
         .sections
         .iter()
         .filter(|c| c.is_noteworthy())
@@ -49,9 +42,22 @@ pub fn changes_view(project: &Project, edition: &str) -> Option<ChangesView> {
             // Only sections the guide shows have a label to link to.
             slug: c.slug.clone().filter(|s| project.documents_of("guide-section").any(|d| &d.slug == s)),
             what: c.describe().join("; "),
+            note: c
+                .slug
+                .as_deref()
+                .and_then(|s| section_meta(project, s))
+                .and_then(|m| m.change_note.clone()),
         })
         .collect();
-    Some(ChangesView { since, items })
+    ChangesView { since: editions.since.clone(), items }
+}
+
+/// The front matter of the current guide section `slug`, if the guide has it.
+fn section_meta<'a>(project: &'a Project, slug: &str) -> Option<&'a GuideSection> {
+    project.documents_of("guide-section").find(|d| d.slug == slug).and_then(|d| match &d.kind {
+        Kind::GuideSection(m) => Some(m),
+        _ => None,
+    })
 }
 
 /// A guide section as the redline shows it.
@@ -65,6 +71,8 @@ pub struct RedlineSection {
     pub reviewed: String,
     pub validity: String,
     pub summary: Option<String>,
+    pub change_note: Option<String>,
+    pub sources: Vec<Source>,
     /// "New section", "Removed", "Status changed: ...": what the reader should notice first.
     pub badges: Vec<String>,
     pub removed: bool,
@@ -80,8 +88,8 @@ pub struct RedlineView {
 
 /// Every section of the guide, current ones in guide order and removed ones where they
 /// were, with words added and removed marked. None when nothing is archived.
-pub fn redline_view(project: &Project, edition: &str, warnings: &mut Vec<Problem>) -> Option<RedlineView> {
-    let (since, old, new, dir) = editions(project, edition)?;
+pub fn redline_view(project: &Project, editions: &Editions, warnings: &mut Vec<Problem>) -> RedlineView {
+    let Editions { since, old, new, dir, .. } = editions;
     let mut sections = Vec::new();
     for (i, j) in match_sections(&old.sections, &new.sections) {
         let (o, n) = (i.map(|i| &old.sections[i]), j.map(|j| &new.sections[j]));
@@ -121,11 +129,21 @@ pub fn redline_view(project: &Project, edition: &str, warnings: &mut Vec<Problem
             2,
             warnings,
         ));
-        let (reviewed, validity, summary) = match meta.map(|d| &d.kind) {
-            Some(Kind::GuideSection(m)) => {
-                (m.reviewed.clone(), validity(&m.valid_from, &m.valid_until), m.summary.clone())
-            }
-            _ => (shown.reviewed.as_deref().map(long_date).unwrap_or_default(), validity_of(shown), None),
+        let (reviewed, validity, summary, change_note, sources) = match meta.map(|d| &d.kind) {
+            Some(Kind::GuideSection(m)) => (
+                m.reviewed.clone(),
+                validity(&m.valid_from, &m.valid_until),
+                m.summary.clone(),
+                m.change_note.clone(),
+                m.sources.clone(),
+            ),
+            _ => (
+                shown.reviewed.as_deref().map(long_date).unwrap_or_default(),
+                validity_of(shown),
+                None,
+                None,
+                Vec::new(),
+            ),
         };
         sections.push(RedlineSection {
             slug: shown.slug.clone(),
@@ -135,12 +153,14 @@ pub fn redline_view(project: &Project, edition: &str, warnings: &mut Vec<Problem
             reviewed,
             validity,
             summary,
+            change_note,
+            sources,
             badges,
             removed,
             body,
         });
     }
-    Some(RedlineView { since, sections })
+    RedlineView { since: since.clone(), sections }
 }
 
 fn long_date(iso: &str) -> String {
@@ -179,15 +199,29 @@ pub struct WhatsNewView {
     pub letters: Vec<DocChange>,
     pub sections: Vec<StatusItem>,
     pub new_sections: Vec<String>,
+    /// Guide sections that changed and carry a change note: what changed, in the LMC's words.
+    pub notes: Vec<ChangeItem>,
 }
 
-pub fn whats_new_view(project: &Project, edition: &str, practice: &Practice) -> Option<WhatsNewView> {
-    let (since, old, new, _) = editions(project, edition)?;
+pub fn whats_new_view(project: &Project, editions: &Editions, practice: &Practice) -> WhatsNewView {
+    let Editions { since, old, new, .. } = editions;
     let mut posters = compare_docs(&old.posters, &new.posters);
-    let opt_in = |slug: &str| {
-        project.documents.iter().any(|d| d.slug == slug && matches!(&d.kind, Kind::Poster(p) if p.opt_in))
+    let poster = |slug: &str| {
+        project.documents.iter().find_map(|d| match &d.kind {
+            Kind::Poster(p) if d.slug == slug => Some(p),
+            _ => None,
+        })
     };
-    posters.retain(|d| d.status == DocStatus::Removed || practice.wants_poster(&d.slug, opt_in(&d.slug)));
+    // Only what this practice's pack holds (the plan's own rule); a poster that went away is
+    // listed for everyone, since any practice may still have copies up.
+    posters.retain(|d| {
+        d.status == DocStatus::Removed || poster(&d.slug).is_some_and(|p| practice.wants(&d.slug, p))
+    });
+    for d in &mut posters {
+        d.draft = poster(&d.slug)
+            .and_then(|p| p.translation.as_ref())
+            .is_some_and(|t| t.status == crate::load::translation::Status::Draft);
+    }
     let letters = compare_docs(&old.letters, &new.letters);
     let mut sections = Vec::new();
     let mut new_sections = Vec::new();
@@ -204,5 +238,21 @@ pub fn whats_new_view(project: &Project, edition: &str, practice: &Practice) -> 
             _ => {}
         }
     }
-    Some(WhatsNewView { since, posters, letters, sections, new_sections })
+    let notes = editions
+        .comparison
+        .sections
+        .iter()
+        .filter(|c| c.is_noteworthy())
+        .filter_map(|c| {
+            let slug = c.slug.clone()?;
+            let note = section_meta(project, &slug)?.change_note.clone()?;
+            Some(ChangeItem {
+                title: c.title.clone(),
+                slug: Some(slug),
+                what: c.describe().join("; "),
+                note: Some(note),
+            })
+        })
+        .collect();
+    WhatsNewView { since: since.clone(), posters, letters, sections, new_sections, notes }
 }

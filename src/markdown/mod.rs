@@ -1,4 +1,6 @@
-//! Markdown content → typst markup or plain text.
+//! Markdown content → typst markup or plain text. Stage-neutral: `load` checks documents
+//! with it and `render` and `editions` convert with it, so it knows no project, profile,
+//! template or output format beyond the syntax it writes.
 //!
 //! The dialect is CommonMark with tables, footnotes, strikethrough, task lists,
 //! definition lists and smart punctuation. `{{ name }}` in ordinary text is a
@@ -11,6 +13,7 @@ pub mod headings;
 pub(crate) mod placeholder;
 mod plain;
 pub(crate) mod tree;
+pub mod typst_escape;
 mod typst_markup;
 
 #[cfg(test)]
@@ -168,3 +171,18 @@ pub fn placeholders(md: &str) -> Vec<Placeholder> {
 // dialect and the same placeholder syntax.
 pub(crate) use placeholder::{Piece, pieces};
 pub(crate) use tree::options;
+
+/// The runs of text a reader of `body` sees, each with its range in `body`: entities and
+/// escapes decoded, code as written, raw HTML shown as text. Checks of what can be shown
+/// (glyphs) judge these, not the source.
+pub fn visible_runs(body: &str) -> Vec<(Range<usize>, pulldown_cmark::CowStr<'_>)> {
+    use pulldown_cmark::{Event, Parser};
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => Some((range, t)),
+            Event::InlineMath(t) | Event::DisplayMath(t) => Some((range, t)),
+            _ => None,
+        })
+        .collect()
+}

@@ -8,10 +8,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use super::name::EditionName;
-use super::{EDITIONS_DIR, load};
+use super::write_atomic;
 use crate::diag::Problem;
-use crate::write::write_atomic;
+use crate::editions::{EDITIONS_DIR, EditionName, FOLDERS};
 
 #[derive(Debug)]
 pub struct ArchiveOutcome {
@@ -98,7 +97,7 @@ fn copy_edition(content: &Path, editions: &Path, dir: &Path) -> anyhow::Result<(
         Ok(())
     };
     copy(&content.join("lmc.yaml"), &tmp.path().join("lmc.yaml"))?;
-    for sub in load::FOLDERS {
+    for sub in FOLDERS {
         let from = content.join(sub);
         if !from.is_dir() {
             continue;

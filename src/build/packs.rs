@@ -1,0 +1,157 @@
+//! Packs: made after every other job of a build, from the files those jobs wrote. A pack is
+//! made again only when one of those files (as the manifest records them) changed, or what
+//! its README says did.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::{JobReport, Outcome};
+use crate::diag::Problem;
+use crate::load::project::Project;
+use crate::plan::pack::practice_of;
+use crate::plan::{Job, Target};
+use crate::write::manifest::{self, Entry, Manifest};
+use crate::write::pack::{VERSION, name_in_pack, readme, zip};
+use crate::write::write_atomic;
+
+/// Makes the packs among `jobs`, after every other job has run and `manifest` holds what
+/// they wrote. Returns the numbers of packs built, skipped and failed.
+pub fn build(
+    project: &Project,
+    jobs: &[Job],
+    out: &Path,
+    manifest: &mut Manifest,
+    force: bool,
+    on_done: &(dyn Fn(&JobReport) + Sync),
+) -> [usize; 3] {
+    let packs: Vec<&Job> = jobs.iter().filter(|j| matches!(j.target, Target::Pack { .. })).collect();
+    // Members grouped once: looking them up per pack was quadratic in the practices.
+    let mut members: BTreeMap<usize, Vec<&Job>> = BTreeMap::new();
+    for job in jobs {
+        if let Some(practice) = practice_of(&job.target) {
+            members.entry(practice).or_default().push(job);
+        }
+    }
+    let results = crate::parallel::map(&packs, |job| {
+        let Target::Pack { practice } = job.target else { unreachable!("filtered to packs") };
+        let of = members.get(&practice).map_or(&[][..], Vec::as_slice);
+        let (report, entry) = one(project, of, job, out, manifest, force);
+        on_done(&report);
+        (report.outcome, entry)
+    });
+    let mut counts = [0; 3];
+    for (job, (outcome, entry)) in packs.iter().zip(results) {
+        counts[outcome as usize] += 1;
+        if let Some(entry) = entry {
+            manifest.jobs.insert(job.id.clone(), entry);
+        }
+    }
+    counts
+}
+
+/// What a pack's bytes depend on: what its README says (the practice and the LMC's
+/// edition) and each member file's path and recorded hash. Names in the pack follow from
+/// the paths, so a build that changes nothing works out neither names nor README.
+fn key(project: &Project, practice: usize, recorded: &[(&PathBuf, &String)]) -> String {
+    let p = &project.practices[practice];
+    let mut hasher = blake3::Hasher::new();
+    for part in [VERSION, &p.name, &p.ods_code] {
+        hasher.update(part.as_bytes()).update(b"\0");
+    }
+    if let Some(lmc) = &project.lmc {
+        hasher.update(lmc.name.as_bytes()).update(b"\0").update(lmc.edition.as_bytes()).update(b"\0");
+    }
+    for (rel, hash) in recorded {
+        hasher.update(rel.as_os_str().as_encoded_bytes()).update(b"\t").update(hash.as_bytes()).update(b"\n");
+    }
+    manifest::hex(&manifest::truncated(hasher.finalize()))
+}
+
+/// Makes one pack from `members`, the jobs of its practice.
+fn one(
+    project: &Project,
+    members_of: &[&Job],
+    job: &Job,
+    out: &Path,
+    manifest: &Manifest,
+    force: bool,
+) -> (JobReport, Option<Entry>) {
+    let mut report = JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems: Vec::new() };
+    let Target::Pack { practice } = job.target else { return (report, None) };
+    let ods = &project.practices[practice].ods_code;
+    let prefix = PathBuf::from("practices").join(ods);
+
+    // Each member file as its manifest records it: (path, hash of its bytes).
+    let mut recorded: Vec<(&PathBuf, &String)> = Vec::new();
+    for member in members_of {
+        let Some(entry) = manifest.jobs.get(&member.id) else {
+            report.problems.push(
+                Problem::warning(
+                    out.join(&job.outputs[0].rel),
+                    format!("`{}` is left out: it failed to build", member.id),
+                )
+                .hint("fix the problem reported for it; the pack is made again with it next time"),
+            );
+            continue;
+        };
+        // Generated typst (`--emit-typst`) is for debugging, not for practices.
+        recorded.extend(
+            entry
+                .outputs
+                .iter()
+                .filter(|(rel, _)| rel.extension().is_none_or(|e| e != "typ"))
+                .map(|(r, h)| (r, h)),
+        );
+    }
+    let hash = key(project, practice, &recorded);
+    let previous = manifest.jobs.get(&job.id);
+    if !force && previous.is_some_and(|p| p.hash == hash && Manifest::outputs_intact(p, out)) {
+        report.outcome = Outcome::Skipped;
+        return (report, None);
+    }
+
+    let mut members: Vec<(String, &PathBuf)> = recorded
+        .iter()
+        .map(|(rel, _)| {
+            let inside = rel.strip_prefix(&prefix).unwrap_or(rel).to_string_lossy().replace('\\', "/");
+            (name_in_pack(&inside), *rel)
+        })
+        .collect();
+    members.sort();
+    let names: Vec<String> = members.iter().map(|(n, _)| n.clone()).collect();
+    let readme = readme(project, practice, &names);
+    let mut files = BTreeMap::new();
+    files.insert("README.txt".to_string(), readme.into_bytes());
+    for (name, rel) in members {
+        match std::fs::read(out.join(rel)) {
+            Ok(bytes) => {
+                files.insert(name, bytes);
+            }
+            Err(e) => {
+                report
+                    .problems
+                    .push(Problem::error(out.join(rel), format!("failed to read it for the pack: {e}")));
+                return (report, None);
+            }
+        }
+    }
+    let rel = &job.outputs[0].rel;
+    let written = zip(&files).and_then(|bytes| write_atomic(&out.join(rel), &bytes, false).map(|()| bytes));
+    match written {
+        Ok(bytes) => {
+            report.outcome = Outcome::Built;
+            let stamp = manifest::stamp(&out.join(rel)).unwrap_or_default();
+            let entry = Entry {
+                hash,
+                reads: Vec::new(),
+                outputs: vec![(rel.clone(), manifest::hash_bytes(&bytes))],
+                stamps: vec![stamp],
+            };
+            (report, Some(entry))
+        }
+        Err(e) => {
+            report.problems.push(Problem::error(out.join(rel), format!("{e:#}")));
+            (report, None)
+        }
+    }
+}
