@@ -238,3 +238,37 @@ fn libreoffice_converts_the_word_letter() {
     let pdf = fx.path("lo/referral-reply.pdf");
     assert!(std::fs::metadata(&pdf).is_ok_and(|m| m.len() > 1000), "LibreOffice wrote no PDF");
 }
+
+/// The hazard the clinical safety log calls closed: a merged clinical letter names its
+/// signing clinician, with the same registration, in its PDF and in its Word file alike.
+#[test]
+fn a_merged_clinical_letter_names_the_same_clinician_in_pdf_and_word() {
+    let fx = small_project();
+    let profile = std::fs::read_to_string(fx.path("content/practices/z99001.yaml")).unwrap();
+    fx.write(
+        "content/practices/z99001.yaml",
+        &format!(
+            "{profile}clinicians:\n  - name: Dr Owen Castellano\n    role: Salaried GP\n    gmc: \"9900102\"\n"
+        ),
+    );
+    fx.write(
+        "content/letters/clinical-note.md",
+        "---\nkind: letter\ntitle: Clinical note\nsigned_by: clinician\nfields:\n  - name: patient_name\n---\n\n\
+         We have seen {{ patient_name }}.\n",
+    );
+    fx.write("rows.csv", "patient_name,clinician\nA Patient,9900102\n");
+    let args =
+        ["merge", "clinical-note", "--practice", "Z99001", "--data", "rows.csv", "--docx", "--out", "m"];
+    fx.run(&args).ok();
+    let made: Vec<std::path::PathBuf> =
+        std::fs::read_dir(fx.path("m")).unwrap().map(|e| e.unwrap().path()).collect();
+    let of = |ext: &str| made.iter().find(|p| p.extension().is_some_and(|e| e == ext)).cloned().unwrap();
+    let pdf = crate::common::squash(&crate::common::pdf_text(&of("pdf")));
+    let word = paragraphs(&of("docx"));
+    let signed = find(&word, "Salaried GP").1.clone();
+    for shown in ["Dr Owen Castellano", "Salaried GP", "GMC 9900102"] {
+        assert!(pdf.contains(&crate::common::squash(shown)), "the PDF lacks {shown:?}: {pdf}");
+        assert!(signed.contains(shown), "the Word file lacks {shown:?}: {signed:?}");
+    }
+    assert!(!signed.contains("Dr Ann Other"), "never the practice's general signatory: {signed:?}");
+}

@@ -120,13 +120,41 @@ fn run_within(fx: &Fixture, args: &[&str], limit: Duration) -> Run {
 }
 
 #[test]
+fn a_huge_name_folded_over_many_lines_is_refused_at_its_value() {
+    // As YAML tools write a long string: folded, over thousands of short lines, which a check
+    // of raw lines would let through to typst.
+    let fx = Fixture::minimal();
+    let folded: Vec<&str> = std::iter::repeat_n("Very long name", 11_000).collect();
+    let profile = practice_yaml("Z90001", "PLACEHOLDER")
+        .replace("\"PLACEHOLDER\"", &format!(">-\n  {}", folded.join("\n  ")));
+    fx.write("content/practices/z90001.yaml", &profile);
+    let run = run_within(&fx, &["check"], Duration::from_secs(20));
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("content/practices/z90001.yaml:3:"), "{}", run.stderr);
+    assert!(run.stderr.contains("a name may have at most 120 characters"), "{}", run.stderr);
+}
+
+#[test]
+fn a_character_given_as_an_entity_is_refused_at_its_line() {
+    let fx = Fixture::minimal();
+    fx.write(
+        "content/posters/note.md",
+        "---\nkind: poster\ntitle: Note\nsummary: A note\n---\n\nA glyph no font has: &#xF8FF;\n",
+    );
+    let run = run_within(&fx, &["check"], Duration::from_secs(20));
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("content/posters/note.md:7:22"), "{}", run.stderr);
+    assert!(run.stderr.contains("U+F8FF"), "{}", run.stderr);
+}
+
+#[test]
 fn a_huge_practice_name_is_refused_with_its_line() {
     let fx = Fixture::minimal();
     fx.write("content/practices/z90001.yaml", &practice_yaml("Z90001", &"Very long name ".repeat(11_000)));
     let run = run_within(&fx, &["check"], Duration::from_secs(60));
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("content/practices/z90001.yaml:2:1"), "{}", run.stderr);
-    assert!(run.stderr.contains("characters long"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/practices/z90001.yaml:2:7"), "{}", run.stderr);
+    assert!(run.stderr.contains("a name may have at most 120 characters"), "{}", run.stderr);
     assert!(run.stderr.len() < 4000, "the excerpt of a huge line is cut short: {} bytes", run.stderr.len());
     // The rest of the project still builds.
     let run = run_within(&fx, &["build"], Duration::from_secs(60));

@@ -4,6 +4,7 @@
 mod common;
 mod pdf;
 
+mod architecture;
 mod build;
 mod commands;
 mod content;
