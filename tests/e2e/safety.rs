@@ -306,7 +306,7 @@ fn check_refuses_ag_wording_that_is_not_ascii() {
 fn the_guide_states_the_corrected_facts() {
     let fx = Fixture::shipped();
     fx.run(&["build", "--quiet"]).ok();
-    let text = squash(&pdf_text(&fx.out("guide/llr-lmc-guide-2026-27.pdf")));
+    let text = plain_quotes(&squash(&pdf_text(&fx.out("guide/llr-lmc-guide-2026-27.pdf"))));
     for fact in [
         "The referendum, March 2024",
         "GP registrars",
@@ -314,8 +314,7 @@ fn the_guide_states_the_corrected_facts() {
         "The ballot, summer 2024",
         "GP partners were then asked",
         "would continue as local action",
-        "From 26 September 2024 the",
-        "page listed nine actions rather than ten",
+        "Later in 2024 the BMA's own page listed nine actions",
         "25 patient contacts for each GP each day",
         "Data Provision Notice",
         "cannot be declined",
@@ -355,4 +354,186 @@ fn nothing_a_practice_hands_out_still_describes_the_ended_ag_service() {
     let ag = text.find("Advice & Guidance: the enhanced service has ended").expect("A&G section");
     assert!(text[ag..].contains("Ended"), "the A&G section is marked ended");
     assert!(text.contains("global sum"), "and says what replaced it");
+}
+
+// The 2026/27 edition's hazards (H16 onwards): each reads what a build of the shipped sample
+// made, once for all of them.
+
+/// The shipped project with its archive, built once for every test below.
+fn built() -> &'static Fixture {
+    static BUILT: std::sync::LazyLock<Fixture> = std::sync::LazyLock::new(|| {
+        let fx = Fixture::shipped_with_editions();
+        fx.run(&["build", "--quiet"]).ok();
+        fx
+    });
+    &BUILT
+}
+
+fn guide_pdf() -> String {
+    plain_quotes(&squash(&pdf_text(&built().out("guide/llr-lmc-guide-2026-27.pdf"))))
+}
+
+/// Markdown's smart punctuation curls apostrophes; the phrases below are written straight.
+fn plain_quotes(text: &str) -> String {
+    text.replace(['\u{2019}', '\u{2018}'], "'")
+}
+
+fn guide_web() -> String {
+    let html = std::fs::read_to_string(built().out("guide/llr-lmc-guide-2026-27.html")).unwrap();
+    plain_quotes(&squash(&html.replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&")))
+}
+
+/// Every phrase of `must` in `text`, none of `never`.
+fn says(what: &str, text: &str, must: &[&str], never: &[&str]) {
+    for phrase in must {
+        assert!(text.contains(phrase), "{what} does not say {phrase:?}");
+    }
+    for phrase in never {
+        assert!(!text.contains(phrase), "{what} still says {phrase:?}");
+    }
+}
+
+#[test]
+fn the_guide_states_the_2026_27_access_duties() {
+    let must = [
+        "by the end of the next core-hours period",
+        "Urgent work never waits.",
+        "now a breach",
+        "Reading it under the 2026/27 contract",
+    ];
+    let never = ["brought one change that matters", "has given no reason to drop them"];
+    says("the guide PDF", &guide_pdf(), &must, &never);
+    says("the web guide", &guide_web(), &must, &never);
+}
+
+#[test]
+fn the_guide_gives_the_vote_as_a_national_figure() {
+    says(
+        "the guide",
+        &guide_pdf(),
+        &["98.9%", "no separate result for LLR has been published"],
+        &["98.9% in LLR"],
+    );
+}
+
+#[test]
+fn every_guide_section_shows_its_sources_and_change_note() {
+    let (pdf, web) = (guide_pdf(), guide_web());
+    // Long addresses break across lines in the PDF.
+    let pdf_unbroken: String = pdf.split_whitespace().collect();
+    says("the guide", &pdf, &["£1.28 per weighted patient"], &["26 September 2024", "£5.35"]);
+    let fx = built();
+    let sections = std::fs::read_dir(fx.path("content/guide")).unwrap();
+    let mut notes = 0;
+    for file in sections {
+        let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+        let front = text.split("\n---").next().unwrap();
+        assert!(front.contains("\nsources:"), "a guide section without sources: {front}");
+        // Each source's address is shown under its section, in the PDF and on the page.
+        for url in front.lines().filter_map(|l| l.trim().strip_prefix("url: ")) {
+            assert!(web.contains(&format!("href=\"{url}\"")), "the web guide does not link {url}");
+            assert!(pdf_unbroken.contains(url.trim_end_matches('/')), "the PDF does not show {url}");
+        }
+        notes += usize::from(front.contains("\nchange_note:"));
+    }
+    assert!(notes > 0, "no section carries a change note");
+    assert_eq!(pdf.matches("What changed:").count(), notes, "each change note shows under its section");
+    assert!(web.contains("What changed:</strong>"));
+}
+
+#[test]
+fn the_guide_says_when_to_refer_without_advice_and_guidance() {
+    says(
+        "the guide",
+        &guide_web(),
+        &["where no A&G service exists", "Never use A&G for suspected cancer"],
+        &["you can always refer directly"],
+    );
+}
+
+#[test]
+fn the_ag_advice_is_llr_lmcs_own() {
+    says(
+        "the guide",
+        &guide_web(),
+        &["This is the LMC's advice for practices in LLR"],
+        &["The LMC's advice on using it has not changed"],
+    );
+}
+
+#[test]
+fn the_referral_letter_is_not_for_suspected_cancer_and_goes_with_e_rs() {
+    let letter = letter_text(built(), "Z90001", "referral-letter");
+    says("the referral letter", &letter, &["urgent suspected cancer", "PRISM", "e-RS"], &[]);
+    says("the guide", &guide_web(), &["First outpatient referrals go through e-RS", "PRISM"], &[]);
+}
+
+#[test]
+fn the_irrelevant_information_reply_never_refuses_a_cancer_pathway_test() {
+    let letter = letter_text(built(), "Z90001", "reply-irrelevant-information-request");
+    says("the reply", &letter, &["FIT", "never use this letter to decline those"], &[]);
+}
+
+#[test]
+fn the_guide_keeps_optimiserx_safety_alerts() {
+    says(
+        "the guide",
+        &guide_web(),
+        &["Cost prompts may be ignored", "Safety alerts are always acted on"],
+        &["leave it on and ignore its prompts"],
+    );
+}
+
+#[test]
+fn every_paste_instruction_says_when_to_paste_the_ag_wording() {
+    let fx = built();
+    let bytes = std::fs::read(fx.out("packs/Z90001.zip")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut readme = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("README.txt").unwrap(), &mut readme).unwrap();
+    says(
+        "the pack's README",
+        &squash(&readme),
+        &["only when you have answered yes to letting the provider convert the request into a referral"],
+        &["into each e-RS Advice"],
+    );
+}
+
+#[test]
+fn whats_new_never_offers_a_draft_translation_for_publication() {
+    let fx = built();
+    let page = |ods: &str| squash(&pdf_text(&fx.out(&format!("practices/{ods}/whats-new.pdf"))));
+    // Z90005 asks for no other language: its pack holds no translation, so its page lists none.
+    let no_languages = page("Z90005");
+    for title in ["અમે દરરોજ", "Dlaczego"] {
+        assert!(!no_languages.contains(title), "Z90005's page lists a translation it does not get");
+    }
+    let all_languages = page("Z90001");
+    says("Z90001's what's-new page", &all_languages, &["Draft translation"], &[]);
+}
+
+#[test]
+fn translated_posters_give_999_and_111_in_their_language() {
+    let fx = built();
+    // Shaped scripts come back from a PDF in glyph order, so only Polish is read word for
+    // word; every language must have lost the English band.
+    for lang in ["gu", "pa", "pl", "ur"] {
+        for poster in ["safe-daily-limits", "where-to-get-help"] {
+            let text = squash(&pdf_text(&fx.out(&format!("practices/Z90001/posters/{poster}.{lang}.pdf"))));
+            let words: &[&str] = if lang == "pl" { &["Nagły przypadek?"] } else { &[] };
+            says(&format!("{poster}.{lang}"), &text, &["999", "111"], &["Emergency?", "Not sure?"]);
+            says(&format!("{poster}.{lang}"), &text, words, &[]);
+        }
+    }
+}
+
+#[test]
+fn the_safe_limit_poster_never_turns_away_urgent_patients() {
+    let text = squash(&pdf_text(&built().out("practices/Z90001/posters/safe-daily-limits.pdf")));
+    says(
+        "the safe-limit poster",
+        &text,
+        &["tries to see at most 25 people a day", "It never stops us helping you with something urgent"],
+        &["sees up to 25 people a day"],
+    );
 }
