@@ -17,7 +17,8 @@ use crate::build::{BuildOptions, Eviction, JobReport, Report};
 /// should not cost the others their cached layout.
 const REBUILDS_REMEMBERED: usize = 8;
 use crate::diag::Problem;
-use crate::pipeline::{self, Reads, Scope};
+use crate::pipeline::{self, Loaded, Reads, Scope};
+use crate::plan::Job;
 
 /// True for files editors write beside the real one while saving: vim swap and backup
 /// files, emacs lock and autosave files, JetBrains safe-write files, and lmcpress's own
@@ -78,7 +79,15 @@ pub struct WatchOptions {
 pub enum Status<'a> {
     Problems(&'a [Problem]),
     Job(&'a JobReport),
-    Rebuilt { report: &'a Report, changed: usize, broken_inputs: usize },
+    /// A rebuild finished: what it did, and the project and plan it built, for whoever
+    /// publishes them (serve's snapshot).
+    Rebuilt {
+        report: &'a Report,
+        changed: usize,
+        broken_inputs: usize,
+        loaded: &'a Loaded,
+        jobs: &'a [Job],
+    },
     Watching,
     Error(Problem),
 }
@@ -191,6 +200,8 @@ impl State {
             report: &built.report,
             changed: changed.map_or(0, BTreeSet::len),
             broken_inputs: loaded.project.broken_inputs.len(),
+            loaded: &loaded,
+            jobs: &built.jobs,
         });
     }
 }
@@ -267,6 +278,7 @@ mod tests {
             outputs: vec![],
             inputs: vec![std::sync::Arc::from(Path::new(input))],
             keep: crate::plan::Keep::Tracked,
+            about: Default::default(),
         };
         let jobs = vec![job("a", "/p/a.yaml"), job("b", "/p/b.yaml"), job("new", "/p/c.yaml")];
         let mut reads = std::collections::BTreeMap::new();

@@ -59,6 +59,8 @@ pub enum Outcome {
 #[derive(Debug, Clone)]
 pub struct JobReport {
     pub id: String,
+    /// The practice whose document this is (its ODS code), as the plan says.
+    pub practice: Option<std::sync::Arc<str>>,
     pub outcome: Outcome,
     /// Errors (when failed) and warnings.
     pub problems: Vec<Problem>,
@@ -74,6 +76,13 @@ pub struct Report {
     pub elapsed: Duration,
     /// The manifest as saved, for [`prune`] and [`reads`] to use without reading it again.
     pub manifest: Manifest,
+}
+
+impl JobReport {
+    /// A report of `job` with no problems yet.
+    pub fn of(job: &Job, outcome: Outcome) -> JobReport {
+        JobReport { id: job.id.clone(), practice: job.about.practice.clone(), outcome, problems: Vec::new() }
+    }
 }
 
 impl Report {
@@ -130,7 +139,7 @@ pub fn build(
             let unchanged = previous
                 .is_some_and(|p| p.hash == manifest::hex(&hash) && Manifest::outputs_intact(p, &opts.out));
             if unchanged && !opts.force {
-                (JobReport { id: job.id.clone(), outcome: Outcome::Skipped, problems: Vec::new() }, None)
+                (JobReport::of(job, Outcome::Skipped), None)
             } else {
                 run.tracked(job, &identity)
             }
@@ -179,6 +188,7 @@ pub fn build(
         report.failed += 1;
         on_done(&JobReport {
             id: manifest::FILE_NAME.into(),
+            practice: None,
             outcome: Outcome::Failed,
             problems: vec![Problem::error(opts.out.join(manifest::FILE_NAME), format!("{e:#}"))],
         });
@@ -216,13 +226,13 @@ pub fn dry_run(loaded: &Loaded, jobs: &[Job]) -> Vec<JobReport> {
     parallel::map(jobs, |job| {
         if matches!(job.target, Target::Pack { .. }) {
             // A pack only gathers files that the other jobs make.
-            return JobReport { id: job.id.clone(), outcome: Outcome::Skipped, problems: Vec::new() };
+            return JobReport::of(job, Outcome::Skipped);
         }
         let outcome = produce::produce(loaded, job, false);
         comemo::evict(EVICT_AGE);
         match outcome {
-            Ok(p) => JobReport { id: job.id.clone(), outcome: Outcome::Built, problems: p.warnings },
-            Err(problems) => JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems },
+            Ok(p) => JobReport { problems: p.warnings, ..JobReport::of(job, Outcome::Built) },
+            Err(problems) => JobReport { problems, ..JobReport::of(job, Outcome::Failed) },
         }
     })
 }
@@ -257,7 +267,7 @@ impl Run<'_> {
     /// Produces `job` and writes its files (owner-only when private). For a tracked job,
     /// also each file's digest and stamp for the manifest, and the files typst read.
     fn make(&self, job: &Job) -> (JobReport, Option<Made>) {
-        let mut report = JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems: Vec::new() };
+        let mut report = JobReport::of(job, Outcome::Failed);
         let produced = match produce::produce(self.loaded, job, self.emit_typst) {
             Ok(p) => p,
             Err(problems) => {

@@ -9,7 +9,7 @@ use super::{JobReport, Outcome};
 use crate::diag::Problem;
 use crate::load::project::Project;
 use crate::plan::pack::practice_of;
-use crate::plan::{Job, Target};
+use crate::plan::{Job, Output, Target};
 use crate::write::manifest::{self, Entry, Manifest};
 use crate::write::pack::{VERSION, name_in_pack, readme, zip};
 use crate::write::write_atomic;
@@ -52,7 +52,7 @@ pub fn build(
 /// What a pack's bytes depend on: what its README says (the practice and the LMC's
 /// edition) and each member file's path and recorded hash. Names in the pack follow from
 /// the paths, so a build that changes nothing works out neither names nor README.
-fn key(project: &Project, practice: usize, recorded: &[(&PathBuf, &String)]) -> String {
+fn key(project: &Project, practice: usize, recorded: &[(&Output, &String)]) -> String {
     let p = &project.practices[practice];
     let mut hasher = blake3::Hasher::new();
     for part in [VERSION, &p.name, &p.ods_code] {
@@ -61,8 +61,12 @@ fn key(project: &Project, practice: usize, recorded: &[(&PathBuf, &String)]) -> 
     if let Some(lmc) = &project.lmc {
         hasher.update(lmc.name.as_bytes()).update(b"\0").update(lmc.edition.as_bytes()).update(b"\0");
     }
-    for (rel, hash) in recorded {
-        hasher.update(rel.as_os_str().as_encoded_bytes()).update(b"\t").update(hash.as_bytes()).update(b"\n");
+    for (o, hash) in recorded {
+        hasher
+            .update(o.rel.as_os_str().as_encoded_bytes())
+            .update(b"\t")
+            .update(hash.as_bytes())
+            .update(b"\n");
     }
     manifest::hex(&manifest::truncated(hasher.finalize()))
 }
@@ -76,13 +80,10 @@ fn one(
     manifest: &Manifest,
     force: bool,
 ) -> (JobReport, Option<Entry>) {
-    let mut report = JobReport { id: job.id.clone(), outcome: Outcome::Failed, problems: Vec::new() };
+    let mut report = JobReport::of(job, Outcome::Failed);
     let Target::Pack { practice } = job.target else { return (report, None) };
-    let ods = &project.practices[practice].ods_code;
-    let prefix = PathBuf::from("practices").join(ods);
-
-    // Each member file as its manifest records it: (path, hash of its bytes).
-    let mut recorded: Vec<(&PathBuf, &String)> = Vec::new();
+    // Each member file as its manifest records it: (its planned output, hash of its bytes).
+    let mut recorded: Vec<(&Output, &String)> = Vec::new();
     for member in members_of {
         let Some(entry) = manifest.jobs.get(&member.id) else {
             report.problems.push(
@@ -94,13 +95,12 @@ fn one(
             );
             continue;
         };
-        // Generated typst (`--emit-typst`) is for debugging, not for practices.
+        // Only planned outputs: generated typst (`--emit-typst`) is for debugging, not for practices.
         recorded.extend(
-            entry
+            member
                 .outputs
                 .iter()
-                .filter(|(rel, _)| rel.extension().is_none_or(|e| e != "typ"))
-                .map(|(r, h)| (r, h)),
+                .filter_map(|o| entry.outputs.iter().find(|(rel, _)| *rel == o.rel).map(|(_, h)| (o, h))),
         );
     }
     let hash = key(project, practice, &recorded);
@@ -112,9 +112,9 @@ fn one(
 
     let mut members: Vec<(String, &PathBuf)> = recorded
         .iter()
-        .map(|(rel, _)| {
-            let inside = rel.strip_prefix(&prefix).unwrap_or(rel).to_string_lossy().replace('\\', "/");
-            (name_in_pack(&inside), *rel)
+        .map(|(o, _)| {
+            let file = o.rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            (name_in_pack(o.role, &file), &o.rel)
         })
         .collect();
     members.sort();

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use lmcpress::diag::Problem;
-use lmcpress::serve::files::is_ods;
+use lmcpress::load::config::is_ods;
 use lmcpress::serve::keys::{AccessList, Scope, access_file};
 
 #[derive(clap::Args)]
@@ -50,7 +50,9 @@ impl Who {
     fn scope(self) -> Result<Scope, Problem> {
         match (self.ods, self.lmc) {
             (_, true) => Ok(Scope::Lmc),
-            (Some(ods), false) if is_ods(&ods) => Ok(Scope::Practice(ods.to_ascii_uppercase())),
+            (Some(ods), false) if is_ods(&ods.to_ascii_uppercase()) => {
+                Ok(Scope::Practice(ods.to_ascii_uppercase()))
+            }
             (Some(ods), false) => Err(Problem::general(format!("`{ods}` is not a practice ODS code"))
                 .hint("a capital letter then five digits, such as C82001")),
             (None, false) => Err(Problem::general("name a practice's ODS code or pass --lmc")),
@@ -65,7 +67,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
             lmcpress::load::project::ensure_project(&root)?;
             let scope = who.scope()?;
             if let Scope::Practice(ods) = &scope
-                && !lmcpress::serve::files::practices(&root).iter().any(|p| &p.ods == ods)
+                && !lmcpress::pipeline::load(&root)?.project.practices.iter().any(|p| &p.ods_code == ods)
             {
                 return Err(Problem::general(format!("no practice profile has ODS code {ods}"))
                     .hint("add content/practices/<name>.yaml first"));

@@ -48,7 +48,7 @@ impl Reporter for Printer {
         match status {
             Status::Problems(problems) => super::print_problems(problems.iter()),
             Status::Job(job) => super::print_problems(&job.problems),
-            Status::Rebuilt { report, changed, broken_inputs } => eprintln!(
+            Status::Rebuilt { report, changed, broken_inputs, .. } => eprintln!(
                 "{} {} in {:.0} ms, {} failed",
                 if *changed == 0 {
                     "built".to_string()

@@ -29,7 +29,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     watch::watch(&opts, stop, &|status| match status {
         Status::Problems(problems) => super::print_problems(problems),
         Status::Job(job) => super::print_problems(&job.problems),
-        Status::Rebuilt { report, changed, broken_inputs } => {
+        Status::Rebuilt { report, changed, broken_inputs, .. } => {
             let now = time::OffsetDateTime::now_utc();
             let failed = report.count(Outcome::Failed) + broken_inputs;
             let what = if changed == 0 {

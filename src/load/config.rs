@@ -393,13 +393,16 @@ pub fn read(root: &Path, path: &Path) -> Result<Arc<str>, Vec<Problem>> {
     }
 }
 
+/// A practice ODS code: a capital letter then five digits. The one rule: profiles, serve's
+/// addresses and `access` all ask here (addresses and the command line upper-case first).
+pub fn is_ods(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 6 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+}
+
 fn ods_ok(file: &Path, text: &Arc<str>, ods: &Spanned<String>) -> Result<String, Problem> {
     let v = ods.value.as_str();
-    let mut chars = v.chars();
-    let ok = v.len() == 6
-        && chars.next().is_some_and(|c| c.is_ascii_uppercase())
-        && chars.all(|c| c.is_ascii_digit());
-    if ok {
+    if is_ods(v) {
         return Ok(v.to_string());
     }
     Err(yaml::at_value(file, text, ods, format!("`{v}` is not a practice ODS code"))

@@ -3,47 +3,47 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Output, OutputKind, POSTER_TEMPLATE, PosterFormat, SOCIAL_TEMPLATE};
+use super::{Output, OutputKind, POSTER_TEMPLATE, PosterFormat, Role, SOCIAL_TEMPLATE};
 
 /// 150 dpi.
 pub const A4_PNG_PPP: f64 = 150.0 / 72.0;
 /// Social images are 540 pt wide pages rendered at 2 px/pt: 1080 px.
 pub const SOCIAL_PPP: f64 = 2.0;
 
-fn out(rel: PathBuf, kind: OutputKind) -> Output {
-    Output { rel, kind }
+fn out(rel: PathBuf, kind: OutputKind, role: Role) -> Output {
+    Output { rel, kind, role }
 }
 
 /// `guide/SLUG.pdf`.
 pub fn guide_pdf(slug: &str) -> Vec<Output> {
-    vec![out(format!("guide/{slug}.pdf").into(), OutputKind::Pdf)]
+    vec![out(format!("guide/{slug}.pdf").into(), OutputKind::Pdf, Role::GuidePdf)]
 }
 
 /// `guide/SLUG.html`: the same guide as one self-contained web page (text, no typst).
 pub fn guide_html(slug: &str) -> Vec<Output> {
-    vec![out(format!("guide/{slug}.html").into(), OutputKind::Text)]
+    vec![out(format!("guide/{slug}.html").into(), OutputKind::Text, Role::GuideWeb)]
 }
 
 /// `guide/SLUG-changes.pdf`: the guide with what changed since the last edition marked.
 pub fn guide_redline(slug: &str) -> Vec<Output> {
-    vec![out(format!("guide/{slug}-changes.pdf").into(), OutputKind::Pdf)]
+    vec![out(format!("guide/{slug}-changes.pdf").into(), OutputKind::Pdf, Role::GuideRedline)]
 }
 
 /// `DIR/whats-new.pdf`: a practice's one page on the new edition.
 pub fn whats_new(dir: &Path) -> Vec<Output> {
-    vec![out(dir.join("whats-new.pdf"), OutputKind::Pdf)]
+    vec![out(dir.join("whats-new.pdf"), OutputKind::Pdf, Role::WhatsNew)]
 }
 
 /// `DIR/ag-disclaimer.txt`.
 pub fn ag_text(dir: &Path) -> Vec<Output> {
-    vec![out(dir.join("ag-disclaimer.txt"), OutputKind::Text)]
+    vec![out(dir.join("ag-disclaimer.txt"), OutputKind::Text, Role::AgText)]
 }
 
 /// A letter at `stem` (a path without extension): its PDF, and its Word file when `word`.
 pub fn letter(stem: &Path, word: bool) -> Vec<Output> {
-    let mut outputs = vec![out(with_ext(stem, "pdf"), OutputKind::Pdf)];
+    let mut outputs = vec![out(with_ext(stem, "pdf"), OutputKind::Pdf, Role::LetterPdf)];
     if word {
-        outputs.push(out(with_ext(stem, "docx"), OutputKind::Docx));
+        outputs.push(out(with_ext(stem, "docx"), OutputKind::Docx, Role::LetterWord));
     }
     outputs
 }
@@ -56,35 +56,44 @@ pub fn poster(dir: &Path, slug: &str, format: PosterFormat) -> (&'static str, Ve
         PosterFormat::A4 => (
             POSTER_TEMPLATE,
             vec![
-                out(posters.join(format!("{slug}.pdf")), OutputKind::Pdf),
-                out(posters.join(format!("{slug}.png")), OutputKind::Png(A4_PNG_PPP)),
+                out(posters.join(format!("{slug}.pdf")), OutputKind::Pdf, Role::PosterA4),
+                out(posters.join(format!("{slug}.png")), OutputKind::Png(A4_PNG_PPP), Role::PosterImage),
             ],
         ),
-        PosterFormat::A3 => {
-            (POSTER_TEMPLATE, vec![out(posters.join(format!("{slug}-a3.pdf")), OutputKind::Pdf)])
-        }
+        PosterFormat::A3 => (
+            POSTER_TEMPLATE,
+            vec![out(posters.join(format!("{slug}-a3.pdf")), OutputKind::Pdf, Role::PosterA3)],
+        ),
         PosterFormat::Square => (
             SOCIAL_TEMPLATE,
-            vec![out(social.join(format!("{slug}-square.png")), OutputKind::Png(SOCIAL_PPP))],
+            vec![out(
+                social.join(format!("{slug}-square.png")),
+                OutputKind::Png(SOCIAL_PPP),
+                Role::SocialSquare,
+            )],
         ),
         PosterFormat::Portrait => (
             SOCIAL_TEMPLATE,
-            vec![out(social.join(format!("{slug}-portrait.png")), OutputKind::Png(SOCIAL_PPP))],
+            vec![out(
+                social.join(format!("{slug}-portrait.png")),
+                OutputKind::Png(SOCIAL_PPP),
+                Role::SocialPortrait,
+            )],
         ),
     }
 }
 
 /// `packs/ODS.zip`: every other file of one practice.
 pub fn pack(ods: &str) -> Vec<Output> {
-    vec![out(PathBuf::from("packs").join(format!("{ods}.zip")), OutputKind::Zip)]
+    vec![out(PathBuf::from("packs").join(format!("{ods}.zip")), OutputKind::Zip, Role::Pack)]
 }
 
 /// A standalone Markdown file: `STEM.pdf`, or `STEM.html` as a web page.
 pub fn standalone(stem: &str, html: bool) -> Vec<Output> {
     if html {
-        vec![out(format!("{stem}.html").into(), OutputKind::Text)]
+        vec![out(format!("{stem}.html").into(), OutputKind::Text, Role::Standalone)]
     } else {
-        vec![out(format!("{stem}.pdf").into(), OutputKind::Pdf)]
+        vec![out(format!("{stem}.pdf").into(), OutputKind::Pdf, Role::Standalone)]
     }
 }
 

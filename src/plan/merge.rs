@@ -41,6 +41,7 @@ pub fn plan(doc: usize, practice: usize, slug: &str, rows: &[Row], word: bool, c
         outputs,
         inputs: Vec::new(),
         keep: Keep::Private,
+        about: super::About { slug: Arc::from(slug), ..super::About::default() },
     };
     let mut jobs: Vec<Job> = rows
         .iter()

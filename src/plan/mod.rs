@@ -105,11 +105,76 @@ pub enum OutputKind {
     Zip,
 }
 
+/// What an output is for. Packs file outputs by role, serve lists them by role, and nothing
+/// downstream works it out again from a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    GuidePdf,
+    GuideWeb,
+    GuideRedline,
+    WhatsNew,
+    PosterA4,
+    /// The A4 poster's first page as an image, for screens and websites.
+    PosterImage,
+    PosterA3,
+    SocialSquare,
+    SocialPortrait,
+    LetterPdf,
+    LetterWord,
+    AgText,
+    Pack,
+    /// A Markdown file typeset on its own (`render`).
+    Standalone,
+}
+
+impl Role {
+    /// How a download of this output is labelled beside its document's title.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::GuidePdf | Role::GuideRedline | Role::WhatsNew | Role::LetterPdf | Role::Standalone => {
+                "PDF"
+            }
+            Role::PosterA4 => "A4 PDF",
+            Role::PosterA3 => "A3 PDF",
+            Role::PosterImage => "PNG",
+            Role::SocialSquare => "square PNG",
+            Role::SocialPortrait => "portrait PNG",
+            Role::GuideWeb => "web page",
+            Role::LetterWord => "Word",
+            Role::AgText => "text",
+            Role::Pack => "ZIP",
+        }
+    }
+
+    /// Whether the output is a picture to preview.
+    pub fn is_image(self) -> bool {
+        matches!(self, Role::PosterImage | Role::SocialSquare | Role::SocialPortrait)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Output {
     /// Relative to the output folder.
     pub rel: PathBuf,
     pub kind: OutputKind,
+    pub role: Role,
+}
+
+/// What a job's document is, as people know it: carried from the plan to everything that
+/// shows or files the outputs (serve, packs), so none of them rebuilds it from a file name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct About {
+    /// The document's own title, as its author wrote it.
+    pub title: Arc<str>,
+    /// Its file's stem (`where-to-get-help.gu`).
+    pub slug: Arc<str>,
+    /// The practice's ODS code, for a practice's document.
+    pub practice: Option<Arc<str>>,
+    /// The language of a translation (`gu`); None for English.
+    pub lang: Option<&'static str>,
+    /// A translation no qualified translator has checked yet.
+    pub draft: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -123,13 +188,19 @@ pub struct Job {
     /// Sorted; shared with the other jobs that read them, so a plan of 200,000 jobs stays small.
     pub inputs: Vec<Arc<Path>>,
     pub keep: Keep,
+    pub about: About,
 }
 
 impl Job {
     /// A job of the project's own documents, recorded in the manifest.
     fn tracked(target: Target, template: &'static str, outputs: Vec<Output>, inputs: Vec<Arc<Path>>) -> Job {
         let id = outputs[0].rel.with_extension("").to_string_lossy().replace('\\', "/");
-        Job { id, target, template, outputs, inputs, keep: Keep::Tracked }
+        Job { id, target, template, outputs, inputs, keep: Keep::Tracked, about: About::default() }
+    }
+
+    fn about(mut self, about: &About) -> Job {
+        self.about = about.clone();
+        self
     }
 }
 
@@ -194,8 +265,15 @@ pub fn plan(
     let guide_inputs: Vec<&Arc<Path>> = sections.iter().copied().chain(&archive).collect();
     if selection.practices.is_none() && !sections.is_empty() {
         let slug = &lmc.guide.slug;
+        let guide = About {
+            title: Arc::from(lmc.guide.title.as_str()),
+            slug: Arc::from(slug.as_str()),
+            ..About::default()
+        };
         let inputs = base(GUIDE_TEMPLATE, &guide_inputs);
-        jobs.push(Job::tracked(Target::Guide, GUIDE_TEMPLATE, formats::guide_pdf(slug), inputs));
+        jobs.push(
+            Job::tracked(Target::Guide, GUIDE_TEMPLATE, formats::guide_pdf(slug), inputs).about(&guide),
+        );
         // A project made before the web page existed has no template for it and simply gets
         // no page.
         if template_deps.get(GUIDE_HTML_TEMPLATE).is_some_and(|d| !d.is_empty()) {
@@ -206,18 +284,17 @@ pub fn plan(
                 outputs,
                 base(GUIDE_HTML_TEMPLATE, &guide_inputs),
             );
+            job.about = guide.clone();
             // The PDF job already has the path without an extension as its id.
             job.id = job.outputs[0].rel.to_string_lossy().replace('\\', "/");
             jobs.push(job);
         }
         if !archive.is_empty() {
             let inputs = base(GUIDE_TEMPLATE, &guide_inputs);
-            jobs.push(Job::tracked(
-                Target::GuideRedline,
-                GUIDE_TEMPLATE,
-                formats::guide_redline(slug),
-                inputs,
-            ));
+            jobs.push(
+                Job::tracked(Target::GuideRedline, GUIDE_TEMPLATE, formats::guide_redline(slug), inputs)
+                    .about(&guide),
+            );
         }
     }
 
@@ -238,31 +315,33 @@ pub fn plan(
             practice.logo.as_ref().map(|l| Arc::from(project.root.join(l.trim_start_matches('/'))));
         let mut own: Vec<&Arc<Path>> = vec![&profile];
         own.extend(logo.as_ref());
+        let ods: Arc<str> = Arc::from(practice.ods_code.as_str());
         for (di, doc) in project.documents.iter().enumerate() {
             let mut with_doc = own.clone();
             with_doc.push(&doc_paths[di]);
+            let about = about_document(doc, &ods);
             match &doc.kind {
                 Kind::Poster(p) if practice.wants(&doc.slug, p) => {
                     for format in PosterFormat::ALL {
                         let (template, outputs) = formats::poster(&dir, &doc.slug, format);
                         let target = Target::Poster { doc: di, practice: pi, format };
-                        jobs.push(Job::tracked(target, template, outputs, base(template, &with_doc)));
+                        jobs.push(
+                            Job::tracked(target, template, outputs, base(template, &with_doc)).about(&about),
+                        );
                     }
                 }
                 Kind::Letter(_) => {
                     let outputs = formats::letter(&dir.join("letters").join(&doc.slug), true);
                     let target = Target::Letter { doc: di, practice: pi };
-                    jobs.push(Job::tracked(
-                        target,
-                        LETTER_TEMPLATE,
-                        outputs,
-                        base(LETTER_TEMPLATE, &with_doc),
-                    ));
+                    let inputs = base(LETTER_TEMPLATE, &with_doc);
+                    jobs.push(Job::tracked(target, LETTER_TEMPLATE, outputs, inputs).about(&about));
                 }
                 Kind::AgDisclaimer(_) => {
                     let target = Target::AgText { doc: di, practice: pi };
                     let inputs = base(AG_TEMPLATE, &with_doc);
-                    jobs.push(Job::tracked(target, AG_TEMPLATE, formats::ag_text(&dir), inputs));
+                    jobs.push(
+                        Job::tracked(target, AG_TEMPLATE, formats::ag_text(&dir), inputs).about(&about),
+                    );
                 }
                 _ => {}
             }
@@ -272,7 +351,15 @@ pub fn plan(
             inputs.extend(doc_paths.iter().chain(&archive));
             let target = Target::WhatsNew { practice: pi };
             let inputs = base(WHATS_NEW_TEMPLATE, &inputs);
-            jobs.push(Job::tracked(target, WHATS_NEW_TEMPLATE, formats::whats_new(&dir), inputs));
+            let about = About {
+                title: Arc::from(format!("What's new in the {} edition", lmc.edition)),
+                slug: Arc::from("whats-new"),
+                practice: Some(ods.clone()),
+                ..About::default()
+            };
+            jobs.push(
+                Job::tracked(target, WHATS_NEW_TEMPLATE, formats::whats_new(&dir), inputs).about(&about),
+            );
         }
         if let Some(pack) = pack::plan_job(&jobs, pi, &practice.ods_code) {
             jobs.push(pack);
@@ -281,6 +368,21 @@ pub fn plan(
     });
     jobs.extend(per_practice.into_iter().flatten());
     jobs
+}
+
+/// What a practice's copy of `doc` is.
+pub fn about_document(doc: &crate::load::content::Document, ods: &Arc<str>) -> About {
+    let translation = match &doc.kind {
+        Kind::Poster(p) => p.translation.as_ref(),
+        _ => None,
+    };
+    About {
+        title: Arc::from(doc.title.as_str()),
+        slug: Arc::from(doc.slug.as_str()),
+        practice: Some(ods.clone()),
+        lang: translation.map(|t| t.lang),
+        draft: translation.is_some_and(|t| t.status == crate::load::translation::Status::Draft),
+    }
 }
 
 /// Job id → every file the job read in its last build.

@@ -40,5 +40,11 @@ pub fn plan_job(jobs: &[Job], practice: usize, ods: &str) -> Option<Job> {
         outputs: super::formats::pack(ods),
         inputs,
         keep: Keep::Tracked,
+        about: super::About {
+            title: "Pack of every document".into(),
+            slug: "pack".into(),
+            practice: Some(ods.into()),
+            ..super::About::default()
+        },
     })
 }

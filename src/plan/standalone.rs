@@ -14,5 +14,10 @@ pub fn plan(project: &Project, html: bool) -> Vec<Job> {
         outputs: formats::standalone(&doc.slug, html),
         inputs: Vec::new(),
         keep: Keep::Untracked,
+        about: super::About {
+            title: std::sync::Arc::from(doc.title.as_str()),
+            slug: std::sync::Arc::from(doc.slug.as_str()),
+            ..super::About::default()
+        },
     }]
 }

@@ -1,13 +1,12 @@
 //! What the output folder holds for a practice, reached only through paths that cannot leave
 //! it, and the practice's pack as a ZIP.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use serde_json::Value;
 
-use crate::load::project::practice_files;
+use super::snapshot::{DocKind, PracticeEntry};
+use crate::plan::Role;
 
 /// `rel` (already percent-decoded once by the router) as a path inside `base`, or `None` if
 /// it could name anything else: parent or current-folder segments, absolute paths,
@@ -26,38 +25,10 @@ pub fn confined(base: &Path, rel: &str) -> Option<PathBuf> {
     (real.starts_with(&base) && real.is_file()).then_some(real)
 }
 
-/// A practice ODS code is a capital letter and five digits; anything else is refused before
-/// it is joined to a path.
+/// An ODS code as an address may give it (any case); anything else is refused before it is
+/// joined to a path.
 pub fn is_ods(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 6 && b[0].is_ascii_alphabetic() && b[1..].iter().all(u8::is_ascii_digit)
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PracticeEntry {
-    pub ods: String,
-    pub name: String,
-    /// The profile file, for the form.
-    #[serde(skip)]
-    pub path: PathBuf,
-}
-
-/// Every profile in `content/practices` whose ODS code can be read, even if the rest of it
-/// is invalid, so a broken profile can still be opened and mended.
-pub fn practices(root: &Path) -> Vec<PracticeEntry> {
-    let mut out: Vec<PracticeEntry> = practice_files(&root.join("content/practices"))
-        .into_iter()
-        .filter_map(|path| {
-            let text = std::fs::read_to_string(&path).ok()?;
-            let map = super::yaml_edit::values(&text).ok()?;
-            let ods = map.get("ods_code").and_then(Value::as_str).filter(|o| is_ods(o))?.to_string();
-            let name = map.get("name").and_then(Value::as_str).unwrap_or(&ods).to_string();
-            Some(PracticeEntry { ods, name, path })
-        })
-        .collect();
-    out.sort_by(|a, b| a.ods.cmp(&b.ods));
-    out.dedup_by(|a, b| a.ods == b.ods);
-    out
+    crate::load::config::is_ods(&s.to_ascii_uppercase())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,7 +42,12 @@ pub struct Download {
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {
     pub slug: String,
+    /// The document's own title.
     pub title: String,
+    /// The language's English name, for a translation.
+    pub language: Option<&'static str>,
+    /// A translation not yet checked by a qualified translator.
+    pub draft: bool,
     /// Previews as PNG (posters, social images).
     pub images: Vec<Download>,
     /// A PDF to embed when there is no image (letters).
@@ -87,94 +63,40 @@ fn version(path: &Path) -> String {
         .map_or_else(String::new, |d| format!("{:x}", d.as_millis()))
 }
 
-fn title_of(slug: &str) -> String {
-    let words = slug.replace('-', " ");
-    let mut chars = words.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
-fn label_of(name: &str) -> String {
-    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_uppercase();
-    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    let what = if stem.ends_with("-a3") {
-        "A3 "
-    } else if stem.ends_with("-square") {
-        "square "
-    } else if stem.ends_with("-portrait") {
-        "portrait "
-    } else {
-        ""
-    };
-    let ext = if ext == "DOCX" { "Word".to_string() } else { ext };
-    format!("{what}{ext}")
-}
-
-/// The stem a file belongs to: `x-a3.pdf`, `x.png` and `x-square.png` all belong to `x`.
-fn base_slug(name: &str) -> String {
-    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    ["-a3", "-square", "-portrait"]
-        .iter()
-        .find_map(|suffix| stem.strip_suffix(suffix))
-        .unwrap_or(stem)
-        .to_string()
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| !n.starts_with('.'))
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
-}
-
-/// Posters with their social images (grouped by poster), and letters, for one practice.
-pub fn items(practice_dir: &Path) -> (Vec<Item>, Vec<Item>) {
-    let mut posters: Vec<Item> = Vec::new();
-    for sub in ["posters", "social"] {
-        for name in files_in(&practice_dir.join(sub)) {
-            let slug = base_slug(&name);
-            let rel = format!("{sub}/{name}");
-            let d = Download { label: label_of(&name), v: version(&practice_dir.join(&rel)), rel };
-            let item = match posters.iter_mut().position(|p| p.slug == slug) {
-                Some(i) => &mut posters[i],
-                None => {
-                    let title = title_of(&slug);
-                    posters.push(Item { slug, title, images: vec![], pdf: None, downloads: vec![] });
-                    posters.last_mut().expect("just pushed")
-                }
+/// A practice's posters (with their social images) and letters, from the snapshot: each
+/// under its document's own title, its files labelled by role.
+pub fn items(practice_dir: &Path, practice: &PracticeEntry) -> (Vec<Item>, Vec<Item>) {
+    let mut posters = Vec::new();
+    let mut letters = Vec::new();
+    for doc in &practice.documents {
+        let mut item = Item {
+            slug: doc.slug.clone(),
+            title: doc.title.clone(),
+            language: doc.language,
+            draft: doc.draft,
+            images: vec![],
+            pdf: None,
+            downloads: vec![],
+        };
+        for (rel, role) in &doc.files {
+            let d = Download {
+                label: role.label().to_string(),
+                v: version(&practice_dir.join(rel)),
+                rel: rel.clone(),
             };
-            if name.ends_with(".png") {
+            if role.is_image() {
                 item.images.push(d.clone());
+            }
+            if *role == Role::LetterPdf {
+                item.pdf = Some(d.clone());
             }
             item.downloads.push(d);
         }
-    }
-    let mut letters: Vec<Item> = Vec::new();
-    for name in files_in(&practice_dir.join("letters")) {
-        let slug = base_slug(&name);
-        let rel = format!("letters/{name}");
-        let d = Download { label: label_of(&name), v: version(&practice_dir.join(&rel)), rel };
-        let i = match letters.iter().position(|l| l.slug == slug) {
-            Some(i) => i,
-            None => {
-                let title = title_of(&slug);
-                letters.push(Item { slug, title, images: vec![], pdf: None, downloads: vec![] });
-                letters.len() - 1
-            }
-        };
-        if name.ends_with(".pdf") {
-            letters[i].pdf = Some(d.clone());
+        match doc.kind {
+            DocKind::Poster => posters.push(item),
+            DocKind::Letter => letters.push(item),
+            DocKind::Other => {}
         }
-        if name.ends_with(".png") {
-            letters[i].images.push(d.clone());
-        }
-        letters[i].downloads.push(d);
     }
     (posters, letters)
 }
@@ -189,33 +111,6 @@ pub fn content_type(path: &Path) -> &'static str {
         Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         _ => "application/octet-stream",
     }
-}
-
-/// A ZIP of every file under `dir`, under a folder named `top`. Files are stored, not
-/// deflated: PDFs, PNGs and Word files are compressed already.
-pub fn zip_folder(dir: &Path, top: &str) -> anyhow::Result<Vec<u8>> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .last_modified_time(zip::DateTime::default());
-    let mut paths: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
-    paths.sort();
-    for path in paths {
-        let Ok(rel) = path.strip_prefix(dir) else { continue };
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        if rel.split('/').any(|s| s.starts_with('.')) {
-            continue;
-        }
-        zip.start_file(format!("{top}/{rel}"), options)?;
-        zip.write_all(&std::fs::read(&path)?)?;
-    }
-    Ok(zip.finish()?.into_inner())
 }
 
 #[cfg(test)]
@@ -256,22 +151,51 @@ mod tests {
     }
 
     #[test]
-    fn files_group_by_poster() {
-        let dir = tempfile::tempdir().unwrap();
-        for f in
-            ["posters/a.pdf", "posters/a.png", "posters/a-a3.pdf", "social/a-square.png", "letters/l.pdf"]
-        {
-            let p = dir.path().join(f);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, "x").unwrap();
-        }
-        let (posters, letters) = items(dir.path());
-        assert_eq!(posters.len(), 1);
-        assert_eq!(posters[0].images.len(), 2);
-        assert_eq!(posters[0].downloads.len(), 4);
-        assert_eq!(letters[0].pdf.as_ref().unwrap().rel, "letters/l.pdf");
+    fn items_take_titles_languages_and_labels_from_the_snapshot() {
+        use super::super::snapshot::Document;
+        let doc = |slug: &str, title: &str, kind, files: &[(&str, Role)]| Document {
+            slug: slug.into(),
+            title: title.into(),
+            language: slug.ends_with(".gu").then_some("Gujarati"),
+            draft: slug.ends_with(".gu"),
+            kind,
+            files: files.iter().map(|(r, role)| (r.to_string(), *role)).collect(),
+        };
+        let practice = PracticeEntry {
+            ods: "Z90001".into(),
+            name: "P".into(),
+            path: "p.yaml".into(),
+            documents: vec![
+                doc(
+                    "limits.gu",
+                    "Why we see a safe number each day",
+                    DocKind::Poster,
+                    &[
+                        ("posters/limits.gu.pdf", Role::PosterA4),
+                        ("posters/limits.gu.png", Role::PosterImage),
+                    ],
+                ),
+                doc(
+                    "reply",
+                    "Reply",
+                    DocKind::Letter,
+                    &[("letters/reply.pdf", Role::LetterPdf), ("letters/reply.docx", Role::LetterWord)],
+                ),
+            ],
+        };
+        let (posters, letters) = items(Path::new("/nowhere"), &practice);
+        assert_eq!(posters[0].title, "Why we see a safe number each day");
+        assert_eq!((posters[0].language, posters[0].draft), (Some("Gujarati"), true));
+        assert_eq!(posters[0].images.len(), 1);
         let labels: Vec<_> = posters[0].downloads.iter().map(|d| d.label.as_str()).collect();
-        assert_eq!(labels, ["A3 PDF", "PDF", "PNG", "square PNG"]);
+        assert_eq!(labels, ["A4 PDF", "PNG"]);
+        assert_eq!(letters[0].pdf.as_ref().unwrap().rel, "letters/reply.pdf");
+        assert_eq!(letters[0].downloads[1].label, "Word");
+    }
+
+    #[test]
+    fn ods_codes_in_any_case_only() {
+        assert!(is_ods("z90001"));
     }
 
     #[test]

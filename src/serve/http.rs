@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
@@ -14,11 +14,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tera::Context;
 
-use super::files::{self, PracticeEntry};
+use super::files;
 use super::keys::{self, AccessList, Scope};
 use super::live::Live;
 use super::pages::{self, Pages};
 use super::profile::{self, Logo, Saved};
+use super::snapshot::{PracticeEntry, Snapshot};
 use crate::diag::display_path;
 
 const COOKIE: &str = "lmcpress_key";
@@ -33,6 +34,8 @@ pub struct App {
     pages: Pages,
     /// Signs CSRF tokens; new every run, so tokens die with the server.
     secret: [u8; 32],
+    /// What the last rebuild made, swapped whole after each one.
+    snapshot: std::sync::RwLock<Arc<Snapshot>>,
 }
 
 impl App {
@@ -44,25 +47,28 @@ impl App {
             live: Live::default(),
             pages: Pages::new()?,
             secret: keys::random_secret()?,
+            snapshot: std::sync::RwLock::default(),
         })
+    }
+
+    /// Makes `snapshot` what every request from now on sees.
+    pub fn publish(&self, snapshot: Snapshot) {
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+    }
+
+    fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     fn csrf(&self, ods: &str) -> String {
         blake3::keyed_hash(&self.secret, format!("profile-form|{ods}").as_bytes()).to_hex().to_string()
     }
 
-    fn lmc_name(&self) -> String {
-        std::fs::read_to_string(self.root.join("content/lmc.yaml"))
-            .ok()
-            .and_then(|t| super::yaml_edit::values(&t).ok())
-            .and_then(|m| m.get("name").and_then(|n| n.as_str()).map(String::from))
-            .unwrap_or_else(|| "lmcpress".into())
-    }
-
     fn context(&self, title: &str, scope: &Scope) -> Context {
         let mut ctx = Context::new();
         ctx.insert("title", title);
-        ctx.insert("lmc_name", &self.lmc_name());
+        let lmc_name = self.snapshot().lmc_name.clone();
+        ctx.insert("lmc_name", if lmc_name.is_empty() { "lmcpress" } else { &lmc_name });
         ctx.insert("is_lmc", &(*scope == Scope::Lmc));
         ctx.insert("building", &!self.live.built_once());
         ctx.insert("summary", &self.live.summary());
@@ -79,7 +85,7 @@ impl App {
     }
 
     fn practice(&self, ods: &str) -> Option<PracticeEntry> {
-        files::practices(&self.root).into_iter().find(|p| p.ods.eq_ignore_ascii_case(ods))
+        self.snapshot().practice(ods).cloned()
     }
 }
 
@@ -255,7 +261,7 @@ async fn index(State(app): State<Shared>, axum::Extension(scope): axum::Extensio
         })
         .unwrap_or_default();
     ctx.insert("guide", &guide);
-    ctx.insert("practices", &files::practices(&app.root));
+    ctx.insert("practices", &app.snapshot().practices);
     ctx.insert("problems", &app.live.problems(None, None));
     html(app.pages.render("index.html", &ctx))
 }
@@ -271,22 +277,38 @@ async fn practice_page(
         Err(r) => return r,
     };
     let dir = app.out.join("practices").join(&practice.ods);
-    let (posters, letters) = files::items(&dir);
-    let ag = std::fs::read_to_string(dir.join("ag-disclaimer.txt")).ok();
+    // Stamps for the download links and the A&G text: file reads, kept off the async threads.
+    let read = {
+        let practice = practice.clone();
+        tokio::task::spawn_blocking(move || {
+            let (posters, letters) = files::items(&dir, &practice);
+            let ag = std::fs::read_to_string(dir.join("ag-disclaimer.txt")).ok();
+            (posters, letters, ag)
+        })
+    };
+    let Ok((posters, letters, ag)) = read.await else {
+        return app.message(StatusCode::INTERNAL_SERVER_ERROR, "Failed", "The page could not be made.");
+    };
     let mut ctx = app.context(&practice.name, &scope);
     ctx.insert("practice", &practice);
     ctx.insert("ods", &practice.ods);
     ctx.insert("posters", &posters);
     ctx.insert("letters", &letters);
     ctx.insert("ag", &ag);
+    ctx.insert("ag_use_when", &app.snapshot().ag_use_when);
     ctx.insert("saved", &q.contains_key("saved"));
     let profile = display_path(&app.root, &practice.path);
     ctx.insert("problems", &app.live.problems(Some(&practice.ods), Some(&profile)));
     html(app.pages.render("practice.html", &ctx))
 }
 
-fn send_file(path: &Path) -> Response {
-    match std::fs::read(path) {
+async fn send_file(path: PathBuf) -> Response {
+    let read = {
+        let path = path.clone();
+        tokio::task::spawn_blocking(move || std::fs::read(path))
+    };
+    let path = path.as_path();
+    match read.await.map_err(std::io::Error::other).and_then(|r| r) {
         Ok(bytes) => {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
             let disposition = format!("inline; filename=\"{}\"", name.replace(['"', '\\'], "_"));
@@ -317,7 +339,7 @@ async fn practice_file(
         Err(r) => return r,
     };
     match files::confined(&app.out.join("practices").join(&practice.ods), &rel) {
-        Some(path) => send_file(&path),
+        Some(path) => send_file(path).await,
         None => not_found(&app),
     }
 }
@@ -331,12 +353,12 @@ async fn guide_file(
         return forbidden(&app);
     }
     match files::confined(&app.out.join("guide"), &rel) {
-        Some(path) => send_file(&path),
+        Some(path) => send_file(path).await,
         None => not_found(&app),
     }
 }
 
-/// The practice's pack: the one `build` made if there is one, else a ZIP of its folder.
+/// The practice's pack, as `build` made it: the one pack format, with its README.
 async fn pack(
     State(app): State<Shared>,
     axum::Extension(scope): axum::Extension<Scope>,
@@ -347,18 +369,8 @@ async fn pack(
         Err(r) => return r,
     };
     let built = app.out.join("packs").join(format!("{}.zip", practice.ods));
-    let bytes = if built.is_file() {
-        std::fs::read(&built).map_err(anyhow::Error::from)
-    } else {
-        let dir = app.out.join("practices").join(&practice.ods);
-        let ods = practice.ods.clone();
-        tokio::task::spawn_blocking(move || files::zip_folder(&dir, &ods))
-            .await
-            .map_err(anyhow::Error::from)
-            .and_then(|r| r)
-    };
-    match bytes {
-        Ok(bytes) => (
+    match tokio::task::spawn_blocking(move || std::fs::read(built)).await {
+        Ok(Ok(bytes)) => (
             [
                 (header::CONTENT_TYPE, "application/zip".to_string()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.zip\"", practice.ods)),
@@ -367,9 +379,11 @@ async fn pack(
             bytes,
         )
             .into_response(),
-        Err(_) => {
-            app.message(StatusCode::INTERNAL_SERVER_ERROR, "Pack failed", "The pack could not be made.")
-        }
+        _ => app.message(
+            StatusCode::NOT_FOUND,
+            "Pack not built yet",
+            "The pack is made with the practice's documents; try again once the build has finished.",
+        ),
     }
 }
 

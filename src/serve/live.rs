@@ -29,7 +29,8 @@ struct Inner {
     seq: u64,
     built_once: bool,
     load_problems: Vec<Problem>,
-    job_problems: BTreeMap<String, Vec<Problem>>,
+    /// Job id → (its practice, its problems).
+    job_problems: BTreeMap<String, (Option<std::sync::Arc<str>>, Vec<Problem>)>,
     error: Option<String>,
     touched: BTreeSet<String>,
     all: bool,
@@ -45,11 +46,6 @@ impl Default for Live {
     fn default() -> Self {
         Live { inner: Mutex::default(), tx: broadcast::channel(16).0 }
     }
-}
-
-/// The practice a job id belongs to (`practices/<ODS>/...`).
-fn job_practice(id: &str) -> Option<&str> {
-    id.strip_prefix("practices/")?.split('/').next()
 }
 
 fn rendered(problems: &[Problem]) -> Vec<String> {
@@ -73,7 +69,7 @@ impl Live {
                 s.error = None;
             }
             Status::Job(job) => {
-                match job_practice(&job.id) {
+                match &job.practice {
                     Some(ods) => {
                         s.touched.insert(ods.to_string());
                     }
@@ -85,7 +81,7 @@ impl Live {
                 if job.problems.is_empty() {
                     s.job_problems.remove(&job.id);
                 } else {
-                    s.job_problems.insert(job.id.clone(), job.problems.clone());
+                    s.job_problems.insert(job.id.clone(), (job.practice.clone(), job.problems.clone()));
                 }
             }
             Status::Rebuilt { report, broken_inputs, .. } => {
@@ -151,8 +147,8 @@ impl Live {
                 out.push(p.render());
             }
         }
-        for (id, problems) in &s.job_problems {
-            if ods.is_none() || job_practice(id).is_some_and(|o| Some(o) == ods) {
+        for (practice, problems) in s.job_problems.values() {
+            if ods.is_none() || practice.as_deref().is_some_and(|o| Some(o) == ods) {
                 out.extend(rendered(problems));
             }
         }

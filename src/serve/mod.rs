@@ -9,6 +9,7 @@ pub mod keys;
 mod live;
 mod pages;
 pub mod profile;
+pub mod snapshot;
 pub mod yaml_edit;
 
 use std::net::{IpAddr, SocketAddr};
@@ -64,6 +65,10 @@ pub fn serve(opts: ServeOptions, stop: Arc<AtomicBool>, reporter: Arc<dyn Report
         let wopts = WatchOptions { root, out, poll: opts.poll, debounce: opts.debounce };
         std::thread::Builder::new().name("watch".into()).spawn(move || {
             let result = watch::watch(&wopts, stop.clone(), &|status| {
+                // Pages read the new snapshot before browsers hear of the rebuild.
+                if let Status::Rebuilt { loaded, jobs, .. } = &status {
+                    app.publish(snapshot::Snapshot::of(loaded, jobs));
+                }
                 app.live.record(&status);
                 reporter.status(&status);
             });

@@ -5,31 +5,30 @@
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
-use std::path::Path;
 
 use anyhow::Context;
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
 use crate::load::project::Project;
+use crate::plan::Role;
 
 /// Bumped when the layout of packs or the wording of their README changes, so every pack is
 /// made again.
-pub const VERSION: &str = "pack 2";
+pub const VERSION: &str = "pack 3";
 
-/// Where a practice's file goes in its pack, from its path inside `practices/<ODS>/`.
-pub fn name_in_pack(rel: &str) -> String {
-    let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
-    let folder = match (dir, Path::new(file).extension().and_then(|e| e.to_str())) {
-        ("posters", Some("pdf")) if file.ends_with("-a3.pdf") => "Posters to print/A3",
-        ("posters", Some("pdf")) => "Posters to print/A4",
-        ("posters", _) => "Posters for screens and websites",
-        ("social", _) => "Social media images",
-        ("letters", Some("docx")) => "Letters/Word, to edit",
-        ("letters", _) => "Letters/PDF, to print",
-        ("", _) if file.starts_with("ag-disclaimer") => "Advice and Guidance",
-        ("", _) if file.starts_with("whats-new") => "What's new",
-        _ => return format!("Other/{rel}"),
+/// Where a practice's file goes in its pack: a folder by its role, under its own name.
+pub fn name_in_pack(role: Role, file: &str) -> String {
+    let folder = match role {
+        Role::PosterA4 => "Posters to print/A4",
+        Role::PosterA3 => "Posters to print/A3",
+        Role::PosterImage => "Posters for screens and websites",
+        Role::SocialSquare | Role::SocialPortrait => "Social media images",
+        Role::LetterWord => "Letters/Word, to edit",
+        Role::LetterPdf => "Letters/PDF, to print",
+        Role::AgText => "Advice and Guidance",
+        Role::WhatsNew => "What's new",
+        Role::GuidePdf | Role::GuideWeb | Role::GuideRedline | Role::Pack | Role::Standalone => "Other",
     };
     format!("{folder}/{file}")
 }
@@ -126,20 +125,13 @@ mod tests {
 
     #[test]
     fn files_go_to_tidy_folders() {
-        assert_eq!(
-            name_in_pack("posters/safe-daily-limits.pdf"),
-            "Posters to print/A4/safe-daily-limits.pdf"
-        );
-        assert_eq!(
-            name_in_pack("posters/safe-daily-limits-a3.pdf"),
-            "Posters to print/A3/safe-daily-limits-a3.pdf"
-        );
-        assert_eq!(name_in_pack("posters/x.png"), "Posters for screens and websites/x.png");
-        assert_eq!(name_in_pack("social/x-square.png"), "Social media images/x-square.png");
-        assert_eq!(name_in_pack("letters/x.docx"), "Letters/Word, to edit/x.docx");
-        assert_eq!(name_in_pack("letters/x.pdf"), "Letters/PDF, to print/x.pdf");
-        assert_eq!(name_in_pack("ag-disclaimer.txt"), "Advice and Guidance/ag-disclaimer.txt");
-        assert_eq!(name_in_pack("leaflets/x.pdf"), "Other/leaflets/x.pdf");
+        assert_eq!(name_in_pack(Role::PosterA4, "x.pdf"), "Posters to print/A4/x.pdf");
+        assert_eq!(name_in_pack(Role::PosterA3, "x-a3.pdf"), "Posters to print/A3/x-a3.pdf");
+        assert_eq!(name_in_pack(Role::PosterImage, "x.png"), "Posters for screens and websites/x.png");
+        assert_eq!(name_in_pack(Role::SocialSquare, "x-square.png"), "Social media images/x-square.png");
+        assert_eq!(name_in_pack(Role::LetterWord, "x.docx"), "Letters/Word, to edit/x.docx");
+        assert_eq!(name_in_pack(Role::LetterPdf, "x.pdf"), "Letters/PDF, to print/x.pdf");
+        assert_eq!(name_in_pack(Role::AgText, "ag.txt"), "Advice and Guidance/ag.txt");
     }
 
     #[test]

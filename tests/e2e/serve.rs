@@ -254,6 +254,20 @@ fn serve_lists_practices_shows_documents_and_packs_them() {
     assert!(html.contains("<iframe class=\"letter\""), "letter preview missing:\n{html}");
     assert!(html.contains("id=\"ag-text\""), "A&G text missing:\n{html}");
     assert!(html.contains("data-copy=\"ag-text\""));
+    // Each document under its own title, and the content's own sentence on when to paste.
+    let front = |file: &str, key: &str| {
+        let text = std::fs::read_to_string(fx.path(file)).unwrap();
+        let line = text.lines().find(|l| l.starts_with(key)).unwrap().to_string();
+        line[key.len()..].trim().trim_matches('"').replace('&', "&amp;").replace('\'', "&#x27;")
+    };
+    let title = front(&format!("content/posters/{slug}.md"), "title:");
+    assert!(
+        html.contains(&format!("<h3>{title}</h3>")),
+        "the poster's own title {title:?} is missing:\n{html}"
+    );
+    let when = front("content/ag-disclaimer.md", "use_when:");
+    assert!(html.contains(&when), "the A&G sentence is missing:\n{html}");
+    assert!(!html.contains("into each e-RS"), "{html}");
 
     let png = server.get(&format!("/practices/Z90001/files/posters/{slug}.png"), &[]);
     assert_eq!(png.status, 200);
