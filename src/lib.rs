@@ -12,6 +12,7 @@ pub mod build;
 pub mod diag;
 pub mod editions;
 pub mod load;
+pub mod notify;
 pub mod parallel;
 pub mod pipeline;
 pub mod plan;
