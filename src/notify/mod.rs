@@ -207,7 +207,9 @@ fn send_one(run: &Run, r: &Recipient, outbox: &mut dyn Outbox) -> Result<Sent, F
             link_hash,
         }),
         Err(failure) => {
-            if let Some(hash) = &link_hash {
+            // A refused message took its key nowhere, so the key goes. After a lost connection
+            // nobody knows whether the message arrived: its link is kept working.
+            if let (Some(hash), Failure::Rejected(_)) = (&link_hash, &failure) {
                 // If this fails too the key is still unknown to anyone: it was never sent.
                 let _ = revoke(root, hash);
             }

@@ -205,10 +205,33 @@ impl Outbox for Mailer {
         // Each message opens its own connection (lettre without its pool): a server that
         // drops the session after refusing one message cannot spoil the next.
         self.transport.send(message).map(drop).map_err(|e| {
-            let text = self.url.redact(&chain(&e));
-            if e.is_permanent() || e.is_transient() { Failure::Rejected(text) } else { Failure::Stop(text) }
+            if e.is_permanent() || e.is_transient() {
+                Failure::Rejected(self.url.redact(&chain(&e)))
+            } else if timed_out(&e) {
+                Failure::Stop(format!(
+                    "{} gave no answer within {} seconds; it may have taken the message all the same, \
+                     so the next run may send it a second time",
+                    self.url.describe(),
+                    TIMEOUT.as_secs()
+                ))
+            } else {
+                Failure::Stop(self.url.redact(&chain(&e)))
+            }
         })
     }
+}
+
+/// lettre's own `is_timeout` looks for `TimedOut`, but a socket read timeout on Linux
+/// surfaces as `WouldBlock` ("Resource temporarily unavailable"), which tells a user nothing.
+fn timed_out(e: &lettre::transport::smtp::Error) -> bool {
+    let mut next = std::error::Error::source(e);
+    while let Some(cause) = next {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return matches!(io.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock);
+        }
+        next = cause.source();
+    }
+    false
 }
 
 /// The error and its causes on one line: lettre keeps the useful part (a TLS or socket error)
