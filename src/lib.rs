@@ -13,6 +13,7 @@ pub mod diag;
 pub mod editions;
 pub mod load;
 pub mod markdown;
+pub mod notify;
 pub mod parallel;
 pub mod pipeline;
 pub mod plan;

@@ -44,6 +44,8 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Make or end private links to `serve` for practices and the LMC editor.
     Access(cmd::access::Args),
+    /// E-mail each practice what changed in this edition (drafts first; --send to send).
+    Notify(cmd::notify::Args),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
         Command::Changes(args) => cmd::changes::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Access(args) => cmd::access::run(args),
+        Command::Notify(args) => cmd::notify::run(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

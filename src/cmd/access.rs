@@ -98,7 +98,10 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         Action::List { root } => {
             let root = super::root_or_cwd(root);
             for g in AccessList::load(&root)?.grants {
-                println!("{}", g.scope.describe());
+                match &g.label {
+                    Some(label) => println!("{} ({label})", g.scope.describe()),
+                    None => println!("{}", g.scope.describe()),
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ pub mod changes;
 pub mod check;
 pub mod edition;
 pub mod merge;
+pub mod notify;
 mod progress;
 pub mod render;
 pub mod serve;

@@ -43,6 +43,9 @@ pub struct Grant {
     /// BLAKE3 of the key, hex. Keys are 256 random bits, so a fast hash is enough: there is
     /// nothing to guess that a slow password hash would protect.
     pub hash: String,
+    /// What the link was made for ("notify e-mail"), shown by `access list`; never the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -73,8 +76,13 @@ impl AccessList {
 
     /// Adds a grant for `scope` and returns its key, which is shown once and never stored.
     pub fn grant(&mut self, scope: Scope) -> anyhow::Result<String> {
+        self.grant_labelled(scope, None)
+    }
+
+    /// As [`AccessList::grant`], saying what the link is for.
+    pub fn grant_labelled(&mut self, scope: Scope, label: Option<&str>) -> anyhow::Result<String> {
         let key = new_key()?;
-        self.grants.push(Grant { scope, hash: hash_key(&key) });
+        self.grants.push(Grant { scope, hash: hash_key(&key), label: label.map(str::to_string) });
         Ok(key)
     }
 

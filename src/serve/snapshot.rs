@@ -121,7 +121,7 @@ impl Snapshot {
 }
 
 /// A profile that failed to load, as far as its ODS code and name can be read.
-fn broken_profile(path: &std::path::Path) -> Option<PracticeEntry> {
+pub fn broken_profile(path: &std::path::Path) -> Option<PracticeEntry> {
     let is_profile = path.parent().is_some_and(|d| d.ends_with("content/practices"))
         && path.extension().is_some_and(|e| e == "yaml" || e == "yml");
     if !is_profile {

@@ -16,6 +16,7 @@ mod foundation;
 mod html;
 mod languages;
 mod merge;
+mod notify;
 mod pack;
 mod posters;
 mod safety;
