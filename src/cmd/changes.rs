@@ -67,6 +67,9 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         }
         Format::Text => print!("{}", text(&comparison, current.name.as_deref())),
     }
+    let content = std::path::Path::new("content");
+    let unnoted = editions::review::missing_change_notes(&comparison, &current, content);
+    super::print_distinct(unnoted.iter());
     Ok(true)
 }
 

@@ -16,7 +16,9 @@ pub struct Args {
 pub fn run(args: Args) -> Result<bool, Problem> {
     let loaded = pipeline::load(&super::root_or_cwd(args.root))?;
     let project = &loaded.project;
-    let drafts = lmcpress::load::translated::draft_warnings(&project.documents);
+    let mut drafts = lmcpress::load::translated::draft_warnings(&project.documents);
+    let today = lmcpress::load::dates::source_date().unwrap_or_else(lmcpress::load::dates::today);
+    drafts.extend(lmcpress::editions::review::section_warnings(project, today));
     let (jobs, reports) = pipeline::check(&loaded);
     let all: Vec<&Problem> =
         project.problems.iter().chain(&drafts).chain(reports.iter().flat_map(|r| &r.problems)).collect();

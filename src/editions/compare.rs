@@ -100,6 +100,7 @@ mod tests {
                 reviewed: Some("2025-04-01".into()),
                 valid_from: None,
                 valid_until: until,
+                change_note: None,
                 body,
             });
         let doc =

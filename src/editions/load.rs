@@ -21,6 +21,8 @@ pub struct Section {
     pub reviewed: Option<String>,
     pub valid_from: Option<String>,
     pub valid_until: Option<String>,
+    /// What the section says changed for practices in this edition, if it says.
+    pub change_note: Option<String>,
     pub body: String,
 }
 
@@ -55,6 +57,8 @@ struct Front {
     valid_from: Option<String>,
     #[serde(default)]
     valid_until: Option<String>,
+    #[serde(default)]
+    change_note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -82,6 +86,7 @@ impl Edition {
                     reviewed: front.reviewed,
                     valid_from: front.valid_from,
                     valid_until: front.valid_until,
+                    change_note: front.change_note,
                     body,
                 })
             })

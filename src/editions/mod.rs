@@ -9,6 +9,7 @@ mod load;
 mod loaded;
 mod name;
 mod redline;
+pub mod review;
 mod sections;
 mod words;
 

@@ -46,6 +46,12 @@ impl EditionName {
         format!("{}-{:02}", self.start, (self.start + 1) % 100)
     }
 
+    /// The day the contract year starts: 1 April of its first year.
+    pub fn starts(&self) -> time::Date {
+        time::Date::from_calendar_date(i32::from(self.start), time::Month::April, 1)
+            .unwrap_or(time::Date::MIN)
+    }
+
     /// The edition after this one.
     pub fn next(&self) -> EditionName {
         EditionName { start: self.start + 1 }

@@ -207,6 +207,7 @@ impl Section {
             reviewed: None,
             valid_from: None,
             valid_until: None,
+            change_note: None,
             body: String::new(),
         }
     }
@@ -225,6 +226,7 @@ mod tests {
             reviewed: Some("2025-04-01".into()),
             valid_from: None,
             valid_until: None,
+            change_note: None,
             body: body.into(),
         }
     }

@@ -135,3 +135,32 @@ fn a_pale_brand_colour_gets_dark_text_on_posters() {
     assert!(typ.contains("#let brand = rgb(\"#FFB81C\")"), "{typ}");
     assert!(typ.contains("#let brand-text = rgb(\"#212B32\")"), "{typ}");
 }
+
+#[test]
+fn check_warns_about_stale_reviews_ended_schemes_unsourced_figures_and_stray_citations() {
+    let fx = crate::common::Fixture::minimal();
+    fx.write(
+        "content/guide/02-old.md",
+        "---\nkind: guide-section\ntitle: Old\norder: 20\nstatus: current\nreviewed: 2025-06-01\nvalid_until: 2025-03-31\n---\n\nIn 2024 most practices, 98.9%, voted yes.\n",
+    );
+    fx.write(
+        "content/guide/03-cited.md",
+        "---\nkind: guide-section\ntitle: Cited\norder: 30\nstatus: current\nreviewed: 2026-05-01\n\
+         sources:\n  - title: A source\n    url: https://example.org/a\n    date: 2026-02-24\n---\n\nIn 2026 it changed [1], see also [2].\n",
+    );
+    let run = fx.run(&["check"]);
+    assert_eq!(run.code, 0, "warnings do not fail a check: {}", run.stderr);
+    let err = &run.stderr;
+    assert!(
+        err.contains("content/guide/02-old.md:6:1")
+            && err.contains("before the 2026/27 edition began on 1 April 2026"),
+        "{err}"
+    );
+    assert!(err.contains("content/guide/02-old.md:5:1") && err.contains("ended on 31 March 2025"), "{err}");
+    assert!(err.contains("content/guide/02-old.md:10:4") && err.contains("lists no `sources:`"), "{err}");
+    assert!(
+        err.contains("content/guide/03-cited.md:13:34") && err.contains("cites [2], but `sources:` lists 1"),
+        "{err}"
+    );
+    assert!(!err.contains("01-intro.md"), "a section reviewed this edition with no figures is fine: {err}");
+}
