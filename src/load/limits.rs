@@ -132,6 +132,11 @@ fn value_problem(shown: &Path, text: &Arc<str>, at: usize, value: &str, is_name:
 /// (`&#xD06;`) is judged as that character, at the entity.
 pub fn markdown_glyphs(shown: &Path, text: &Arc<str>, body_start: usize) -> Vec<Problem> {
     let mut problems = Vec::new();
+    // Only an entity spells a character other than itself; without `&` every character a
+    // reader sees stands in the source as it is, and one pass over the text judges them all.
+    if !text[body_start..].contains('&') && text[body_start..].chars().all(typeset::covers) {
+        return problems;
+    }
     for (range, run) in crate::markdown::visible_runs(&text[body_start..]) {
         let range = body_start + range.start..body_start + range.end;
         for c in run.chars().filter(|c| !typeset::covers(*c)) {

@@ -4,7 +4,7 @@
 
 use docx_rs::{
     BorderType, BreakType, LineSpacing, NumberingId, Paragraph, ParagraphBorder, ParagraphBorderPosition,
-    Run, RunFonts, Table, TableCell, TableRow, WidthType,
+    Run, RunFonts, Table, TableCell, TableRow, VertAlignType, WidthType,
 };
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -17,6 +17,8 @@ struct Inline {
     italic: bool,
     strike: bool,
     link: bool,
+    /// Raised or lowered, as `^x^` and `~x~` make it in the PDF and on the web page.
+    raised: Option<bool>,
 }
 
 struct List {
@@ -41,7 +43,8 @@ pub(super) struct Body<'a> {
     quote_depth: usize,
     heading: Option<String>,
     /// The smallest heading level in the body becomes Heading 1.
-    heading_base: u8,
+    /// Heading levels that never skip, decided as for the PDF and the web page.
+    levels: crate::markdown::headings::Leveller,
     in_image: bool,
     link_dest: Vec<String>,
     link_text: String,
@@ -67,7 +70,7 @@ impl<'a> Body<'a> {
             lists: Vec::new(),
             quote_depth: 0,
             heading: None,
-            heading_base: 1,
+            levels: Default::default(),
             in_image: false,
             link_dest: Vec::new(),
             link_text: String::new(),
@@ -80,13 +83,7 @@ impl<'a> Body<'a> {
 
     /// Adds the paragraphs of `md`.
     pub fn markdown(&mut self, md: &str) {
-        self.heading_base = Parser::new_ext(md, crate::markdown::options())
-            .filter_map(|e| match e {
-                Event::Start(Tag::Heading { level, .. }) => Some(level as u8),
-                _ => None,
-            })
-            .min()
-            .unwrap_or(1);
+        self.levels = Default::default();
         for event in Parser::new_ext(md, crate::markdown::options()) {
             self.event(event);
         }
@@ -181,7 +178,7 @@ impl<'a> Body<'a> {
             }
             Event::TaskListMarker(done) => {
                 self.ensure_para();
-                self.literal(if done { "☒ " } else { "☐ " });
+                self.literal(if done { "☑ " } else { "☐ " });
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => {
                 self.ensure_para();
@@ -206,7 +203,7 @@ impl<'a> Body<'a> {
                 }
             }
             Tag::Heading { level, .. } => {
-                let level = level as u8 + 1 - self.heading_base.min(level as u8);
+                let level = self.levels.level(level as u8);
                 self.heading = Some(styles::heading(level));
                 let style = self.heading.clone();
                 self.open(style.as_deref());
@@ -290,7 +287,8 @@ impl<'a> Body<'a> {
                 self.literal("[image: ");
             }
             Tag::HtmlBlock | Tag::MetadataBlock(_) => {}
-            Tag::Superscript | Tag::Subscript => {}
+            Tag::Superscript => self.push_inline(|i| i.raised = Some(true)),
+            Tag::Subscript => self.push_inline(|i| i.raised = Some(false)),
         }
     }
 
@@ -370,7 +368,11 @@ impl<'a> Body<'a> {
                     self.blocks.push(Block::Table(Box::new(table)));
                 }
             }
-            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.pop_inline(),
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript => self.pop_inline(),
             TagEnd::Link => {
                 self.pop_inline();
                 let dest = self.link_dest.pop().unwrap_or_default();
@@ -462,6 +464,10 @@ impl<'a> Body<'a> {
         }
         if i.link {
             run = run.color(styles::LINK).underline("single");
+        }
+        if let Some(up) = i.raised {
+            let to = if up { VertAlignType::SuperScript } else { VertAlignType::SubScript };
+            run.run_property = run.run_property.vert_align(to);
         }
         run
     }

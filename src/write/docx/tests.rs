@@ -77,6 +77,17 @@ fn headings_start_at_heading_1_and_placeholders_show_labels() {
 }
 
 #[test]
+fn heading_levels_close_gaps_as_in_the_pdf() {
+    let md = "# A\n\n### B\n\n#### C\n\n## D\n\ntext";
+    let levels = crate::markdown::headings::relative_levels(&[1, 3, 4, 2]);
+    let paras = round_trip(md);
+    let styles: Vec<&str> =
+        paras.iter().filter(|(s, _)| s.starts_with("Heading")).map(|(s, _)| s.as_str()).collect();
+    let want: Vec<String> = levels.iter().map(|l| format!("Heading{l}")).collect();
+    assert_eq!(styles, want, "the same outline as the PDF and web page, with no level skipped");
+}
+
+#[test]
 fn same_letter_same_bytes_in_one_thread() {
     // docx-rs numbers paragraphs per thread; ours restart per document.
     let a = word_file("one\n\ntwo\n\n- three");
