@@ -26,11 +26,21 @@ pub use crate::render::Loaded;
 /// is not a project at all is an error.
 pub fn load(root: &Path) -> Result<Loaded, Problem> {
     let start = std::time::Instant::now();
-    let mut project = Project::load(root)?;
+    // The archive is read beside the project (on the other core): it needs only the current
+    // edition's name, which a quick look at lmc.yaml gives.
+    let (project, editions) = std::thread::scope(|s| {
+        let editions = s.spawn(|| {
+            // The same root the project is known by, so the archive's files match its inputs.
+            let root = root.canonicalize().ok()?;
+            let edition = crate::editions::current_name(&root);
+            crate::editions::Editions::load(&root, edition.as_deref())
+        });
+        let project = Project::load(root);
+        (project, editions.join().ok().flatten())
+    });
+    let mut project = project?;
     let (templates, problems) = Templates::load(&project.root);
     project.problems.extend(problems);
-    let edition = project.lmc.as_ref().map(|l| l.edition.as_str());
-    let editions = crate::editions::Editions::load(&project.root, edition);
     timing("load", start);
     Ok(Loaded { project, templates, editions })
 }

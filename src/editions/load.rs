@@ -67,13 +67,24 @@ struct LmcEdition {
     edition: Option<String>,
 }
 
+/// The edition named in `lmc.yaml` in `dir`, read leniently (the project's own load
+/// reports any problem with the file).
+fn edition_in(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join("lmc.yaml"))
+        .ok()
+        .and_then(|t| serde_saphyr::from_str::<LmcEdition>(&t).ok())
+        .and_then(|l| l.edition)
+}
+
+/// The current edition's name as the project at `root` gives it.
+pub fn current_name(root: &Path) -> Option<String> {
+    edition_in(&root.join("content"))
+}
+
 impl Edition {
     /// Reads the edition in `dir` (`content/` or an archive folder). Missing parts are empty.
     pub fn load(dir: &Path) -> Edition {
-        let name = std::fs::read_to_string(dir.join("lmc.yaml"))
-            .ok()
-            .and_then(|t| serde_saphyr::from_str::<LmcEdition>(&t).ok())
-            .and_then(|l| l.edition);
+        let name = edition_in(dir);
         let mut sections: Vec<Section> = markdown_files(&dir.join("guide"))
             .iter()
             .filter_map(|p| {

@@ -15,7 +15,9 @@ pub struct Editions {
     pub new: Edition,
     /// Every file of the archive a comparison reads: inputs of the jobs that compare.
     pub files: Vec<PathBuf>,
-    pub comparison: Comparison,
+    /// Worked out on first use: a build that renders nothing that compares (a no-op build)
+    /// never diffs a word.
+    comparison: std::sync::OnceLock<Comparison>,
 }
 
 impl Editions {
@@ -26,8 +28,12 @@ impl Editions {
         let since = name.to_string();
         let old = Edition::load(&dir);
         let new = Edition::load(&root.join("content"));
-        let comparison = compare(&since, &old, &new);
         let files = archive_files(&dir);
-        Some(Editions { since, dir, old, new, files, comparison })
+        Some(Editions { since, dir, old, new, files, comparison: std::sync::OnceLock::new() })
+    }
+
+    /// The comparison of the two editions, made once however many jobs ask.
+    pub fn comparison(&self) -> &Comparison {
+        self.comparison.get_or_init(|| compare(&self.since, &self.old, &self.new))
     }
 }

@@ -33,7 +33,7 @@ pub struct ChangesView {
 /// The guide's list of changed sections since the previous edition; None without an archive.
 pub fn changes_view(project: &Project, editions: &Editions) -> ChangesView {
     let items = editions
-        .comparison
+        .comparison()
         .sections
         .iter()
         .filter(|c| c.is_noteworthy())
@@ -239,7 +239,7 @@ pub fn whats_new_view(project: &Project, editions: &Editions, practice: &Practic
         }
     }
     let notes = editions
-        .comparison
+        .comparison()
         .sections
         .iter()
         .filter(|c| c.is_noteworthy())
