@@ -155,11 +155,12 @@ pub fn build(
     Built { report, jobs }
 }
 
-/// Renders and typesets every document in memory, writing nothing: template and typst
-/// errors show as well as those in the inputs.
-pub fn check(loaded: &Loaded) -> (usize, Vec<JobReport>) {
+/// Renders every document in memory, writing nothing, so that template errors show as well
+/// as those in the inputs; with `typeset`, typesets and exports each one too, so that typst
+/// errors show (as long as a build takes).
+pub fn check(loaded: &Loaded, typeset: bool) -> (usize, Vec<JobReport>) {
     let jobs = plan_all(loaded, &Selection::default());
-    (jobs.len(), build::dry_run(loaded, &jobs))
+    (jobs.len(), build::dry_run(loaded, &jobs, typeset))
 }
 
 /// The index of the practice with ODS code `code`, or a problem listing the known codes.

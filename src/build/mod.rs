@@ -221,12 +221,20 @@ fn identity(job: &Job, extra: &str) -> String {
     s
 }
 
-/// Runs every job as a build would, but writes nothing: for `check`.
-pub fn dry_run(loaded: &Loaded, jobs: &[Job]) -> Vec<JobReport> {
+/// Runs every job as a build would, but writes nothing: for `check`. With `typeset`, each
+/// document is typeset and exported too; without, its template is rendered with its values
+/// and Markdown (every input and template is judged) and typst is left out.
+pub fn dry_run(loaded: &Loaded, jobs: &[Job], typeset: bool) -> Vec<JobReport> {
     parallel::map(jobs, |job| {
         if matches!(job.target, Target::Pack { .. }) {
             // A pack only gathers files that the other jobs make.
             return JobReport::of(job, Outcome::Skipped);
+        }
+        if !typeset {
+            return match produce::render_only(loaded, job) {
+                Ok(warnings) => JobReport { problems: warnings, ..JobReport::of(job, Outcome::Built) },
+                Err(problems) => JobReport { problems, ..JobReport::of(job, Outcome::Failed) },
+            };
         }
         let outcome = produce::produce(loaded, job, false);
         comemo::evict(EVICT_AGE);

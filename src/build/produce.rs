@@ -39,6 +39,18 @@ pub(crate) fn produce(loaded: &Loaded, job: &Job, emit_typst: bool) -> Result<Pr
     produced
 }
 
+/// Renders `job` in memory and returns its warnings: everything but typst. A private job's
+/// problems never quote what it was rendered from.
+pub(crate) fn render_only(loaded: &Loaded, job: &Job) -> Result<Vec<Problem>, Vec<Problem>> {
+    let date_text = date_of(job).map(dates::long);
+    let rendered = render::render_job(loaded, job, date_text.as_deref()).map_err(|p| vec![p]);
+    let rendered = match job.keep {
+        Keep::Private => rendered.map_err(|ps| ps.into_iter().map(Problem::redacted).collect()),
+        _ => rendered,
+    };
+    rendered.map(|r| r.warnings)
+}
+
 fn produce_any(loaded: &Loaded, job: &Job, emit_typst: bool) -> Result<Produced, Vec<Problem>> {
     let project = &loaded.project;
     let date = date_of(job);

@@ -9,17 +9,20 @@ pub struct Args {
     /// The project folder (holding content/ and templates/).
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
+    /// Also typeset every document (as long as a full build), so that typst errors show.
+    #[arg(long)]
+    typeset: bool,
 }
 
-/// Loads and validates everything, then renders and typesets every document in memory, so
-/// that template and typst errors show too. Nothing is written.
+/// Loads and validates everything, then renders every document in memory (and typesets it
+/// with `--typeset`), so that template (and typst) errors show too. Nothing is written.
 pub fn run(args: Args) -> Result<bool, Problem> {
     let loaded = pipeline::load(&super::root_or_cwd(args.root))?;
     let project = &loaded.project;
     let mut drafts = lmcpress::load::translated::draft_warnings(&project.documents);
     let today = lmcpress::load::dates::source_date().unwrap_or_else(lmcpress::load::dates::today);
     drafts.extend(lmcpress::editions::review::section_warnings(project, today));
-    let (jobs, reports) = pipeline::check(&loaded);
+    let (jobs, reports) = pipeline::check(&loaded, args.typeset);
     let all: Vec<&Problem> =
         project.problems.iter().chain(&drafts).chain(reports.iter().flat_map(|r| &r.problems)).collect();
     let (errors, warnings) = super::print_distinct(all);
