@@ -354,7 +354,10 @@ fn insert_doc(
     ctx.insert("has", &has);
     ctx.insert("brand", &Brand { colour: &practice.brand_colour, text: &practice.brand_text });
     ctx.insert("field_data", &field_data::typst_data(&values, letter_fields));
-    let body = body_typst(&project.root, doc, 2, warnings);
+    // A poster's title is its level-1 heading, so its body's headings sit under it; a letter
+    // has no title heading (PDF/UA wants the first heading at level 1), so its start at 1.
+    let top = if matches!(doc.kind, Kind::Letter(_)) { 1 } else { 2 };
+    let body = body_typst(&project.root, doc, top, warnings);
     // The "Re:" line may hold placeholders, which become `#field(..)` calls.
     let subject = match &doc.kind {
         Kind::Letter(l) => l.subject.as_deref().map(markdown::inline_to_typst),

@@ -21,6 +21,16 @@ impl Fixture {
         Fixture { dir }
     }
 
+    /// The on-disk fixture project `tests/fixtures/NAME/` (its own content/) with the
+    /// repository's templates, copied to a temporary folder.
+    pub fn from_dir(name: &str) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&repo.join("tests/fixtures").join(name), dir.path());
+        copy_dir(&repo.join("templates"), &dir.path().join("templates"));
+        Fixture { dir }
+    }
+
     /// A copy of the repository's content/, templates/ and editions/ (the archived edition
     /// the shipped guide is compared with).
     pub fn shipped_with_editions() -> Fixture {

@@ -60,7 +60,7 @@ pub fn parts(path: &Path) -> std::collections::BTreeMap<String, String> {
 }
 
 /// Every paragraph of the body as (style, text), read with docx-rs's reader.
-fn paragraphs(path: &Path) -> Vec<(String, String)> {
+pub fn paragraphs(path: &Path) -> Vec<(String, String)> {
     let docx = docx_rs::read_docx(&std::fs::read(path).unwrap()).expect("docx-rs reads the file");
     let mut out = Vec::new();
     for child in &docx.document.children {

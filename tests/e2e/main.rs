@@ -12,6 +12,7 @@ mod diagnostics;
 mod docx;
 mod editions;
 mod errors;
+mod formats;
 mod foundation;
 mod html;
 mod languages;

@@ -1,0 +1,103 @@
+//! One document, every format: the on-disk fixture `tests/fixtures/one-document/` built once,
+//! then what each emitter made of it, side by side. The same words, the same outline and the
+//! same values must reach the PDF, the web page, the Word file and the text; snapshots show
+//! each emitter's output for review when it changes.
+
+use crate::common::{Fixture, pdf_text, squash};
+use crate::docx::paragraphs;
+
+fn built() -> &'static Fixture {
+    static BUILT: std::sync::LazyLock<Fixture> = std::sync::LazyLock::new(|| {
+        let fx = Fixture::from_dir("one-document");
+        fx.run(&["build", "--quiet", "--emit-typst"]).ok();
+        fx
+    });
+    &BUILT
+}
+
+/// The visible text of an HTML fragment: tags dropped, the few entities tera writes decoded.
+fn html_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let text = out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&#x27;", "'");
+    // A closing tag leaves a space before the punctuation that followed it.
+    squash(&text.replace("&#39;", "'")).replace(" ,", ",").replace(" .", ".")
+}
+
+fn section_html() -> String {
+    let page = std::fs::read_to_string(built().out("guide/fixture-guide.html")).unwrap();
+    let start = page.find("<section class=\"section\" aria-labelledby=\"levels").unwrap();
+    let end = start + page[start..].find("</section>").unwrap() + "</section>".len();
+    page[start..end].to_string()
+}
+
+#[test]
+fn the_guide_section_says_the_same_in_pdf_and_web_page() {
+    let pdf = squash(&pdf_text(&built().out("guide/fixture-guide.pdf"))).replace(['\u{2019}'], "'");
+    let web = html_text(&section_html()).replace(['\u{2019}'], "'");
+    for words in [
+        "Opening words with bold, italic and a web link [1]",
+        "Skipped a level",
+        "Deeper still",
+        "The footnote's own words",
+        "a placeholder for Fixture LMC",
+        "done task",
+        "open task",
+        "What changed: The fixture's note on what changed",
+        "A fixture source, Fixture Publisher, 24 February 2026",
+    ] {
+        assert!(pdf.contains(words), "the PDF lacks {words:?}: {pdf}");
+        assert!(web.contains(words), "the web page lacks {words:?}: {web}");
+    }
+}
+
+#[test]
+fn heading_levels_never_skip_in_the_web_page() {
+    let html = section_html();
+    // The section's title is h2; its body's top heading (typed ###) sits one below, and the
+    // #### under it one below that.
+    let at = |tag: &str, text: &str| html.find(&format!("{text}</{tag}>")).is_some();
+    assert!(at("h3", "Skipped a level") && at("h4", "Deeper still"), "{html}");
+}
+
+#[test]
+fn the_letter_says_the_same_in_pdf_and_word() {
+    let fx = built();
+    let dir = "practices/Z99101/letters/clinical-note";
+    let pdf = squash(&pdf_text(&fx.out(&format!("{dir}.pdf"))));
+    let word = paragraphs(&fx.out(&format!("{dir}.docx")));
+    let word_text = squash(&word.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(" "));
+    for words in
+        ["Dear colleague,", "About the patient", "We have seen", "Rowan & Elm <Surgery>", "Yours sincerely,"]
+    {
+        assert!(pdf.contains(words), "the PDF lacks {words:?}: {pdf}");
+        assert!(word_text.contains(words), "the Word file lacks {words:?}: {word_text}");
+    }
+    // A clinical letter with no clinician named leaves the signature to sign by hand in both,
+    // never the practice's general signatory.
+    assert!(!pdf.contains("Dr Ada Rowan") && !word_text.contains("Dr Ada Rowan"));
+    let styles: Vec<String> = word.iter().map(|(style, text)| format!("{style}: {text}")).collect();
+    insta::assert_snapshot!("letter_word_paragraphs", styles.join("\n"));
+}
+
+#[test]
+fn each_emitter_snapshot() {
+    let fx = built();
+    insta::assert_snapshot!("guide_section_web_page", section_html());
+    let ag = std::fs::read_to_string(fx.out("practices/Z99101/ag-disclaimer.txt")).unwrap();
+    insta::assert_snapshot!("ag_text", ag);
+    let typ = std::fs::read_to_string(fx.out("practices/Z99101/letters/clinical-note.typ")).unwrap();
+    let body = &typ[typ.find("Dear colleague").expect("the body in the typst source")..];
+    insta::assert_snapshot!("letter_typst_body", body);
+}
