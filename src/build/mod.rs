@@ -115,6 +115,13 @@ pub fn build(
         _ if tracking => Manifest::load(&opts.out),
         _ => Manifest::default(),
     };
+    // A journal left behind means the last build was killed while writing: its temporary
+    // files are orphans now.
+    let killed = tracking && opts.out.join(manifest::JOURNAL_NAME).exists();
+    if killed {
+        Manifest::sweep_orphans(&opts.out);
+    }
+    let journal = manifest::Journal::new(&opts.out);
     crate::timings::stage("manifest load", start);
     let jobs_start = Instant::now();
     let identity_extra = format!("{:?}|{}", crate::load::dates::source_date(), opts.emit_typst);
@@ -141,7 +148,12 @@ pub fn build(
             if unchanged && !opts.force {
                 (JobReport::of(job, Outcome::Skipped), None)
             } else {
-                run.tracked(job, &identity)
+                journal.begin();
+                let (report, done) = run.tracked(job, &identity);
+                if let Some(done) = &done {
+                    journal.record(&job.id, &entry_of(job, done, opts.emit_typst));
+                }
+                (report, done)
             }
         };
         if let Eviction::PerDocument(age) = opts.eviction
@@ -157,12 +169,7 @@ pub fn build(
     let changed = done.iter().any(Option::is_some);
     for (job, done) in jobs.iter().zip(done) {
         if let Some(done) = done {
-            let written: Vec<_> = done.outputs.iter().collect();
-            let hashes = written.iter().map(|(d, _)| manifest::hex(d));
-            let outputs = output_paths(job, opts.emit_typst).into_iter().zip(hashes).collect();
-            let stamps = written.iter().map(|(_, s)| *s).collect();
-            let entry = Entry { hash: manifest::hex(&done.hash), reads: done.reads, outputs, stamps };
-            manifest.jobs.insert(job.id.clone(), entry);
+            manifest.jobs.insert(job.id.clone(), entry_of(job, &done, opts.emit_typst));
         }
     }
     if let Eviction::PerBuild(age) = opts.eviction {
@@ -179,7 +186,9 @@ pub fn build(
     let mut report = Report { built, skipped, failed, ..Report::default() };
     // A build that skipped every job leaves the manifest as it was: at 200,000 entries,
     // rewriting it would be most of a no-op build's time.
-    let saved = if tracking && (changed || packs_built > 0 || !opts.out.join(manifest::FILE_NAME).is_file()) {
+    let saved = if tracking
+        && (changed || killed || packs_built > 0 || !opts.out.join(manifest::FILE_NAME).is_file())
+    {
         manifest.save(&opts.out)
     } else {
         Ok(())
@@ -261,6 +270,14 @@ fn output_paths(job: &Job, emit_typst: bool) -> Vec<PathBuf> {
     let typst_source = emit_typst && !job.outputs.iter().all(|o| o.kind == OutputKind::Text);
     let typ = typst_source.then(|| job.outputs[0].rel.with_extension("typ"));
     typ.into_iter().chain(job.outputs.iter().map(|o| o.rel.clone())).collect()
+}
+
+/// The manifest's record of a built job.
+fn entry_of(job: &Job, done: &Done, emit_typst: bool) -> Entry {
+    let hashes = done.outputs.iter().map(|(d, _)| manifest::hex(d));
+    let outputs = output_paths(job, emit_typst).into_iter().zip(hashes).collect();
+    let stamps = done.outputs.iter().map(|(_, s)| *s).collect();
+    Entry { hash: manifest::hex(&done.hash), reads: done.reads.clone(), outputs, stamps }
 }
 
 /// What every job of one build shares.

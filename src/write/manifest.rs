@@ -13,6 +13,10 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 pub const FILE_NAME: &str = ".lmcpress-manifest.json";
+/// Entries of jobs finished since the manifest was last saved, one JSON line each, so that a
+/// build killed part-way loses only its unfinished jobs. Folded into the manifest on load and
+/// removed once the manifest is saved.
+pub const JOURNAL_NAME: &str = ".lmcpress-manifest.journal";
 const VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -40,6 +44,44 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
     Some((meta.len(), mtime.as_nanos() as u64))
 }
 
+/// Appends finished jobs' entries to the journal as a build goes. Writing is best effort: a
+/// journal that cannot be written only costs a rebuild after a crash.
+pub struct Journal {
+    out: PathBuf,
+    /// Opened when the first job starts writing: a build that writes nothing leaves none.
+    file: std::sync::Mutex<Option<std::fs::File>>,
+}
+
+impl Journal {
+    pub fn new(out: &Path) -> Journal {
+        Journal { out: out.to_path_buf(), file: std::sync::Mutex::new(None) }
+    }
+
+    /// Called before a job writes its outputs: from now on, a kill leaves the journal behind,
+    /// which tells the next build to sweep the temporary files it may have left.
+    pub fn begin(&self) {
+        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        if file.is_none() {
+            *file = std::fs::create_dir_all(&self.out)
+                .and_then(|()| {
+                    std::fs::OpenOptions::new().create(true).append(true).open(self.out.join(JOURNAL_NAME))
+                })
+                .ok();
+        }
+    }
+
+    /// Records that job `id` finished with `entry` (its outputs already in place).
+    pub fn record(&self, id: &str, entry: &Entry) {
+        let Ok(mut line) = serde_json::to_vec(&(id, entry)) else { return };
+        line.push(b'\n');
+        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(f) = file.as_mut() {
+            // One write per line, so a kill tears at most the last one.
+            f.write_all(&line).ok();
+        }
+    }
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Manifest {
     version: u32,
@@ -51,11 +93,33 @@ impl Manifest {
     pub fn load(out: &Path) -> Manifest {
         // Read whole, then parsed: serde_json parses a slice several times faster than a
         // reader, and at 30,000 jobs the manifest is most of a no-op build's reading.
-        std::fs::read(out.join(FILE_NAME))
+        let mut manifest: Manifest = std::fs::read(out.join(FILE_NAME))
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
             .filter(|m| m.version == VERSION)
-            .unwrap_or_default()
+            .unwrap_or_default();
+        // Jobs a killed build finished after the last save. A torn last line (the kill came
+        // mid-write) is ignored: that job is simply made again.
+        if let Ok(text) = std::fs::read_to_string(out.join(JOURNAL_NAME)) {
+            for line in text.lines() {
+                if let Ok((id, entry)) = serde_json::from_str::<(String, Entry)>(line) {
+                    manifest.jobs.insert(id, entry);
+                }
+            }
+        }
+        manifest
+    }
+
+    /// Removes what earlier builds left half-done in `out`: temporary files of writes a kill
+    /// interrupted (each `write_atomic` renames its own away, so any left are orphans; one
+    /// build at a time writes into an output folder).
+    pub fn sweep_orphans(out: &Path) {
+        for entry in walkdir::WalkDir::new(out).follow_links(false).into_iter().filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_file() && name.starts_with(".lmcpress-") && name.ends_with(".tmp") {
+                std::fs::remove_file(entry.path()).ok();
+            }
+        }
     }
 
     /// Starts reading the manifest of `out` on another thread. A build of many practices
@@ -77,6 +141,8 @@ impl Manifest {
         writer.flush()?;
         let tmp = writer.into_inner().map_err(|e| e.into_error())?;
         tmp.persist(out.join(FILE_NAME)).context("failed to save the build manifest")?;
+        // Everything the journal held is in the manifest now.
+        std::fs::remove_file(out.join(JOURNAL_NAME)).ok();
         Ok(())
     }
 

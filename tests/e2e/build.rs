@@ -150,3 +150,40 @@ fn source_date_epoch_dates_letters() {
     let text = pdf_text(&fx.out("practices/Z90001/letters/data-sharing-agreement.pdf"));
     assert!(text.contains("25 November 2025"), "{text}");
 }
+
+/// A build killed part-way costs only its unfinished jobs: what finished is in the journal,
+/// which the next build folds in, and the temporary files the kill orphaned are swept.
+#[test]
+fn a_build_killed_part_way_redoes_only_what_was_unfinished() {
+    let fx = Fixture::minimal();
+    fx.run(&["build", "--quiet"]).ok();
+    let manifest_path = fx.out(".lmcpress-manifest.json");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    let jobs = manifest["jobs"].as_object().unwrap();
+    assert!(jobs.len() >= 3, "the fixture has several jobs: {jobs:?}");
+    // As a kill leaves it: no saved manifest, all but one finished job in the journal, and a
+    // temporary file of a write in flight.
+    let mut journal = String::new();
+    for (id, entry) in jobs.iter().skip(1) {
+        journal.push_str(&serde_json::to_string(&(id, entry)).unwrap());
+        journal.push('\n');
+    }
+    journal.push_str("[\"torn line"); // the kill came mid-write
+    std::fs::remove_file(&manifest_path).unwrap();
+    std::fs::write(fx.out(".lmcpress-manifest.journal"), journal).unwrap();
+    let orphan = fx.out("guide/.lmcpress-x1y2z3.tmp");
+    std::fs::write(&orphan, "half a PDF").unwrap();
+
+    let run = fx.run(&["build"]).ok();
+    assert!(
+        run.stderr.contains("built 1 document,"),
+        "only the unfinished job is made again: {}",
+        run.stderr
+    );
+    assert!(!orphan.exists(), "the orphaned temporary file is swept");
+    assert!(!fx.out(".lmcpress-manifest.journal").exists(), "the journal is folded into the manifest");
+    assert!(manifest_path.is_file());
+    let run = fx.run(&["build"]).ok();
+    assert!(run.stderr.contains("built 0 documents,"), "{}", run.stderr);
+}
