@@ -537,3 +537,33 @@ fn the_safe_limit_poster_never_turns_away_urgent_patients() {
         &["sees up to 25 people a day"],
     );
 }
+
+#[test]
+fn the_stress_test_practice_is_marked_in_every_output() {
+    let fx = built();
+    let dir = fx.out("practices/Z90002");
+    let mut checked = 0;
+    for entry in walk(&dir) {
+        let text = match entry.extension().and_then(|e| e.to_str()) {
+            Some("pdf") => squash(&pdf_text(&entry)),
+            Some("txt") => std::fs::read_to_string(&entry).unwrap(),
+            _ => continue,
+        };
+        assert!(text.contains("TEST PRACTICE"), "{} does not say it is a test practice", entry.display());
+        checked += 1;
+    }
+    assert!(checked > 5, "the test practice's outputs were checked ({checked})");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
