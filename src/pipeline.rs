@@ -272,13 +272,13 @@ pub struct RenderRequest<'a> {
     pub emit_typst: bool,
 }
 
-pub struct Rendered {
+pub struct RenderedFile {
     pub written: PathBuf,
     pub warnings: Vec<Problem>,
 }
 
 /// Typesets one Markdown file on its own, as a project of one document.
-pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Problem>> {
+pub fn render(req: &RenderRequest) -> Result<RenderedFile, Vec<Problem>> {
     let opened = standalone::open(req.file)?;
     let out = req.out_dir.map(Path::to_path_buf).unwrap_or_else(|| opened.dir.clone());
     let project = Project::standalone(&opened);
@@ -298,5 +298,5 @@ pub fn render(req: &RenderRequest) -> Result<Rendered, Vec<Problem>> {
     if report.outcome == Outcome::Failed {
         return Err(report.problems);
     }
-    Ok(Rendered { written: out.join(&jobs[0].outputs[0].rel), warnings: report.problems })
+    Ok(RenderedFile { written: out.join(&jobs[0].outputs[0].rel), warnings: report.problems })
 }

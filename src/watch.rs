@@ -76,7 +76,7 @@ pub struct WatchOptions {
 }
 
 /// What watch tells its caller; the caller prints.
-pub enum Status<'a> {
+pub enum Event<'a> {
     Problems(&'a [Problem]),
     Job(&'a JobReport),
     /// A rebuild finished: what it did, and the project and plan it built, for whoever
@@ -93,7 +93,7 @@ pub enum Status<'a> {
 }
 
 /// Builds, then rebuilds on every change until `stop` is set (Ctrl-C).
-pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Status) + Sync)) -> anyhow::Result<()> {
+pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Event) + Sync)) -> anyhow::Result<()> {
     let root = opts.root.canonicalize()?;
     std::fs::create_dir_all(&opts.out)?;
     let out = opts.out.canonicalize()?;
@@ -125,13 +125,13 @@ pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Status) + 
 
     let mut state = State::default();
     state.rebuild(&root, &out, None, on);
-    on(Status::Watching);
+    on(Event::Watching);
     while !stop.load(Ordering::SeqCst) {
         let events = match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(Ok(events)) => events,
             Ok(Err(errors)) => {
                 for e in errors {
-                    on(Status::Error(Problem::general(format!("file watching: {e}"))));
+                    on(Event::Error(Problem::general(format!("file watching: {e}"))));
                 }
                 continue;
             }
@@ -166,16 +166,16 @@ impl State {
         root: &Path,
         out: &Path,
         changed: Option<&BTreeSet<PathBuf>>,
-        on: &(dyn Fn(Status) + Sync),
+        on: &(dyn Fn(Event) + Sync),
     ) {
         let loaded = match pipeline::load(root) {
             Ok(loaded) => loaded,
             Err(e) => {
-                on(Status::Error(e));
+                on(Event::Error(e));
                 return;
             }
         };
-        on(Status::Problems(&loaded.project.problems));
+        on(Event::Problems(&loaded.project.problems));
         let scope = match changed {
             None => Scope::Everything,
             Some(files) => Scope::Changed { files, reads: &self.reads },
@@ -190,13 +190,13 @@ impl State {
         let planned = match pipeline::plan(&loaded, scope) {
             Ok(planned) => planned,
             Err(e) => {
-                on(Status::Error(e));
+                on(Event::Error(e));
                 return;
             }
         };
-        let built = pipeline::build(&loaded, planned, &options, &|job| on(Status::Job(job)));
+        let built = pipeline::build(&loaded, planned, &options, &|job| on(Event::Job(job)));
         self.reads = built.reads(&loaded);
-        on(Status::Rebuilt {
+        on(Event::Rebuilt {
             report: &built.report,
             changed: changed.map_or(0, BTreeSet::len),
             broken_inputs: loaded.project.broken_inputs.len(),

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use lmcpress::diag::Problem;
 use lmcpress::load::config::is_ods;
-use lmcpress::serve::keys::{AccessList, Scope, access_file};
+use lmcpress::serve::keys::{Access, AccessList, access_file};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -47,11 +47,11 @@ struct Who {
 }
 
 impl Who {
-    fn scope(self) -> Result<Scope, Problem> {
+    fn scope(self) -> Result<Access, Problem> {
         match (self.ods, self.lmc) {
-            (_, true) => Ok(Scope::Lmc),
+            (_, true) => Ok(Access::Lmc),
             (Some(ods), false) if is_ods(&ods.to_ascii_uppercase()) => {
-                Ok(Scope::Practice(ods.to_ascii_uppercase()))
+                Ok(Access::Practice(ods.to_ascii_uppercase()))
             }
             (Some(ods), false) => Err(Problem::general(format!("`{ods}` is not a practice ODS code"))
                 .hint("a capital letter then five digits, such as C82001")),
@@ -66,7 +66,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
             let root = super::root_or_cwd(root);
             lmcpress::load::project::ensure_project(&root)?;
             let scope = who.scope()?;
-            if let Scope::Practice(ods) = &scope
+            if let Access::Practice(ods) = &scope
                 && !lmcpress::pipeline::load(&root)?.project.practices.iter().any(|p| &p.ods_code == ods)
             {
                 return Err(Problem::general(format!("no practice profile has ODS code {ods}"))
@@ -77,8 +77,8 @@ pub fn run(args: Args) -> Result<bool, Problem> {
             list.save(&root)?;
             let base = base_url.trim_end_matches('/');
             let path = match &scope {
-                Scope::Lmc => "/".to_string(),
-                Scope::Practice(ods) => format!("/practices/{ods}/"),
+                Access::Lmc => "/".to_string(),
+                Access::Practice(ods) => format!("/practices/{ods}/"),
             };
             println!("{base}{path}?key={key}");
             eprintln!(

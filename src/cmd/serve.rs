@@ -6,7 +6,7 @@ use std::time::Duration;
 use lmcpress::build::Outcome;
 use lmcpress::diag::Problem;
 use lmcpress::serve::{self, Reporter, ServeOptions};
-use lmcpress::watch::Status;
+use lmcpress::watch::Event;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -44,11 +44,11 @@ impl Reporter for Printer {
         }
     }
 
-    fn status(&self, status: &Status) {
+    fn status(&self, status: &Event) {
         match status {
-            Status::Problems(problems) => super::print_problems(problems.iter()),
-            Status::Job(job) => super::print_problems(&job.problems),
-            Status::Rebuilt { report, changed, broken_inputs, .. } => eprintln!(
+            Event::Problems(problems) => super::print_problems(problems.iter()),
+            Event::Job(job) => super::print_problems(&job.problems),
+            Event::Rebuilt { report, changed, broken_inputs, .. } => eprintln!(
                 "{} {} in {:.0} ms, {} failed",
                 if *changed == 0 {
                     "built".to_string()
@@ -59,8 +59,8 @@ impl Reporter for Printer {
                 report.elapsed.as_secs_f64() * 1000.0,
                 report.count(Outcome::Failed) + broken_inputs,
             ),
-            Status::Watching => eprintln!("watching content/ and templates/ for changes"),
-            Status::Error(e) => eprint!("{}", e.render()),
+            Event::Watching => eprintln!("watching content/ and templates/ for changes"),
+            Event::Error(e) => eprint!("{}", e.render()),
         }
     }
 }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use lmcpress::build::Outcome;
 use lmcpress::diag::Problem;
-use lmcpress::watch::{self, Status, WatchOptions};
+use lmcpress::watch::{self, Event, WatchOptions};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -27,9 +27,9 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         .map_err(|e| Problem::general(format!("failed to catch Ctrl-C: {e}")))?;
     let opts = WatchOptions { root, out, poll: args.poll, debounce: Duration::from_millis(args.debounce) };
     watch::watch(&opts, stop, &|status| match status {
-        Status::Problems(problems) => super::print_problems(problems),
-        Status::Job(job) => super::print_problems(&job.problems),
-        Status::Rebuilt { report, changed, broken_inputs, .. } => {
+        Event::Problems(problems) => super::print_problems(problems),
+        Event::Job(job) => super::print_problems(&job.problems),
+        Event::Rebuilt { report, changed, broken_inputs, .. } => {
             let now = time::OffsetDateTime::now_utc();
             let failed = report.count(Outcome::Failed) + broken_inputs;
             let what = if changed == 0 {
@@ -52,8 +52,8 @@ pub fn run(args: Args) -> Result<bool, Problem> {
                 },
             );
         }
-        Status::Watching => eprintln!("watching content/ and templates/ for changes (Ctrl-C to stop)"),
-        Status::Error(e) => eprint!("{}", e.render()),
+        Event::Watching => eprintln!("watching content/ and templates/ for changes (Ctrl-C to stop)"),
+        Event::Error(e) => eprint!("{}", e.render()),
     })?;
     eprintln!("stopped watching");
     Ok(true)

@@ -275,7 +275,7 @@ struct PosterFile {
     #[serde(default)]
     icon: Option<Spanned<String>>,
     #[serde(default)]
-    translation: Option<Spanned<crate::load::translation::Status>>,
+    translation: Option<Spanned<crate::load::translation::Review>>,
     #[serde(default)]
     reviewed_by: Option<Spanned<String>>,
     #[serde(default)]

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::diag::Problem;
 use crate::load::content::{Document, Kind};
 use crate::load::lang;
-use crate::load::translation::{Status, Translation};
+use crate::load::translation::{Review, Translation};
 use crate::markdown;
 
 pub fn of(doc: &Document) -> Option<&Translation> {
@@ -105,7 +105,7 @@ fn against(doc: &Document, english: &Document) -> Vec<Problem> {
 pub fn draft_warnings(documents: &[Document]) -> Vec<Problem> {
     documents
         .iter()
-        .filter_map(|d| of(d).filter(|t| t.status == Status::Draft).map(|t| (d, t)))
+        .filter_map(|d| of(d).filter(|t| t.status == Review::Draft).map(|t| (d, t)))
         .map(|(d, t)| {
             let name = lang::find(t.lang).map_or(t.lang, |l| l.english);
             Problem::warning(&d.shown, format!("draft translation into {name}: its outputs say so"))
@@ -133,7 +133,7 @@ pub fn view(doc: &Document) -> View {
         lang: language.map_or("en", |l| l.code),
         dir: if language.is_some_and(|l| l.rtl) { "rtl" } else { "ltr" },
         font: language.map_or("Liberation Sans", |l| l.font),
-        draft: t.is_some_and(|t| t.status == Status::Draft),
+        draft: t.is_some_and(|t| t.status == Review::Draft),
         notice_en: lang::ENGLISH_DRAFT_NOTICE,
         notice: language.and_then(|l| l.draft_notice),
     }
@@ -157,7 +157,7 @@ mod tests {
     fn file_name_gives_the_language_and_the_english_poster() {
         let d = load("help.ur.md", DRAFT).unwrap();
         let t = of(&d).unwrap();
-        assert_eq!((t.of.as_str(), t.lang, t.status), ("help", "ur", Status::Draft));
+        assert_eq!((t.of.as_str(), t.lang, t.status), ("help", "ur", Review::Draft));
         assert_eq!(d.slug, "help.ur", "outputs are named <slug>.<lang>");
         let v = view(&d);
         assert_eq!((v.lang, v.dir, v.font, v.draft), ("ur", "rtl", "Noto Nastaliq Urdu", true));

@@ -14,7 +14,7 @@ use crate::load::yaml;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum Review {
     /// Not yet checked by a qualified translator: every output says so.
     Draft,
     Reviewed,
@@ -25,14 +25,14 @@ pub struct Translation {
     /// Slug of the English poster.
     pub of: String,
     pub lang: &'static str,
-    pub status: Status,
+    pub status: Review,
     pub reviewed_by: Option<String>,
     pub reviewed_on: Option<String>,
 }
 
 /// The translation keys of a poster's front matter.
 pub struct Fields<'a> {
-    pub status: &'a Option<Spanned<Status>>,
+    pub status: &'a Option<Spanned<Review>>,
     pub reviewed_by: &'a Option<Spanned<String>>,
     pub reviewed_on: &'a Option<Spanned<String>>,
 }
@@ -86,7 +86,7 @@ pub fn parse(
         );
         return None;
     };
-    if status.value == Status::Reviewed {
+    if status.value == Review::Reviewed {
         for (key, value) in [("reviewed_by", f.reviewed_by), ("reviewed_on", f.reviewed_on)] {
             if value.as_ref().is_none_or(|v| v.value.trim().is_empty()) {
                 problems.push(

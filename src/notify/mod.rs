@@ -19,7 +19,7 @@ use lettre::message::Mailbox;
 use crate::diag::Problem;
 use crate::load::config::Lmc;
 use crate::pipeline::Loaded;
-use crate::serve::keys::{AccessList, Scope, hash_key};
+use crate::serve::keys::{Access, AccessList, hash_key};
 use crate::write::write_atomic;
 use log::{Sent, SentLog};
 use message::{Settings, compose, new_message_id};
@@ -220,7 +220,7 @@ fn send_one(run: &Run, r: &Recipient, outbox: &mut dyn Outbox) -> Result<Sent, F
 
 fn grant(root: &Path, ods: &str) -> anyhow::Result<String> {
     let mut list = AccessList::load(root)?;
-    let key = list.grant_labelled(Scope::Practice(ods.to_string()), Some("notify e-mail"))?;
+    let key = list.grant_labelled(Access::Practice(ods.to_string()), Some("notify e-mail"))?;
     list.save(root)?;
     Ok(key)
 }

@@ -381,7 +381,7 @@ pub fn about_document(doc: &crate::load::content::Document, ods: &Arc<str>) -> A
         slug: Arc::from(doc.slug.as_str()),
         practice: Some(ods.clone()),
         lang: translation.map(|t| t.lang),
-        draft: translation.is_some_and(|t| t.status == crate::load::translation::Status::Draft),
+        draft: translation.is_some_and(|t| t.status == crate::load::translation::Review::Draft),
     }
 }
 

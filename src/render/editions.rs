@@ -220,7 +220,7 @@ pub fn whats_new_view(project: &Project, editions: &Editions, practice: &Practic
     for d in &mut posters {
         d.draft = poster(&d.slug)
             .and_then(|p| p.translation.as_ref())
-            .is_some_and(|t| t.status == crate::load::translation::Status::Draft);
+            .is_some_and(|t| t.status == crate::load::translation::Review::Draft);
     }
     let letters = compare_docs(&old.letters, &new.letters);
     let mut sections = Vec::new();

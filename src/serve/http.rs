@@ -15,7 +15,7 @@ use axum::routing::get;
 use tera::Context;
 
 use super::files;
-use super::keys::{self, AccessList, Scope};
+use super::keys::{self, Access, AccessList};
 use super::live::Live;
 use super::pages::{self, Pages};
 use super::profile::{self, Logo, Saved};
@@ -64,12 +64,12 @@ impl App {
         blake3::keyed_hash(&self.secret, format!("profile-form|{ods}").as_bytes()).to_hex().to_string()
     }
 
-    fn context(&self, title: &str, scope: &Scope) -> Context {
+    fn context(&self, title: &str, scope: &Access) -> Context {
         let mut ctx = Context::new();
         ctx.insert("title", title);
         let lmc_name = self.snapshot().lmc_name.clone();
         ctx.insert("lmc_name", if lmc_name.is_empty() { "lmcpress" } else { &lmc_name });
-        ctx.insert("is_lmc", &(*scope == Scope::Lmc));
+        ctx.insert("is_lmc", &(*scope == Access::Lmc));
         ctx.insert("building", &!self.live.built_once());
         ctx.insert("summary", &self.live.summary());
         ctx.insert("ods", "");
@@ -77,7 +77,7 @@ impl App {
     }
 
     fn message(&self, status: StatusCode, heading: &str, message: &str) -> Response {
-        let mut ctx = self.context(heading, &Scope::Practice(String::new()));
+        let mut ctx = self.context(heading, &Access::Practice(String::new()));
         ctx.insert("heading", heading);
         ctx.insert("message", message);
         ctx.insert("problems", &Vec::<String>::new());
@@ -179,7 +179,7 @@ async fn guard(State(app): State<Shared>, mut req: Request, next: Next) -> Respo
         return next.run(req).await;
     }
     if !app.require_keys {
-        req.extensions_mut().insert(Scope::Lmc);
+        req.extensions_mut().insert(Access::Lmc);
         return next.run(req).await;
     }
     let list = match AccessList::load(&app.root) {
@@ -234,7 +234,7 @@ fn not_found(app: &App) -> Response {
 /// The practice named in the URL, if it exists and the caller may see it.
 // The error is the handler's ready answer, returned at once; boxing it would only add a step.
 #[allow(clippy::result_large_err)]
-fn allowed(app: &App, scope: &Scope, ods: &str) -> Result<PracticeEntry, Response> {
+fn allowed(app: &App, scope: &Access, ods: &str) -> Result<PracticeEntry, Response> {
     if !files::is_ods(ods) {
         return Err(not_found(app));
     }
@@ -244,8 +244,8 @@ fn allowed(app: &App, scope: &Scope, ods: &str) -> Result<PracticeEntry, Respons
     app.practice(ods).ok_or_else(|| not_found(app))
 }
 
-async fn index(State(app): State<Shared>, axum::Extension(scope): axum::Extension<Scope>) -> Response {
-    if let Scope::Practice(ods) = &scope {
+async fn index(State(app): State<Shared>, axum::Extension(scope): axum::Extension<Access>) -> Response {
+    if let Access::Practice(ods) = &scope {
         return Redirect::to(&format!("/practices/{ods}/")).into_response();
     }
     let mut ctx = app.context("Documents", &scope);
@@ -268,7 +268,7 @@ async fn index(State(app): State<Shared>, axum::Extension(scope): axum::Extensio
 
 async fn practice_page(
     State(app): State<Shared>,
-    axum::Extension(scope): axum::Extension<Scope>,
+    axum::Extension(scope): axum::Extension<Access>,
     UrlPath(ods): UrlPath<String>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
@@ -331,7 +331,7 @@ async fn send_file(path: PathBuf) -> Response {
 
 async fn practice_file(
     State(app): State<Shared>,
-    axum::Extension(scope): axum::Extension<Scope>,
+    axum::Extension(scope): axum::Extension<Access>,
     UrlPath((ods, rel)): UrlPath<(String, String)>,
 ) -> Response {
     let practice = match allowed(&app, &scope, &ods) {
@@ -346,10 +346,10 @@ async fn practice_file(
 
 async fn guide_file(
     State(app): State<Shared>,
-    axum::Extension(scope): axum::Extension<Scope>,
+    axum::Extension(scope): axum::Extension<Access>,
     UrlPath(rel): UrlPath<String>,
 ) -> Response {
-    if scope != Scope::Lmc {
+    if scope != Access::Lmc {
         return forbidden(&app);
     }
     match files::confined(&app.out.join("guide"), &rel) {
@@ -361,7 +361,7 @@ async fn guide_file(
 /// The practice's pack, as `build` made it: the one pack format, with its README.
 async fn pack(
     State(app): State<Shared>,
-    axum::Extension(scope): axum::Extension<Scope>,
+    axum::Extension(scope): axum::Extension<Access>,
     UrlPath(ods): UrlPath<String>,
 ) -> Response {
     let practice = match allowed(&app, &scope, &ods) {
@@ -390,7 +390,7 @@ async fn pack(
 /// News of each rebuild. A practice's key hears only about its own practice.
 async fn events(
     State(app): State<Shared>,
-    axum::Extension(scope): axum::Extension<Scope>,
+    axum::Extension(scope): axum::Extension<Access>,
 ) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
     let rx = app.live.subscribe();
     let stream = futures_util::stream::unfold((rx, scope), |(mut rx, scope)| async move {
@@ -398,7 +398,7 @@ async fn events(
             match rx.recv().await {
                 Ok(update) if update.closing => return None,
                 Ok(mut update) => {
-                    if let Scope::Practice(own) = &scope {
+                    if let Access::Practice(own) = &scope {
                         let mine = update.practices.iter().any(|p| p == own);
                         update.practices = if mine { vec![own.clone()] } else { vec![] };
                         if !mine && !update.all {
@@ -416,7 +416,7 @@ async fn events(
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
-fn profile_context(app: &App, scope: &Scope, practice: &PracticeEntry) -> Context {
+fn profile_context(app: &App, scope: &Access, practice: &PracticeEntry) -> Context {
     let mut ctx = app.context(&format!("Profile of {}", practice.name), scope);
     ctx.insert("practice", practice);
     ctx.insert("ods", &practice.ods);
@@ -434,7 +434,7 @@ fn insert_fields(ctx: &mut Context, fields: &[profile::Field]) {
 
 async fn profile_form(
     State(app): State<Shared>,
-    axum::Extension(scope): axum::Extension<Scope>,
+    axum::Extension(scope): axum::Extension<Access>,
     UrlPath(ods): UrlPath<String>,
 ) -> Response {
     let practice = match allowed(&app, &scope, &ods) {
@@ -462,7 +462,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 async fn profile_save(
     State(app): State<Shared>,
-    axum::Extension(scope): axum::Extension<Scope>,
+    axum::Extension(scope): axum::Extension<Access>,
     UrlPath(ods): UrlPath<String>,
     headers: HeaderMap,
     mut form: Multipart,

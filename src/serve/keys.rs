@@ -14,32 +14,32 @@ pub const ACCESS_FILE: &str = ".lmcpress-access.json";
 /// What a key opens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Scope {
+pub enum Access {
     /// The LMC editor: every practice and the guide.
     Lmc,
     /// One practice, by ODS code.
     Practice(String),
 }
 
-impl Scope {
+impl Access {
     pub fn opens(&self, ods: &str) -> bool {
         match self {
-            Scope::Lmc => true,
-            Scope::Practice(own) => own.eq_ignore_ascii_case(ods),
+            Access::Lmc => true,
+            Access::Practice(own) => own.eq_ignore_ascii_case(ods),
         }
     }
 
     pub fn describe(&self) -> String {
         match self {
-            Scope::Lmc => "the LMC editor".into(),
-            Scope::Practice(ods) => format!("practice {ods}"),
+            Access::Lmc => "the LMC editor".into(),
+            Access::Practice(ods) => format!("practice {ods}"),
         }
     }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Grant {
-    pub scope: Scope,
+    pub scope: Access,
     /// BLAKE3 of the key, hex. Keys are 256 random bits, so a fast hash is enough: there is
     /// nothing to guess that a slow password hash would protect.
     pub hash: String,
@@ -75,26 +75,26 @@ impl AccessList {
     }
 
     /// Adds a grant for `scope` and returns its key, which is shown once and never stored.
-    pub fn grant(&mut self, scope: Scope) -> anyhow::Result<String> {
+    pub fn grant(&mut self, scope: Access) -> anyhow::Result<String> {
         self.grant_labelled(scope, None)
     }
 
     /// As [`AccessList::grant`], saying what the link is for.
-    pub fn grant_labelled(&mut self, scope: Scope, label: Option<&str>) -> anyhow::Result<String> {
+    pub fn grant_labelled(&mut self, scope: Access, label: Option<&str>) -> anyhow::Result<String> {
         let key = new_key()?;
         self.grants.push(Grant { scope, hash: hash_key(&key), label: label.map(str::to_string) });
         Ok(key)
     }
 
     /// Removes every grant for `scope`; returns how many there were.
-    pub fn revoke(&mut self, scope: &Scope) -> usize {
+    pub fn revoke(&mut self, scope: &Access) -> usize {
         let before = self.grants.len();
         self.grants.retain(|g| &g.scope != scope);
         before - self.grants.len()
     }
 
     /// What `key` opens, if it is a current key.
-    pub fn check(&self, key: &str) -> Option<&Scope> {
+    pub fn check(&self, key: &str) -> Option<&Access> {
         let hash = hash_key(key);
         self.grants.iter().find(|g| constant_time_eq(g.hash.as_bytes(), hash.as_bytes())).map(|g| &g.scope)
     }
@@ -133,21 +133,21 @@ mod tests {
     fn keys_open_their_scope_and_stop_when_revoked() {
         let dir = tempfile::tempdir().unwrap();
         let mut list = AccessList::load(dir.path()).unwrap();
-        let a = list.grant(Scope::Practice("Z90001".into())).unwrap();
-        let lmc = list.grant(Scope::Lmc).unwrap();
+        let a = list.grant(Access::Practice("Z90001".into())).unwrap();
+        let lmc = list.grant(Access::Lmc).unwrap();
         assert_eq!(a.len(), 64);
         assert_ne!(a, lmc);
         list.save(dir.path()).unwrap();
         let text = std::fs::read_to_string(access_file(dir.path())).unwrap();
         assert!(!text.contains(&a) && !text.contains(&lmc), "keys themselves are never stored");
         let list = AccessList::load(dir.path()).unwrap();
-        assert_eq!(list.check(&a), Some(&Scope::Practice("Z90001".into())));
+        assert_eq!(list.check(&a), Some(&Access::Practice("Z90001".into())));
         assert!(list.check(&a).unwrap().opens("z90001"));
         assert!(!list.check(&a).unwrap().opens("Z90002"));
         assert!(list.check(&lmc).unwrap().opens("Z90002"));
         assert_eq!(list.check("0000"), None);
         let mut list = list;
-        assert_eq!(list.revoke(&Scope::Practice("Z90001".into())), 1);
+        assert_eq!(list.revoke(&Access::Practice("Z90001".into())), 1);
         assert_eq!(list.check(&a), None);
         assert!(list.check(&lmc).is_some());
     }
@@ -158,7 +158,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let mut list = AccessList::default();
-        list.grant(Scope::Lmc).unwrap();
+        list.grant(Access::Lmc).unwrap();
         list.save(dir.path()).unwrap();
         let mode = std::fs::metadata(access_file(dir.path())).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);

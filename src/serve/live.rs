@@ -10,7 +10,7 @@ use tokio::sync::broadcast;
 
 use crate::build::Outcome;
 use crate::diag::Problem;
-use crate::watch::Status;
+use crate::watch::Event;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Update {
@@ -58,17 +58,17 @@ impl Live {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn record(&self, status: &Status) {
+    pub fn record(&self, status: &Event) {
         let mut s = self.lock();
         match status {
-            Status::Problems(problems) => {
+            Event::Problems(problems) => {
                 if rendered(problems) != rendered(&s.load_problems) {
                     s.all = true;
                 }
                 s.load_problems = problems.to_vec();
                 s.error = None;
             }
-            Status::Job(job) => {
+            Event::Job(job) => {
                 match &job.practice {
                     Some(ods) => {
                         s.touched.insert(ods.to_string());
@@ -84,7 +84,7 @@ impl Live {
                     s.job_problems.insert(job.id.clone(), (job.practice.clone(), job.problems.clone()));
                 }
             }
-            Status::Rebuilt { report, broken_inputs, .. } => {
+            Event::Rebuilt { report, broken_inputs, .. } => {
                 s.seq += 1;
                 s.built_once = true;
                 s.summary = format!(
@@ -103,8 +103,8 @@ impl Live {
                 // Nobody listening is fine.
                 self.tx.send(update).ok();
             }
-            Status::Watching => {}
-            Status::Error(e) => {
+            Event::Watching => {}
+            Event::Error(e) => {
                 s.error = Some(e.render());
                 s.seq += 1;
                 let update = Update {

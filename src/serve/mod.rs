@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::watch::{self, Status, WatchOptions};
+use crate::watch::{self, Event, WatchOptions};
 
 pub use live::Live;
 
@@ -44,7 +44,7 @@ impl ServeOptions {
 /// What the command line is told about: the address once listening, and every watch status.
 pub trait Reporter: Send + Sync {
     fn listening(&self, addr: SocketAddr, keys_required: bool);
-    fn status(&self, status: &Status);
+    fn status(&self, status: &Event);
 }
 
 /// Builds, watches and serves until `stop` is set.
@@ -66,14 +66,14 @@ pub fn serve(opts: ServeOptions, stop: Arc<AtomicBool>, reporter: Arc<dyn Report
         std::thread::Builder::new().name("watch".into()).spawn(move || {
             let result = watch::watch(&wopts, stop.clone(), &|status| {
                 // Pages read the new snapshot before browsers hear of the rebuild.
-                if let Status::Rebuilt { loaded, jobs, .. } = &status {
+                if let Event::Rebuilt { loaded, jobs, .. } = &status {
                     app.publish(snapshot::Snapshot::of(loaded, jobs));
                 }
                 app.live.record(&status);
                 reporter.status(&status);
             });
             if let Err(e) = &result {
-                reporter.status(&Status::Error(crate::diag::Problem::general(format!("{e:#}"))));
+                reporter.status(&Event::Error(crate::diag::Problem::general(format!("{e:#}"))));
             }
             // Without a watcher the pages would go stale silently: stop serving too.
             stop.store(true, Ordering::SeqCst);

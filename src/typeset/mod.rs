@@ -1,4 +1,4 @@
-//! Typesetting: typst source in, PDF / PNG / SVG out. Knows nothing of profiles or content.
+//! Typesetting: typst source in, PDF / PNG out. Knows nothing of profiles or content.
 
 mod fonts;
 pub mod png;

@@ -3,7 +3,7 @@
 
 use typst::foundations::Datetime;
 
-use super::{Letter, letterhead};
+use super::{WordLetter, letterhead};
 use crate::diag::Problem;
 use crate::load::fields::Values;
 use crate::load::project::Project;
@@ -30,7 +30,7 @@ pub fn for_job(
         None => None,
     };
     let iso_date = today.and_then(|d| Some(format!("{:04}-{:02}-{:02}", d.year()?, d.month()?, d.day()?)));
-    let letter = Letter { practice, doc, values, date, iso_date, logo };
+    let letter = WordLetter { practice, doc, values, date, iso_date, logo };
     super::letter(&letter)
         .map_err(|e| vec![Problem::error(&doc.shown, format!("failed to make the Word letter: {e:#}"))])
 }

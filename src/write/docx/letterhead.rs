@@ -9,7 +9,7 @@ use docx_rs::{
     VAlignType, WidthType,
 };
 
-use super::{Block, Ids, Letter, Lookup, styles, text_runs, xml_text};
+use super::{Block, Ids, Lookup, WordLetter, styles, text_runs, xml_text};
 use crate::load::content::{Kind, SignedBy};
 use crate::load::fields::FieldValue;
 
@@ -56,7 +56,7 @@ fn mm(mm: f64) -> i32 {
 
 /// A4 with the PDF letter's margins; the letterhead in the page header, the practice and
 /// its ODS code in the footer.
-pub(super) fn page(docx: Docx, letter: &Letter, ids: &Ids) -> Docx {
+pub(super) fn page(docx: Docx, letter: &WordLetter, ids: &Ids) -> Docx {
     let p = letter.practice;
     let margin = PageMargin::new()
         .top(mm(16.0))
@@ -74,7 +74,7 @@ pub(super) fn page(docx: Docx, letter: &Letter, ids: &Ids) -> Docx {
         .footer(footer)
 }
 
-fn header(letter: &Letter, ids: &Ids) -> Header {
+fn header(letter: &WordLetter, ids: &Ids) -> Header {
     let p = letter.practice;
     let text_width = mm(170.0) as usize;
     let address_width = mm(72.0) as usize;
@@ -133,7 +133,7 @@ fn cell(width: usize, p: Paragraph) -> TableCell {
 }
 
 /// The recipient's name and address on the left, the date on the right, as in the PDF.
-pub(super) fn date_and_recipient(letter: &Letter, v: &Lookup, ids: &Ids) -> Block {
+pub(super) fn date_and_recipient(letter: &WordLetter, v: &Lookup, ids: &Ids) -> Block {
     const RECIPIENT: [&str; 4] =
         ["recipient_name", "recipient_role", "recipient_organisation", "recipient_address"];
     let fields = super::declared(letter.doc);
@@ -171,7 +171,7 @@ pub(super) fn date_and_recipient(letter: &Letter, v: &Lookup, ids: &Ids) -> Bloc
 /// "Yours sincerely," and who signs: the practice's signatory, or for a clinical letter
 /// (`signed_by: clinician`) the clinician from the merge row, or blanks to sign by hand, never
 /// the practice's general signatory, as in the PDF letter.
-pub(super) fn signature(letter: &Letter, v: &Lookup, ids: &Ids) -> Vec<Paragraph> {
+pub(super) fn signature(letter: &WordLetter, v: &Lookup, ids: &Ids) -> Vec<Paragraph> {
     let s = &letter.practice.signatory;
     let closing = ids
         .para()

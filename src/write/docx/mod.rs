@@ -23,7 +23,7 @@ use crate::markdown::{Piece, pieces};
 /// Everything a Word letter shows. It is made from the same values the PDF letter's
 /// template receives ([`crate::render`]): the practice, the LMC's and the practice's
 /// standard values, a merge row's values, and the letter's declared fields.
-pub struct Letter<'a> {
+pub struct WordLetter<'a> {
     pub practice: &'a Practice,
     pub doc: &'a Document,
     pub values: Values,
@@ -147,7 +147,7 @@ pub fn title(doc: &Document, practice: &Practice) -> String {
 }
 
 /// The `.docx` file of `letter`.
-pub fn letter(letter: &Letter) -> anyhow::Result<Vec<u8>> {
+pub fn letter(letter: &WordLetter) -> anyhow::Result<Vec<u8>> {
     let ids = Ids::default();
     let v = Lookup { values: &letter.values, doc: letter.doc };
     let mut docx = styles::add(Docx::new());
