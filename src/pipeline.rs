@@ -125,7 +125,11 @@ pub fn plan(loaded: &Loaded, scope: Scope) -> Result<Planned, Problem> {
     let jobs = plan_all(loaded, &selection);
     timing("plan", start);
     let run = match scope {
-        Scope::Changed { files, reads } => plan::affected(&jobs, reads, files),
+        Scope::Changed { files, reads } => {
+            let mut run = plan::affected(&jobs, reads, files);
+            plan::first_things_first(&jobs, &mut run, files);
+            run
+        }
         _ => (0..jobs.len()).collect(),
     };
     Ok(Planned { jobs, run, whole: selection.practices.is_none(), manifest: None })
