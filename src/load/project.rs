@@ -133,6 +133,15 @@ impl Project {
         self.practices.iter().find(|p| p.ods_code.eq_ignore_ascii_case(ods))
     }
 
+    /// The A&G wording's own sentence on when to paste it, if the content gives one: the one
+    /// source every place that says so (serve, the pack's README) shows.
+    pub fn ag_use_when(&self) -> Option<&str> {
+        self.documents.iter().find_map(|d| match &d.kind {
+            crate::load::content::Kind::AgDisclaimer(w) => w.use_when.as_deref(),
+            _ => None,
+        })
+    }
+
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(Problem::is_error)
     }

@@ -107,10 +107,7 @@ impl Snapshot {
         }
         practices.sort_by(|a, b| a.ods.cmp(&b.ods));
         practices.dedup_by(|a, b| a.ods == b.ods);
-        let ag_use_when = project.documents.iter().find_map(|d| match &d.kind {
-            crate::load::content::Kind::AgDisclaimer(w) => w.use_when.clone(),
-            _ => None,
-        });
+        let ag_use_when = project.ag_use_when().map(str::to_string);
         let lmc_name = project.lmc.as_ref().map_or_else(|| "lmcpress".to_string(), |l| l.name.clone());
         Snapshot { lmc_name, practices, ag_use_when }
     }

@@ -75,7 +75,7 @@ pub fn readme(project: &Project, practice: usize, names: &[String]) -> String {
             text.push_str(&format!("\r\n{folder}\r\n    {about}\r\n"));
             // When to paste the A&G wording is the content's to say, in one sentence.
             if folder == "Advice and Guidance"
-                && let Some(when) = ag_use_when(project)
+                && let Some(when) = project.ag_use_when()
             {
                 text.push_str(&format!("    {when}\r\n"));
             }
@@ -85,14 +85,6 @@ pub fn readme(project: &Project, practice: usize, names: &[String]) -> String {
         text.push_str("\r\nOther\r\n    Further documents made for your practice.\r\n");
     }
     text
-}
-
-/// The A&G wording's own sentence on when to paste it, if the content gives one.
-pub fn ag_use_when(project: &Project) -> Option<&str> {
-    project.documents.iter().find_map(|d| match &d.kind {
-        crate::load::content::Kind::AgDisclaimer(w) => w.use_when.as_deref(),
-        _ => None,
-    })
 }
 
 /// Makes the ZIP: entries sorted by name, fixed timestamps and permissions, so the same files
