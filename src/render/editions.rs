@@ -132,7 +132,7 @@ pub fn redline_view(project: &Project, editions: &Editions, warnings: &mut Vec<P
         let (reviewed, validity, summary, change_note, sources) = match meta.map(|d| &d.kind) {
             Some(Kind::GuideSection(m)) => (
                 m.reviewed.clone(),
-                validity(&m.valid_from, &m.valid_until),
+                super::validity(m),
                 m.summary.clone(),
                 m.change_note.clone(),
                 m.sources.clone(),
@@ -169,17 +169,7 @@ fn long_date(iso: &str) -> String {
 
 fn validity_of(s: &Section) -> String {
     let long = |v: &Option<String>| v.as_deref().map(long_date);
-    validity(&long(&s.valid_from), &long(&s.valid_until))
-}
-
-/// " · In force from .. until ..", as the guide shows it.
-fn validity(from: &Option<String>, until: &Option<String>) -> String {
-    match (from, until) {
-        (Some(from), Some(until)) => format!(" · In force from {from} until {until}"),
-        (None, Some(until)) => format!(" · In force until {until}"),
-        (Some(from), None) => format!(" · In force from {from}"),
-        (None, None) => String::new(),
-    }
+    super::in_force(long(&s.valid_from).as_deref(), long(&s.valid_until).as_deref())
 }
 
 #[derive(Serialize)]

@@ -306,7 +306,13 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
 /// A guide section's in-force period as the guide shows it after the review date
 /// (" · In force from .. until .."), or empty; shared by the PDF and the web page.
 pub(crate) fn validity(meta: &GuideSection) -> String {
-    match (&meta.valid_from, &meta.valid_until) {
+    in_force(meta.valid_from.as_deref(), meta.valid_until.as_deref())
+}
+
+/// " · In force from .. until ..", or empty, for dates already in long form: the guide, the
+/// web page and the redline all word it here.
+pub(crate) fn in_force(from: Option<&str>, until: Option<&str>) -> String {
+    match (from, until) {
         (Some(from), Some(until)) => format!(" · In force from {from} until {until}"),
         (None, Some(until)) => format!(" · In force until {until}"),
         (Some(from), None) => format!(" · In force from {from}"),
