@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod render;
 pub mod serve;
+pub mod theme;
 pub mod timings;
 pub mod typeset;
 pub mod watch;

@@ -100,7 +100,7 @@ pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Event) + S
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let mut debouncer_poll;
     let mut debouncer_native;
-    let watcher: &mut dyn FnMut(&Path) -> notify::Result<()> = if opts.poll {
+    let watcher: &mut dyn FnMut(&Path, RecursiveMode) -> notify::Result<()> = if opts.poll {
         let config = notify::Config::default().with_poll_interval(Duration::from_millis(200));
         debouncer_poll = new_debouncer_opt::<_, notify::PollWatcher, _>(
             opts.debounce,
@@ -109,18 +109,25 @@ pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Event) + S
             notify_debouncer_full::RecommendedCache::new(),
             config,
         )?;
-        &mut move |p: &Path| debouncer_poll.watch(p, RecursiveMode::Recursive)
+        &mut move |p: &Path, mode| debouncer_poll.watch(p, mode)
     } else {
         debouncer_native = new_debouncer(opts.debounce, None, tx)?;
-        &mut move |p: &Path| debouncer_native.watch(p, RecursiveMode::Recursive)
+        &mut move |p: &Path, mode| debouncer_native.watch(p, mode)
     };
     // Folders, not files: editors that save by renaming would break a watch on the file.
-    for dir in ["content", "templates"] {
-        watcher(&root.join(dir))?;
+    watcher(&root.join("content"), RecursiveMode::Recursive)?;
+    // A project that overrides none of the theme has no templates folder until `theme
+    // eject` (or the LMC) makes one: the root is watched, alone, to see it appear.
+    let templates = root.join(crate::theme::PROJECT_DIR);
+    let mut templates_watched = templates.is_dir();
+    if templates_watched {
+        watcher(&templates, RecursiveMode::Recursive)?;
+    } else {
+        watcher(&root, RecursiveMode::NonRecursive)?;
     }
     // Archived editions are inputs of the guide's changes and the practices' summaries.
     if root.join(crate::editions::EDITIONS_DIR).is_dir() {
-        watcher(&root.join(crate::editions::EDITIONS_DIR))?;
+        watcher(&root.join(crate::editions::EDITIONS_DIR), RecursiveMode::Recursive)?;
     }
 
     let mut state = State::default();
@@ -145,6 +152,14 @@ pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Event) + S
         // Collect any further bursts already queued, so one save is one rebuild.
         while let Ok(Ok(more)) = rx.try_recv() {
             paths.extend(changes(more));
+        }
+        if !templates_watched && templates.is_dir() {
+            watcher(&templates, RecursiveMode::Recursive)?;
+            templates_watched = true;
+            // Files written before the folder was watched are changes too.
+            paths.extend(
+                walkdir::WalkDir::new(&templates).into_iter().filter_map(Result::ok).map(|e| e.into_path()),
+            );
         }
         let changed = relevant_changes(paths, &root, &out);
         if !changed.is_empty() {

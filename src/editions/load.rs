@@ -70,7 +70,7 @@ struct LmcEdition {
 /// The edition named in `lmc.yaml` in `dir`, read leniently (the project's own load
 /// reports any problem with the file).
 fn edition_in(dir: &Path) -> Option<String> {
-    std::fs::read_to_string(dir.join("lmc.yaml"))
+    crate::load::text::read(&dir.join("lmc.yaml"))
         .ok()
         .and_then(|t| serde_saphyr::from_str::<LmcEdition>(&t).ok())
         .and_then(|l| l.edition)
@@ -107,7 +107,7 @@ impl Edition {
             markdown_files(&dir.join(sub))
                 .iter()
                 .filter_map(|p| {
-                    let text = std::fs::read_to_string(p).ok()?;
+                    let text = crate::load::text::read(p).ok()?;
                     let (slug, front, _) = split(p, &text)?;
                     Some(Doc { title: front.title.unwrap_or_else(|| slug.clone()), slug, text })
                 })
@@ -133,7 +133,7 @@ pub fn markdown_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn read_doc(path: &Path) -> Option<(String, Front, String)> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::load::text::read(path).ok()?;
     split(path, &text)
 }
 

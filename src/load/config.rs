@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
@@ -18,10 +19,13 @@ pub struct Signatory {
     pub role: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// Who signs the practice's letters (clinical letters are signed by a clinician instead).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SignatoryFile {
+pub(crate) struct SignatoryFile {
+    /// The signatory's name as printed under the signature.
     name: String,
+    /// Their role, such as Practice Manager.
     role: String,
 }
 
@@ -47,14 +51,21 @@ impl Clinician {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// A clinician who may sign clinical letters: give a GMC number or an NMC PIN, not both.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ClinicianFile {
+pub(crate) struct ClinicianFile {
+    /// The clinician's name as printed under the signature, such as Dr A Patel.
     name: String,
+    /// Their role, such as GP Partner or Practice Nurse.
     role: String,
+    /// A doctor's GMC reference number: seven digits.
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^[0-9]{7}$"))]
     gmc: Option<Spanned<String>>,
+    /// A nurse's NMC PIN, such as 12A3456E.
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^[0-9]{2}[A-Za-z][0-9]{4}[A-Za-z]$"))]
     nmc: Option<Spanned<String>>,
 }
 
@@ -94,33 +105,56 @@ pub enum PosterChoice {
     Only(Vec<String>),
 }
 
-#[derive(Debug, Deserialize)]
+/// `all`, or the list of poster names the practice wants.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
-enum PostersFile {
+pub(crate) enum PostersFile {
     Word(String),
     List(Vec<String>),
 }
 
-#[derive(Debug, Deserialize)]
+/// A GP practice's profile: `content/practices/<name>.yaml`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct PracticeFile {
+#[schemars(title = "lmcpress practice profile")]
+pub(crate) struct PracticeFile {
+    /// The practice's ODS code: a capital letter then five digits, such as C82001.
+    #[schemars(with = "String", regex(pattern = r"^[A-Z][0-9]{5}$"))]
     ods_code: Spanned<String>,
+    /// The practice's name as patients know it.
     name: String,
+    /// The address lines, without the postcode.
     address: Vec<String>,
+    /// The postcode.
     postcode: String,
+    /// The phone number patients call.
     phone: String,
+    /// The practice's e-mail address.
+    #[schemars(with = "String", email)]
     email: Spanned<String>,
+    /// The practice's website, if it has one.
     #[serde(default)]
     website: Option<String>,
+    /// The logo's file, relative to content/practices/ (SVG or PNG).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     logo: Option<Spanned<String>>,
+    /// The practice's colour as #RRGGBB (or #RGB); text on it is chosen for contrast.
+    #[schemars(with = "String", regex(pattern = r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$"))]
     brand_colour: Spanned<String>,
+    /// Who signs the practice's own letters.
     signatory: SignatoryFile,
+    /// Clinicians who may sign clinical letters.
     #[serde(default)]
+    #[schemars(with = "Vec<ClinicianFile>")]
     clinicians: Vec<Spanned<ClinicianFile>>,
+    /// Which posters to make: `all` (the default), or a list of poster names.
     #[serde(default)]
+    #[schemars(with = "Option<PostersFile>")]
     posters: Option<Spanned<PostersFile>>,
+    /// Languages besides English to make translated posters in, such as `pa` or `ur`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     languages: Vec<Spanned<String>>,
 }
 
@@ -176,33 +210,55 @@ impl Practice {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// The LMC guide's title page and file name.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct GuideFile {
+pub(crate) struct GuideFile {
+    /// The guide's title.
     title: String,
+    /// A line under the title.
     #[serde(default)]
     subtitle: Option<String>,
+    /// The guide's file name, without extension: lower-case letters, digits and hyphens.
+    #[schemars(with = "String", regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
     slug: Spanned<String>,
+    /// The date the guide is published, YYYY-MM-DD.
+    #[schemars(with = "String", regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     published: Spanned<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The Local Medical Committee: `content/lmc.yaml`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct LmcFile {
+#[schemars(title = "lmcpress LMC settings")]
+pub(crate) struct LmcFile {
+    /// The LMC's full name.
     name: String,
+    /// A short name for headers and footers, such as Anytown LMC.
     short_name: String,
+    /// The LMC's website.
     #[serde(default)]
     website: Option<String>,
+    /// The LMC's e-mail address.
     #[serde(default)]
+    #[schemars(with = "Option<String>", email)]
     email: Option<Spanned<String>>,
+    /// The LMC's phone number.
     #[serde(default)]
     phone: Option<String>,
+    /// The LMC's address lines.
     #[serde(default)]
     address: Vec<String>,
+    /// The house colour as #RRGGBB (or #RGB).
+    #[schemars(with = "String", regex(pattern = r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$"))]
     brand_colour: Spanned<String>,
+    /// The LMC's logo file, relative to content/.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     logo: Option<Spanned<String>>,
+    /// The edition the content is written for, such as 2026/27.
     edition: String,
+    /// The guide's title page.
     guide: GuideFile,
 }
 
@@ -387,7 +443,7 @@ pub fn practice_from(root: &Path, path: &Path, text: Arc<str>) -> Result<Practic
 /// The text of a YAML input, or the problem of reading it.
 pub fn read(root: &Path, path: &Path) -> Result<Arc<str>, Vec<Problem>> {
     let shown = display_path(root, path);
-    match std::fs::read_to_string(path) {
+    match super::text::read(path) {
         Ok(text) => Ok(Arc::from(text)),
         Err(e) => Err(vec![Problem::error(&shown, format!("failed to read `{}`: {e}", shown.display()))]),
     }

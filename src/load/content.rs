@@ -7,12 +7,16 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use schemars::JsonSchema;
+
 use crate::diag::{Problem, display_path};
 use crate::load::dates;
 use crate::load::yaml;
 use crate::markdown;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Whether the section's advice is in force: current, continues (from an earlier edition),
+/// superseded or ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Current,
@@ -43,16 +47,20 @@ pub struct GuideSection {
 }
 
 /// One source a guide section cites: shown as a numbered reference under the section.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
+    /// The source's title.
     pub title: String,
+    /// Who published it.
     #[serde(default)]
     pub publisher: Option<String>,
+    /// Where to read it.
     #[serde(default)]
     pub url: Option<String>,
     /// The source's own date, YYYY-MM-DD as written; shown in long form.
     #[serde(default)]
+    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub date: Option<String>,
 }
 
@@ -96,7 +104,8 @@ pub struct Poster {
 /// Pictures the poster templates can draw (`templates/partials/icons.typ.tera`).
 pub const ICONS: [&str; 7] = ["calendar", "clock", "pharmacy", "phone", "hospital", "letter", "conversation"];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// What a letter's field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
     #[default]
@@ -111,7 +120,7 @@ pub enum FieldKind {
 
 /// One option of a `choice` field: `value` is what recipient data gives, `text` what the
 /// letter says.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub value: String,
@@ -130,7 +139,7 @@ pub struct Field {
 
 /// Who may sign a letter. Clinical letters are signed by a registered clinician (from the
 /// recipient data, or left blank to sign by hand), never by the practice's general signatory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SignedBy {
     Clinician,
@@ -240,69 +249,115 @@ struct KindOnly {
     kind: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+/// The front matter of a guide section (`content/guide/*.md`).
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct GuideFile {
+#[schemars(title = "lmcpress guide section front matter")]
+pub(crate) struct GuideFile {
+    /// Always `guide-section`.
     #[allow(dead_code)]
+    #[schemars(with = "GuideSectionKind")]
     kind: String,
+    /// The section's heading.
     title: String,
+    /// Where the section comes in the guide: lower first.
     order: i64,
+    /// Whether the advice is in force.
     status: Status,
+    /// When the LMC last reviewed the section, YYYY-MM-DD.
+    #[schemars(with = "String", regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     reviewed: Spanned<String>,
+    /// The day the advice takes effect, YYYY-MM-DD.
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     valid_from: Option<Spanned<String>>,
+    /// The last day the advice applies, YYYY-MM-DD.
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     valid_until: Option<Spanned<String>>,
+    /// One sentence for the contents and the web guide.
     #[serde(default)]
     summary: Option<String>,
+    /// What changed for practices in this edition, in a sentence or two.
     #[serde(default)]
     change_note: Option<String>,
+    /// What the section's facts rest on, cited in its text as [1], [2]...
     #[serde(default)]
+    #[schemars(with = "Vec<Source>")]
     sources: Vec<Spanned<Source>>,
 }
 
-#[derive(Deserialize)]
+/// The front matter of a patient poster (`content/posters/*.md`, translations
+/// `<poster>.<language>.md`).
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct PosterFile {
+#[schemars(title = "lmcpress poster front matter")]
+pub(crate) struct PosterFile {
+    /// Always `poster`.
     #[allow(dead_code)]
+    #[schemars(with = "PosterKind")]
     kind: String,
+    /// The poster's headline.
     title: String,
+    /// One line under the headline.
     summary: String,
+    /// Where the poster comes in lists: lower first.
     #[serde(default)]
     order: i64,
+    /// Made only for practices that list it by name, because it states their arrangements.
     #[serde(default)]
     opt_in: bool,
+    /// The picture drawn on the poster.
     #[serde(default)]
+    #[schemars(with = "Option<Icon>")]
     icon: Option<Spanned<String>>,
+    /// A translation's state: `draft` until a qualified translator has checked it.
     #[serde(default)]
+    #[schemars(with = "Option<crate::load::translation::Review>")]
     translation: Option<Spanned<crate::load::translation::Review>>,
+    /// Who checked the translation.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     reviewed_by: Option<Spanned<String>>,
+    /// When the translation was checked, YYYY-MM-DD.
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     reviewed_on: Option<Spanned<String>>,
+    /// A translation's 999 and 111 lines, each written `lead|rest`.
     #[serde(default)]
+    #[schemars(with = "Option<BandFile>")]
     band: Option<Spanned<BandFile>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct BandFile {
+pub(crate) struct BandFile {
+    /// The 999 line, `lead|rest`.
     emergency: String,
+    /// The 111 line, `lead|rest`.
     not_sure: String,
 }
 
-#[derive(Deserialize)]
+/// A value a letter asks for from the person filling it in or from mail-merge data.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct FieldFile {
+pub(crate) struct FieldFile {
+    /// The field's name, as the letter's text writes it in placeholders.
+    #[schemars(with = "String")]
     name: Spanned<String>,
+    /// What the blank is labelled on a letter with no value.
     #[serde(default)]
     label: Option<String>,
+    /// What the field holds.
     #[serde(default)]
     kind: FieldKind,
+    /// Whether mail merge needs a value for it.
     #[serde(default = "yes")]
     required: bool,
+    /// The options of a `choice` field.
     #[serde(default)]
     options: Vec<Choice>,
+    /// Whether a `choice` field takes several options.
     #[serde(default)]
     multiple: bool,
 }
@@ -311,35 +366,84 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Deserialize)]
+/// The front matter of a template letter (`content/letters/*.md`).
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct LetterFile {
+#[schemars(title = "lmcpress letter front matter")]
+pub(crate) struct LetterFile {
+    /// Always `letter`.
     #[allow(dead_code)]
+    #[schemars(with = "LetterKind")]
     kind: String,
+    /// The letter's name in lists.
     title: String,
+    /// The subject line; it may use the letter's fields.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     subject: Option<Spanned<String>>,
+    /// Who signs: the practice's signatory, or a clinician from the profile.
     signed_by: SignedBy,
+    /// The field whose value names each merged letter's file.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     file_name_field: Option<Spanned<String>>,
+    /// The values the letter asks for.
     #[serde(default)]
     fields: Vec<FieldFile>,
 }
 
-#[derive(Deserialize)]
+/// The front matter of the Advice & Guidance wording (`content/ag-disclaimer.md`).
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct AgFile {
+#[schemars(title = "lmcpress A&G wording front matter")]
+pub(crate) struct AgFile {
+    /// Always `ag-disclaimer`.
     #[allow(dead_code)]
+    #[schemars(with = "AgKind")]
     kind: String,
+    /// The wording's title.
     title: String,
+    /// One sentence telling practices when to paste the wording.
     #[serde(default)]
     use_when: Option<String>,
+}
+
+/// The `kind:` each front matter names, as one-value enums so schemas insist on it.
+macro_rules! kind_names {
+    ($($ty:ident = $name:literal),* $(,)?) => {$(
+        #[derive(JsonSchema)]
+        #[allow(dead_code)]
+        pub(crate) enum $ty {
+            #[serde(rename = $name)]
+            Only,
+        }
+    )*};
+}
+kind_names!(
+    GuideSectionKind = "guide-section",
+    PosterKind = "poster",
+    LetterKind = "letter",
+    AgKind = "ag-disclaimer"
+);
+
+/// The pictures a poster can draw, for schemas (the same names as [`ICONS`]).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Icon {
+    Calendar,
+    Clock,
+    Pharmacy,
+    Phone,
+    Hospital,
+    Letter,
+    Conversation,
 }
 
 /// Reads one Markdown document. All problems found in it are returned together.
 pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>> {
     let shown = display_path(root, path);
-    let text: Arc<str> = match std::fs::read_to_string(path) {
+    let text: Arc<str> = match super::text::read(path) {
         Ok(t) => Arc::from(t),
         Err(e) => {
             return Err(vec![Problem::error(&shown, format!("failed to read `{}`: {e}", shown.display()))]);

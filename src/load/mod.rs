@@ -12,6 +12,7 @@ pub mod limits;
 pub mod project;
 pub mod recipients;
 pub mod standalone;
+pub mod text;
 pub mod translated;
 pub mod translation;
 pub(crate) mod yaml;

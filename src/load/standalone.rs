@@ -33,8 +33,8 @@ pub fn open(file: &Path) -> Result<Opened, Vec<Problem>> {
         .and_then(|cwd| cwd.canonicalize().ok())
         .filter(|cwd| real.starts_with(cwd))
         .unwrap_or_else(|| dir.clone());
-    let text = std::fs::read_to_string(&real)
-        .map_err(|e| fail(format!("failed to read `{}`: {e}", shown.display())))?;
+    let text =
+        super::text::read(&real).map_err(|e| fail(format!("failed to read `{}`: {e}", shown.display())))?;
     let stem =
         real.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
     let doc = if text.starts_with("---") {

@@ -12,7 +12,8 @@ use crate::diag::Problem;
 use crate::load::lang;
 use crate::load::yaml;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Whether a qualified translator has checked the translation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Review {
     /// Not yet checked by a qualified translator: every output says so.

@@ -1,13 +1,10 @@
 //! Standalone Markdown files (`lmcpress render`): their templates ship inside the binary,
 //! and their pages carry the house style without an LMC or a practice.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-
 use tera::Context;
 
 use super::html::ids::Ids;
-use super::html::{GUIDE_HTML_TEMPLATE, PageView, RESERVED_IDS, section_view};
+use super::html::{PageView, RESERVED_IDS, section_view};
 use super::templates::Templates;
 use crate::diag::Problem;
 use crate::load::config::DEFAULT_BRAND;
@@ -17,21 +14,9 @@ use crate::load::project::Project;
 /// The template of a standalone PDF.
 pub use crate::plan::RENDER_TEMPLATE as PDF_TEMPLATE;
 
-const BASE: &str = include_str!("../../templates/partials/base.typ.tera");
-const PDF_PAGE: &str = include_str!("../../templates/render.typ.tera");
-const HTML_PAGE: &str = include_str!("../../templates/guide.html.tera");
-
-/// The templates `render` uses, as shipped: a standalone file has no templates folder.
+/// The templates `render` uses: the built-in theme's, as a standalone file has no project.
 pub fn templates(project: &Project) -> (Templates, Vec<Problem>) {
-    let source = |name: &str, text: &str| {
-        (name.to_string(), (PathBuf::from("templates").join(name), text.to_string()))
-    };
-    let sources = BTreeMap::from([
-        source("partials/base.typ.tera", BASE),
-        source(PDF_TEMPLATE, PDF_PAGE),
-        source(GUIDE_HTML_TEMPLATE, HTML_PAGE),
-    ]);
-    Templates::from_sources(&project.root, sources)
+    Templates::built_in(&project.root)
 }
 
 /// The context of a standalone PDF: the body in the house colours.

@@ -11,6 +11,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::diag::{self, Problem, display_path};
 use crate::markdown::typst_escape as escape;
+use crate::theme;
 
 pub const TYPST_SUFFIX: &str = ".typ.tera";
 pub const HTML_SUFFIX: &str = ".html.tera";
@@ -32,24 +33,39 @@ pub struct Templates {
     texts: BTreeMap<String, String>,
     /// Templates that failed to load (their problems were reported when loading).
     broken: BTreeSet<String>,
+    /// Templates the built-in theme supplies (the project has no file of that name).
+    built_in: BTreeSet<String>,
+}
+
+/// Where a template's text comes from.
+pub enum Origin {
+    /// The project's own file, at this path.
+    Project(PathBuf),
+    /// The built-in theme's file.
+    Theme,
 }
 
 impl Templates {
-    /// Loads every `templates/**/*.tera`. Problems in individual templates are returned
-    /// beside a `Templates` that holds all the good ones.
+    /// The built-in theme, overridden by name by every `templates/**/*.tera` of the project.
+    /// Problems in individual templates, and project copies that have fallen behind the
+    /// theme, are returned beside a `Templates` that holds all the good ones.
     pub fn load(root: &Path) -> (Templates, Vec<Problem>) {
-        let dir = root.join("templates");
+        let dir = root.join(theme::PROJECT_DIR);
         let mut problems = Vec::new();
-        let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+        let mut sources: BTreeMap<String, (Origin, String)> =
+            theme::FILES.iter().map(|(n, t)| (n.to_string(), (Origin::Theme, t.to_string()))).collect();
         for entry in walkdir::WalkDir::new(&dir).into_iter().filter_map(Result::ok) {
             let path = entry.path();
             if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "tera") {
                 continue;
             }
             let name = path.strip_prefix(&dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
-            match std::fs::read_to_string(path) {
+            match crate::load::text::read(path) {
                 Ok(text) => {
-                    sources.insert(name, (path.to_path_buf(), text));
+                    if let Some(built_in) = theme::get(&name) {
+                        problems.extend(behind_theme(root, path, &name, built_in, &text));
+                    }
+                    sources.insert(name, (Origin::Project(path.to_path_buf()), text));
                 }
                 Err(e) => problems
                     .push(Problem::error(display_path(root, path), format!("failed to read template: {e}"))),
@@ -60,14 +76,32 @@ impl Templates {
         (templates, problems)
     }
 
-    /// Templates from memory (`name → (path shown in errors, text)`).
+    /// The built-in theme alone, for a file outside any project.
+    pub fn built_in(root: &Path) -> (Templates, Vec<Problem>) {
+        let sources =
+            theme::FILES.iter().map(|(n, t)| (n.to_string(), (Origin::Theme, t.to_string()))).collect();
+        Self::from_sources(root, sources)
+    }
+
+    /// Templates from memory (`name → (origin, text)`).
     pub fn from_sources(
         root: &Path,
-        sources: BTreeMap<String, (PathBuf, String)>,
+        sources: BTreeMap<String, (Origin, String)>,
     ) -> (Templates, Vec<Problem>) {
-        let dir = root.join("templates");
+        let dir = root.join(theme::PROJECT_DIR);
         let mut problems = Vec::new();
-        let files = sources.iter().map(|(n, (p, _))| (n.clone(), p.clone())).collect();
+        let built_in: BTreeSet<String> =
+            sources.iter().filter(|(_, (o, _))| matches!(o, Origin::Theme)).map(|(n, _)| n.clone()).collect();
+        // A theme template's file is where the project would override it: the outputs that
+        // use it depend on that path, so creating the override rebuilds them.
+        let files: BTreeMap<String, PathBuf> = sources
+            .iter()
+            .map(|(n, (o, _))| match o {
+                Origin::Project(p) => (n.clone(), p.clone()),
+                Origin::Theme => (n.clone(), dir.join(n)),
+            })
+            .collect();
+        let shown = |name: &str| shown_path(root, &files, &built_in, name);
         let uses = sources.iter().map(|(n, (_, text))| (n.clone(), referenced_templates(text))).collect();
         let mut broken = BTreeSet::new();
         let tera = loop {
@@ -84,14 +118,14 @@ impl Templates {
                         problems.push(Problem::error(dir.join("*"), cause_chain(&err)));
                         break new_tera();
                     };
-                    let (path, text) = &sources[&name];
-                    problems.push(tera_problem(root, path, text, &err));
+                    let text = &sources[&name].1;
+                    problems.push(tera_problem(&shown(&name), text, &err));
                     broken.insert(name);
                 }
             }
         };
         let texts = sources.into_iter().map(|(n, (_, t))| (n, t)).collect();
-        (Templates { tera, root: root.to_path_buf(), files, uses, texts, broken }, problems)
+        (Templates { tera, root: root.to_path_buf(), files, uses, texts, broken, built_in }, problems)
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -113,9 +147,13 @@ impl Templates {
         seen.iter().filter_map(|n| self.files.get(n).cloned()).collect()
     }
 
+    /// Whether `name` comes from the built-in theme rather than the project.
+    pub fn is_built_in(&self, name: &str) -> bool {
+        self.built_in.contains(name)
+    }
+
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Problem> {
-        let path = self.files.get(name).cloned().unwrap_or_else(|| self.root.join("templates").join(name));
-        let shown = display_path(&self.root, &path);
+        let shown = shown_path(&self.root, &self.files, &self.built_in, name);
         if self.broken.contains(name) || !self.contains(name) {
             let why = if self.files.contains_key(name) {
                 "it failed to load (see the error above)".to_string()
@@ -130,7 +168,9 @@ impl Templates {
                 report(&err).map(|r| r.filename().to_string()).filter(|f| self.files.contains_key(f));
             let at = culprit.unwrap_or_else(|| name.to_string());
             match self.texts.get(&at) {
-                Some(text) => tera_problem(&self.root, &self.files[&at], text, &err),
+                Some(text) => {
+                    tera_problem(&shown_path(&self.root, &self.files, &self.built_in, &at), text, &err)
+                }
                 None => Problem::error(shown, cause_chain(&err)),
             }
         })
@@ -183,7 +223,7 @@ fn report(err: &tera::Error) -> Option<&tera::ReportError> {
 /// Which template an `add_raw_templates` error is about.
 fn culprit(
     err: &tera::Error,
-    sources: &BTreeMap<String, (PathBuf, String)>,
+    sources: &BTreeMap<String, (Origin, String)>,
     broken: &BTreeSet<String>,
 ) -> Option<String> {
     let candidate = match err.kind() {
@@ -207,8 +247,51 @@ fn culprit(
     (sources.contains_key(&candidate) && !broken.contains(&candidate)).then_some(candidate)
 }
 
-fn tera_problem(root: &Path, path: &Path, text: &str, err: &tera::Error) -> Problem {
-    let shown = display_path(root, path);
+/// How errors name a template: the project's file, or the theme's file by its name.
+fn shown_path(
+    root: &Path,
+    files: &BTreeMap<String, PathBuf>,
+    built_in: &BTreeSet<String>,
+    name: &str,
+) -> String {
+    if built_in.contains(name) {
+        return format!("{THEME_SHOWN}/{name}");
+    }
+    let path = files.get(name).cloned().unwrap_or_else(|| root.join(theme::PROJECT_DIR).join(name));
+    display_path(root, &path).display().to_string()
+}
+
+/// How errors name the built-in theme's folder.
+pub const THEME_SHOWN: &str = "(built-in theme)";
+
+/// Warnings for a project copy of a theme template that no longer reads what the theme does.
+fn behind_theme(root: &Path, path: &Path, name: &str, built_in: &str, copy: &str) -> Vec<Problem> {
+    let gaps = theme::gaps(built_in, copy);
+    if gaps.is_empty() {
+        return Vec::new();
+    }
+    let list: Vec<String> =
+        gaps.iter().map(|g| format!("`{}` (the theme's line {})", g.path, g.line)).collect();
+    let source: Arc<str> = Arc::from(copy);
+    let first_line = copy.find('\n').unwrap_or(copy.len()).max(1).min(copy.len());
+    vec![
+        Problem::warning(
+            display_path(root, path),
+            format!(
+                "this copy of the built-in `{name}` has fallen behind it: it never reads {}",
+                list.join(", ")
+            ),
+        )
+        .at(&source, 0..first_line)
+        .hint(format!(
+            "the documents it makes may lack what this lmcpress passes them; `lmcpress theme diff {name}` \
+             shows every difference, and `lmcpress theme eject --force {name}` starts again from the theme"
+        )),
+    ]
+}
+
+fn tera_problem(shown: &str, text: &str, err: &tera::Error) -> Problem {
+    let shown = shown.to_string();
     match report(err) {
         Some(r) => {
             let source: Arc<str> = Arc::from(text);

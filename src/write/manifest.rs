@@ -256,6 +256,7 @@ pub fn hash_inputs<'a>(
 ) -> Digest {
     let mut hasher = blake3::Hasher::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(crate::theme::digest());
     hasher.update(b"\0");
     hasher.update(identity.as_bytes());
     // Ordered by bytes, not by `Path`'s component-wise order: the same inputs always give the

@@ -11,6 +11,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("diag", 0),
     ("parallel", 0),
     ("timings", 0),
+    ("theme", 0),
     ("markdown", 1),
     ("typeset", 1),
     ("load", 2),
@@ -23,6 +24,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("watch", 9),
     ("serve", 10),
     ("notify", 11),
+    ("init", 11),
 ];
 
 fn floor_of(module: &str) -> Option<u8> {

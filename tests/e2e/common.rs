@@ -11,27 +11,32 @@ pub struct Fixture {
 }
 
 impl Fixture {
-    /// A copy of the repository's content/ and templates/.
+    /// A copy of the repository's content/ (the sample project overrides none of the
+    /// built-in theme).
     pub fn shipped() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        for sub in ["content", "templates"] {
-            copy_dir(&repo.join(sub), &dir.path().join(sub));
-        }
+        copy_dir(&repo.join("content"), &dir.path().join("content"));
         Fixture { dir }
     }
 
-    /// The on-disk fixture project `tests/fixtures/NAME/` (its own content/) with the
-    /// repository's templates, copied to a temporary folder.
+    /// The text of template `name` as this project sees it: its own copy, else the theme's.
+    pub fn template(&self, name: &str) -> String {
+        let own = self.path("templates").join(name);
+        std::fs::read_to_string(own)
+            .unwrap_or_else(|_| lmcpress::theme::get(name).expect("a theme file").to_string())
+    }
+
+    /// The on-disk fixture project `tests/fixtures/NAME/` (its own content/), copied to a
+    /// temporary folder.
     pub fn from_dir(name: &str) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         copy_dir(&repo.join("tests/fixtures").join(name), dir.path());
-        copy_dir(&repo.join("templates"), &dir.path().join("templates"));
         Fixture { dir }
     }
 
-    /// A copy of the repository's content/, templates/ and editions/ (the archived edition
+    /// A copy of the repository's content/ and editions/ (the archived edition
     /// the shipped guide is compared with).
     pub fn shipped_with_editions() -> Fixture {
         let fx = Fixture::shipped();
@@ -39,12 +44,10 @@ impl Fixture {
         fx
     }
 
-    /// The repository's templates with a small project of its own: the LMC, one practice
+    /// A small project of its own: the LMC, one practice
     /// (Z90001, no logo), one guide section and one poster. Tests add or replace files.
     pub fn minimal() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        copy_dir(&repo.join("templates"), &dir.path().join("templates"));
         let fx = Fixture { dir };
         fx.write(
             "content/lmc.yaml",

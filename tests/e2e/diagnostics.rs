@@ -55,7 +55,7 @@ fn a_folder_that_is_not_a_project() {
 #[test]
 fn a_template_syntax_error() {
     let fx = Fixture::minimal();
-    let poster = fx.read("templates/poster.typ.tera");
+    let poster = fx.template("poster.typ.tera");
     fx.write("templates/poster.typ.tera", &poster.replacen("{{", "{{ practice.name | ", 1));
     let (code, err) = stderr(&fx, &["check"]);
     assert_eq!(code, 1);

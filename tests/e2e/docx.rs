@@ -3,15 +3,14 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::common::{Fixture, copy_dir};
+use crate::common::Fixture;
 
 /// A practice name that would break XML, typst or a CDATA section if spliced in as code.
 pub const TRICKY_NAME: &str = "Dr <b>Lee</b> & Partners ]]> [Ltd]";
 
-/// A small project: the shipped templates, one practice with an SVG logo, one letter.
+/// A small project on the built-in theme: one practice with an SVG logo, one letter.
 pub fn small_project() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"), &dir.path().join("templates"));
     let fx = Fixture { dir };
     fx.write(
         "content/lmc.yaml",

@@ -2,9 +2,7 @@
 //! and each practice's one-page summary, on a small fixture project (not the shipped content,
 //! so that content edits elsewhere do not change these counts).
 
-use std::path::Path;
-
-use crate::common::{Fixture, copy_dir, pdf_text, squash};
+use crate::common::{Fixture, pdf_text, squash};
 
 const LMC: &str = "# The LMC.\nname: Test Local Medical Committee\nshort_name: Test LMC\nbrand_colour: \"#003087\"\nedition: \"2025/26\" # contract year\nguide:\n  title: Test guide\n  slug: test-guide-2025-26\n  published: 2025-04-01\n";
 
@@ -18,7 +16,6 @@ fn section(title: &str, order: u32, status: &str, body: &str) -> String {
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"), &dir.path().join("templates"));
     let f = Fixture { dir };
     f.write("content/lmc.yaml", LMC);
     f.write("content/practices/z99001.yaml", PRACTICE);

@@ -83,7 +83,7 @@ fn a_template_error_fails_only_the_documents_that_use_it() {
 fn a_typst_error_names_the_generated_line_and_suggests_emit_typst() {
     let fx = Fixture::minimal();
     fx.write("content/letters/note.md", LETTER);
-    let t = fx.read("templates/letter.typ.tera");
+    let t = fx.template("letter.typ.tera");
     fx.write("templates/letter.typ.tera", &(t + "\n#undefined-thing\n"));
     let run = fx.run(&["build", "--practice", "Z90001"]);
     assert_eq!(run.code, 1);
@@ -97,7 +97,7 @@ fn a_typst_error_names_the_generated_line_and_suggests_emit_typst() {
 fn templates_cannot_read_outside_the_project() {
     let fx = Fixture::minimal();
     fx.write("content/letters/note.md", LETTER);
-    let t = fx.read("templates/letter.typ.tera");
+    let t = fx.template("letter.typ.tera");
     for attempt in [
         "#read(\"/etc/passwd\")",
         "#read(\"../../../../../../../etc/passwd\")",

@@ -7,7 +7,7 @@ use crate::common::Fixture;
 
 const PAGE: &str = "guide/test-guide.html";
 
-/// The shipped templates with a small guide of our own (no practices, so builds are quick).
+/// The built-in theme with a small guide of our own (no practices, so builds are quick).
 fn guide_fixture(lmc_name: &str) -> Fixture {
     let fx = Fixture::shipped();
     std::fs::remove_dir_all(fx.path("content")).unwrap();

@@ -1,6 +1,6 @@
 //! Posters in other languages: a translation sits beside its English poster as
 //! `<slug>.<lang>.md`, is checked against it, and is built for practices that list the
-//! language. A small fixture (not the shipped content), with the repository's templates.
+//! language. A small fixture (not the shipped content).
 
 use lmcpress::typeset::{self, Input};
 use typst::layout::{Frame, FrameItem, Point};

@@ -1,6 +1,6 @@
 //! Posters and social images: the emergency and NHS 111 band, a QR code that scans, a body
 //! that fills its page at a readable size, and icons with alt text. A small fixture project
-//! (not the shipped content, which others edit) with the repository's own templates.
+//! (not the shipped content, which others edit) on the built-in theme.
 
 use std::path::Path;
 
@@ -11,7 +11,7 @@ use typst::layout::{Abs, Frame, FrameItem, Point};
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
-use crate::common::{Fixture, copy_dir, pdf_text, squash};
+use crate::common::{Fixture, pdf_text, squash};
 
 const WEBSITE: &str = "www.oakfield-surgery.example.org";
 
@@ -41,7 +41,6 @@ If your problem is urgent, tell us and we will help you today.";
 
 fn project() -> Fixture {
     let fx = Fixture { dir: tempfile::tempdir().unwrap() };
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"), &fx.path("templates"));
     fx.write(
         "content/lmc.yaml",
         "name: Test Local Medical Committee\nshort_name: Test LMC\nbrand_colour: \"#003087\"\nedition: \"2025/26\"\n\

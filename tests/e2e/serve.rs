@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
-use crate::common::{Fixture, copy_dir};
+use crate::common::Fixture;
 
 const PROFILE_A: &str = "# Practice A: comments and key order must survive a save\n\
 ods_code: Z90001\n\
@@ -24,12 +24,11 @@ const PROFILE_B: &str = "ods_code: Z90002\nname: Birch Practice\naddress: [\"2 B
 postcode: LE2 2BB\nphone: \"0116 496 0002\"\nemail: hello@birch.example.org\nbrand_colour: \"#330072\"\n\
 signatory: {name: Dr Ben Birch, role: GP Partner}\n";
 
-/// A project with the shipped templates and LMC, the A&G wording, one poster, one letter and
+/// A project on the built-in theme with the shipped LMC, the A&G wording, one poster, one letter and
 /// two practices of its own, so that content edits elsewhere do not change these tests.
 fn project() -> (Fixture, String) {
     let dir = tempfile::tempdir().unwrap();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&repo.join("templates"), &dir.path().join("templates"));
     let fx = Fixture { dir };
     fx.write("content/lmc.yaml", &std::fs::read_to_string(repo.join("content/lmc.yaml")).unwrap());
     fx.write(

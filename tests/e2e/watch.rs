@@ -141,8 +141,7 @@ fn watch_rebuilds_what_changed_survives_bad_edits_and_stops_cleanly() {
     assert!(!fx.out("practices/Z90003/letters/note.pdf").exists());
 
     // The letter template rebuilds the two letters and the packs that hold them.
-    let letter_template = "templates/letter.typ.tera";
-    fx.write(letter_template, &(fx.read(letter_template) + "\n// edited\n"));
+    fx.write("templates/letter.typ.tera", &(fx.template("letter.typ.tera") + "\n// edited\n"));
     let status = w.next_rebuild();
     assert!(status.contains("rebuilt 4 documents"), "{status}");
 

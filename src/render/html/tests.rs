@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -84,12 +84,7 @@ fn page(org_name: &str, docs: &[Document]) -> String {
         address: vec!["1 High Street".into()],
         single: false,
     };
-    let text = include_str!("../../../templates/guide.html.tera");
-    let sources = BTreeMap::from([(
-        GUIDE_HTML_TEMPLATE.to_string(),
-        (PathBuf::from("templates/guide.html.tera"), text.to_string()),
-    )]);
-    let (templates, problems) = Templates::from_sources(&root, sources);
+    let (templates, problems) = Templates::built_in(&root);
     assert!(problems.is_empty(), "{problems:?}");
     let mut ctx = Context::new();
     ctx.insert("page", &page);
