@@ -5,18 +5,30 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+
+/// The version, the commit it was built from and the typst it typesets with.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("LMCPRESS_COMMIT"),
+    ", typst ",
+    env!("LMCPRESS_TYPST"),
+    ")"
+);
 
 #[derive(Parser)]
 #[command(
     name = "lmcpress",
-    version,
+    version = VERSION,
     about = "Builds an LMC's guide, practice posters, A&G wording and letters from Markdown and YAML",
     long_about = "Builds a Local Medical Committee's documents from one source of truth.\n\n\
         content/lmc.yaml and content/practices/*.yaml describe the LMC and its practices; \
-        content/**/*.md hold the guide sections, posters, letters and A&G wording; \
-        templates/*.tera lay them out. lmcpress merges them and typesets PDF and PNG \
-        files in-process with typst, writing them to output/.",
+        content/**/*.md hold the guide sections, posters, letters and A&G wording. \
+        The built-in theme lays them out; a project's templates/ folder overrides any of its \
+        files by name (`lmcpress theme eject`). lmcpress merges them and typesets PDF and PNG \
+        files in-process with typst, writing them to output/.\n\n\
+        New here? `lmcpress init my-lmc --lmc-name \"Anytown LMC\"` writes a starter project.",
     after_help = "Exit codes: 0 everything built, 1 an input or document failed, 2 usage error."
 )]
 struct Cli {
@@ -26,6 +38,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a new LMC's project: a starter that builds first time, with comments on every key.
+    Init(cmd::init::Args),
     /// Build every document (or only some practices') into the output folder.
     Build(cmd::build::Args),
     /// Check every input and template and report all problems, writing nothing.
@@ -46,6 +60,17 @@ enum Command {
     Access(cmd::access::Args),
     /// E-mail each practice what changed in this edition (drafts first; --send to send).
     Notify(cmd::notify::Args),
+    /// List, copy out (eject) or compare the built-in theme's templates.
+    Theme(cmd::theme::Args),
+    /// Write JSON Schemas of lmc.yaml, practice profiles and front matter, for editors.
+    Schema(cmd::schema::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print lmcpress's manual page (roff), for `man -l -` or a man folder.
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -61,6 +86,14 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Access(args) => cmd::access::run(args),
         Command::Notify(args) => cmd::notify::run(args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::Theme(args) => cmd::theme::run(args),
+        Command::Schema(args) => cmd::schema::run(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "lmcpress", &mut std::io::stdout());
+            Ok(true)
+        }
+        Command::Man => cmd::man(Cli::command()),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

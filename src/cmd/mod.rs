@@ -5,11 +5,14 @@ pub mod build;
 pub mod changes;
 pub mod check;
 pub mod edition;
+pub mod init;
 pub mod merge;
 pub mod notify;
 mod progress;
 pub mod render;
+pub mod schema;
 pub mod serve;
+pub mod theme;
 pub mod watch;
 
 use std::path::{Path, PathBuf};
@@ -67,4 +70,27 @@ pub fn plural(n: usize, noun: &str) -> String {
 /// [`print_distinct`] for callers that do not count.
 pub fn print_problems<'a>(problems: impl IntoIterator<Item = &'a Problem>) {
     print_distinct(problems);
+}
+
+/// Prints the manual page of `command`, with its subcommands, to standard output.
+pub fn man(command: clap::Command) -> Result<bool, Problem> {
+    let mut out = Vec::new();
+    let page = clap_mangen::Man::new(command.clone());
+    let written = page.render(&mut out).and_then(|()| {
+        // Each subcommand's options as a section of the one page, so `man lmcpress` tells all.
+        for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+            std::io::Write::write_all(
+                &mut out,
+                format!(".SH \"LMCPRESS {}\"\n", sub.get_name().to_uppercase()).as_bytes(),
+            )?;
+            let sub = clap_mangen::Man::new(sub.clone());
+            sub.render_description_section(&mut out)?;
+            sub.render_options_section(&mut out)?;
+        }
+        Ok(())
+    });
+    written
+        .and_then(|()| std::io::Write::write_all(&mut std::io::stdout(), &out))
+        .map_err(|e| Problem::general(format!("failed to write the manual page: {e}")))?;
+    Ok(true)
 }

@@ -11,6 +11,7 @@ pub mod lang;
 pub mod limits;
 pub mod project;
 pub mod recipients;
+pub mod schema;
 pub mod standalone;
 pub mod text;
 pub mod translated;
