@@ -22,4 +22,5 @@ mod pack;
 mod posters;
 mod safety;
 mod serve;
+mod start;
 mod watch;
