@@ -139,7 +139,11 @@ fn guide_slug_span(text: &str) -> Option<Range<usize>> {
     for line in text.split_inclusive('\n') {
         let indented = line.starts_with([' ', '\t']);
         if !indented && !line.trim().is_empty() && !line.starts_with('#') {
-            in_guide = line.trim_end().strip_prefix("guide:").is_some_and(|r| r.trim().is_empty());
+            // `guide:` may carry a comment after it, as a starter project's does.
+            in_guide = line.trim_end().strip_prefix("guide:").is_some_and(|r| {
+                let r = r.trim();
+                r.is_empty() || r.starts_with('#')
+            });
         } else if in_guide {
             let trimmed = line.trim_start();
             if let Some(rest) = trimmed.strip_prefix("slug:") {
@@ -234,5 +238,12 @@ mod tests {
         let err = new_edition(bad.path(), "2026/27").unwrap_err().to_string();
         assert!(err.contains("the current edition: `soon` is not an edition name"), "{err}");
         assert!(err.contains("content/lmc.yaml:1:10"), "{err}");
+    }
+
+    #[test]
+    fn the_slug_is_found_under_a_guide_line_with_a_comment() {
+        let text = "edition: \"2026/27\"\nguide:  # the title page\n  title: T\n  slug: lmc-guide-2026-27  # file name\n";
+        let span = guide_slug_span(text).unwrap();
+        assert_eq!(&text[span], "lmc-guide-2026-27");
     }
 }
