@@ -41,7 +41,19 @@ pub fn at_value<T>(file: &Path, text: &Arc<str>, value: &Spanned<T>, message: St
 fn span_of(text: &str, location: Location) -> std::ops::Range<usize> {
     let start = diag::offset_of(text, location.line() as usize, location.column() as usize);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    start..line_end.max(start)
+    start..start + value_len(&text[start..line_end.max(start)])
+}
+
+/// How much of `rest` (the value to the end of its line) is the value: a quoted value to
+/// its closing quote, a plain one up to a ` #` comment, without trailing blanks.
+fn value_len(rest: &str) -> usize {
+    if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
+        && let Some(close) = rest[1..].find(q)
+    {
+        return close + 2;
+    }
+    let value = rest.find(" #").map_or(rest, |i| &rest[..i]);
+    value.trim_end().len().max(1).min(rest.len())
 }
 
 /// The excerpt shows where; the message need not say "at line 3, column 1" again.
@@ -71,6 +83,15 @@ fn unknown_field_hint(message: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_excerpt_underlines_the_value_not_its_comment() {
+        assert_eq!(value_len("Z9901  # the ODS code"), 5);
+        assert_eq!(value_len("\"#00594F\"  # colour"), 9);
+        assert_eq!(value_len("plain value"), 11);
+        assert_eq!(value_len("a#b"), 3);
+    }
+
     use super::*;
     use serde::Deserialize;
 
