@@ -1,7 +1,8 @@
 //! Makes a synthetic project with N practices for benchmarks and scale tests:
 //! `cargo run --release --example synth -- 1000 /tmp/lmc-1000`.
 //!
-//! The LMC, its guide, posters, letters and templates are the shipped ones; the practices are
+//! The LMC, its guide, posters and letters are the shipped ones, laid out by the built-in theme
+//! (a binary from before the theme needs `theme/` copied to DEST/templates); the practices are
 //! generated (names, colours, poster choices and logos vary), and obviously fictional.
 
 use std::path::{Path, PathBuf};
@@ -21,8 +22,7 @@ fn main() {
     let dest = PathBuf::from(args.next().expect(usage));
     assert!(n <= 99_999, "at most 99,999 practices (ODS codes are a letter and five digits)");
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["content/guide", "content/posters", "content/letters", "content/practices/logos", "templates"]
-    {
+    for dir in ["content/guide", "content/posters", "content/letters", "content/practices/logos"] {
         copy_dir(&repo.join(dir), &dest.join(dir));
     }
     for file in ["content/lmc.yaml", "content/ag-disclaimer.md"] {
