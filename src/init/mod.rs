@@ -116,7 +116,11 @@ pub fn init(dir: &Path, names: &Names) -> Result<Vec<PathBuf>, Problem> {
         let json = serde_json::to_string_pretty(&s.json).unwrap_or_default() + "\n";
         put(&format!("{SCHEMA_DIR}/{}", s.file_name), &json)?;
     }
-    put(".gitignore", "# What `lmcpress build` makes: rebuilt from content/ at any time.\noutput/\n")?;
+    put(
+        ".gitignore",
+        "# What `lmcpress build` makes: rebuilt from content/ at any time.\noutput/\n\
+         # The private links' key hashes (`lmcpress access`): never share them.\n.lmcpress-access.json\n",
+    )?;
 
     move_into(staging, dir)?;
     Ok(written)
