@@ -515,7 +515,8 @@ fn logo_path(
     text: &Arc<str>,
     logo: &Spanned<String>,
 ) -> Result<String, Problem> {
-    let rel = logo.value.trim();
+    // A path copied from Windows Explorer separates folders with `\`.
+    let rel = &logo.value.trim().replace('\\', "/");
     let fail = |msg: String, hint: &str| Err(yaml::at_value(file, text, logo, msg).hint(hint));
     let ext = Path::new(rel).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     if !matches!(ext.as_deref(), Some("png" | "svg")) {

@@ -190,8 +190,22 @@ fn the_sample_builds_on_the_built_in_theme_alone() {
 #[test]
 fn files_saved_with_a_bom_and_crlf_build_the_same_documents() {
     let unix = Fixture::from_dir("one-document");
+    let logo = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"5\" fill=\"#005EB8\"/></svg>";
+    unix.write("content/practices/logos/mark.svg", logo);
     let windows = empty();
     copy_dir(unix.root(), windows.root());
+    // A path as Windows Explorer copies it, with `\\` between folders.
+    for (fx, path) in [(&unix, "logos/mark.svg"), (&windows, "logos\\mark.svg")] {
+        let profile = fx
+            .path("content/practices")
+            .read_dir()
+            .unwrap()
+            .filter_map(Result::ok)
+            .find(|e| e.path().extension().is_some_and(|x| x == "yaml"));
+        let profile = profile.unwrap().path();
+        let text = std::fs::read_to_string(&profile).unwrap();
+        std::fs::write(&profile, format!("{text}logo: {path}\n")).unwrap();
+    }
     for entry in walkdir::WalkDir::new(windows.path("content")).into_iter().filter_map(Result::ok) {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "md" || e == "yaml") {
