@@ -44,6 +44,8 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Make or end private links to `serve` for practices and the LMC editor.
     Access(cmd::access::Args),
+    /// Show who saved, restored, created or deleted what, and which links were made or ended.
+    Audit(cmd::audit::Args),
     /// E-mail each practice what changed in this edition (drafts first; --send to send).
     Notify(cmd::notify::Args),
 }
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Access(args) => cmd::access::run(args),
         Command::Notify(args) => cmd::notify::run(args),
+        Command::Audit(args) => cmd::audit::run(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -4,16 +4,21 @@
 
 use tera::{Context, Tera};
 
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 9] = [
     ("base.html", include_str!("../../templates/serve/base.html")),
     ("index.html", include_str!("../../templates/serve/index.html")),
     ("practice.html", include_str!("../../templates/serve/practice.html")),
     ("profile.html", include_str!("../../templates/serve/profile.html")),
     ("message.html", include_str!("../../templates/serve/message.html")),
+    ("content_list.html", include_str!("../../templates/serve/content_list.html")),
+    ("content_edit.html", include_str!("../../templates/serve/content_edit.html")),
+    ("content_preview.html", include_str!("../../templates/serve/content_preview.html")),
+    ("content_history.html", include_str!("../../templates/serve/content_history.html")),
 ];
 
 pub const CSS: &str = include_str!("../../templates/serve/serve.css");
 pub const JS: &str = include_str!("../../templates/serve/serve.js");
+pub const EDITOR_JS: &str = include_str!("../../templates/serve/editor.js");
 
 pub struct Pages {
     tera: Tera,
