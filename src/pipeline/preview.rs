@@ -32,6 +32,10 @@ impl Preview {
     }
 }
 
+/// The project with a draft in place and the draft's index among its documents (None for
+/// `lmc.yaml`), or the problems that stop the draft loading.
+type Drafted = Result<(Loaded, Option<usize>), Vec<Problem>>;
+
 /// The project as it would load with `draft` in place of the content file `file` (absolute,
 /// inside the project): the loaded project and the draft's index among its documents (None
 /// for `lmc.yaml`), or the problems that stop the draft loading at all.
@@ -39,7 +43,7 @@ fn with_draft(
     root: &Path,
     file: &Path,
     draft: &str,
-) -> Result<Result<(Loaded, Option<usize>), Vec<Problem>>, Problem> {
+) -> Result<Drafted, Problem> {
     let mut loaded = super::load(root)?;
     let root = loaded.project.root.clone();
     let shown = display_path(&root, file);
