@@ -39,11 +39,7 @@ type Drafted = Result<(Loaded, Option<usize>), Vec<Problem>>;
 /// The project as it would load with `draft` in place of the content file `file` (absolute,
 /// inside the project): the loaded project and the draft's index among its documents (None
 /// for `lmc.yaml`), or the problems that stop the draft loading at all.
-fn with_draft(
-    root: &Path,
-    file: &Path,
-    draft: &str,
-) -> Result<Drafted, Problem> {
+fn with_draft(root: &Path, file: &Path, draft: &str) -> Result<Drafted, Problem> {
     let mut loaded = super::load(root)?;
     let root = loaded.project.root.clone();
     let shown = display_path(&root, file);

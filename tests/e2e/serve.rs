@@ -257,7 +257,13 @@ fn serve_lists_practices_shows_documents_and_packs_them() {
     let img = format!("/practices/Z90001/files/posters/{slug}.png?v=");
     assert!(html.contains(&img), "poster preview missing:\n{html}");
     assert!(html.contains(&format!("social/{slug}-square.png")), "{html}");
-    assert!(html.contains("<iframe class=\"letter\""), "letter preview missing:\n{html}");
+    // A letter shows as an image of its first page (an embedded PDF shows nothing on phones).
+    let tag = "<img class=\"letter-page\" src=\"";
+    let at = html.find(tag).expect("letter preview missing") + tag.len();
+    let src = &html[at..at + html[at..].find('"').unwrap()];
+    let image = server.get(&src.replace("&amp;", "&"), &[]);
+    assert_eq!((image.status, image.header("content-type")), (200, Some("image/png")), "{src}");
+    assert!(image.body.starts_with(b"\x89PNG"));
     assert!(html.contains("id=\"ag-text\""), "A&G text missing:\n{html}");
     assert!(html.contains("data-copy=\"ag-text\""));
     // Each document under its own title, and the content's own sentence on when to paste.
