@@ -11,6 +11,7 @@
 pub mod build;
 pub mod diag;
 pub mod editions;
+pub mod history;
 pub mod init;
 pub mod load;
 pub mod markdown;

@@ -58,6 +58,8 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Make or end private links to `serve` for practices and the LMC editor.
     Access(cmd::access::Args),
+    /// Show who saved, restored, created or deleted what, and which links were made or ended.
+    Audit(cmd::audit::Args),
     /// E-mail each practice what changed in this edition (drafts first; --send to send).
     Notify(cmd::notify::Args),
     /// List, copy out (eject) or compare the built-in theme's templates.
@@ -94,6 +96,7 @@ fn main() -> ExitCode {
             Ok(true)
         }
         Command::Man => cmd::man(Cli::command()),
+        Command::Audit(args) => cmd::audit::run(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

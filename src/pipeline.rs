@@ -5,6 +5,8 @@
 //! typesets and writes every job the same way. A new output is a new kind of job in
 //! [`crate::plan`], never a second pipeline. Nothing here prints: callers report.
 
+mod preview;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -19,7 +21,9 @@ use crate::render::templates::Templates;
 use crate::timings::stage as timing;
 use crate::write::manifest::ReadAhead;
 
+pub use crate::build::Shown;
 pub use crate::render::Loaded;
+pub use preview::{Preview, check_draft, preview};
 
 /// Loads the project at `root` and its templates. Problems in single files (a broken
 /// profile, a template that does not parse) are in `project.problems`; only a folder that

@@ -4,6 +4,8 @@
 mod packs;
 mod produce;
 
+pub use produce::{Shown, preview};
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -51,6 +51,46 @@ pub(crate) fn render_only(loaded: &Loaded, job: &Job) -> Result<Vec<Problem>, Ve
     rendered.map(|r| r.warnings)
 }
 
+/// What a preview shows: pages as PNG images, or the text of a text document.
+pub enum Shown {
+    Pages(Vec<Vec<u8>>),
+    Text(String),
+}
+
+/// Renders and typesets `job` in memory and returns the pages `pick` chooses (0-based, from
+/// the typeset document) as PNG images at `pixel_per_pt`. Writes nothing.
+pub fn preview(
+    loaded: &Loaded,
+    job: &Job,
+    pick: &dyn Fn(&typst_layout::PagedDocument) -> Vec<usize>,
+    pixel_per_pt: f64,
+) -> Result<(Shown, Vec<Problem>), Vec<Problem>> {
+    let project = &loaded.project;
+    let date = date_of(job);
+    let date_text = date.map(dates::long);
+    let Rendered { source, mut warnings, .. } =
+        render::render_job(loaded, job, date_text.as_deref()).map_err(|p| vec![p])?;
+    if job.outputs.iter().all(|o| o.kind == OutputKind::Text) {
+        return Ok((Shown::Text(source), warnings));
+    }
+    let source_name = format!("templates/{} (generated typst for {})", job.template, job.id);
+    let compiled = typeset::compile(typeset::Input {
+        root: &project.root,
+        source,
+        source_name: source_name.clone(),
+        today: date.map(typeset::datetime),
+    })
+    .map_err(|errors| trace_to_markdown(project, job, &source_name, errors))?;
+    warnings.extend(compiled.warnings.iter().cloned());
+    let mut pages = Vec::new();
+    for page in pick(&compiled.document) {
+        let png = typeset::png(&compiled.document, page, pixel_per_pt)
+            .map_err(|e| vec![Problem::error(&source_name, format!("failed to render PNG: {e:#}"))])?;
+        pages.push(png);
+    }
+    Ok((Shown::Pages(pages), warnings))
+}
+
 fn produce_any(loaded: &Loaded, job: &Job, emit_typst: bool) -> Result<Produced, Vec<Problem>> {
     let project = &loaded.project;
     let date = date_of(job);

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use lmcpress::diag::Problem;
+use lmcpress::history::audit::{self, Entry};
 use lmcpress::load::config::is_ods;
 use lmcpress::serve::keys::{Access, AccessList, access_file};
 
@@ -60,6 +61,15 @@ impl Who {
     }
 }
 
+/// Grants and revokes go in the audit log like everything done through the links.
+fn audit(root: &std::path::Path, what: audit::Action, scope: &Access) -> Result<(), Problem> {
+    let mut entry = Entry::new("command line (lmcpress access)", what);
+    if let Access::Practice(ods) = scope {
+        entry = entry.practice(ods);
+    }
+    audit::append(root, &entry).map_err(|e| Problem::general(format!("{e:#}")))
+}
+
 pub fn run(args: Args) -> Result<bool, Problem> {
     match args.action {
         Action::Grant { who, base_url, root } => {
@@ -75,6 +85,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
             let mut list = AccessList::load(&root)?;
             let key = list.grant(scope.clone())?;
             list.save(&root)?;
+            audit(&root, audit::Action::Grant, &scope)?;
             let base = base_url.trim_end_matches('/');
             let path = match &scope {
                 Access::Lmc => "/".to_string(),
@@ -93,6 +104,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
             let mut list = AccessList::load(&root)?;
             let n = list.revoke(&scope);
             list.save(&root)?;
+            audit(&root, audit::Action::Revoke, &scope)?;
             eprintln!("revoked {} for {}", super::plural(n, "link"), scope.describe());
         }
         Action::List { root } => {

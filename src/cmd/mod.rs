@@ -1,6 +1,7 @@
 //! One file per subcommand, plus the printing they share.
 
 pub mod access;
+pub mod audit;
 pub mod build;
 pub mod changes;
 pub mod check;

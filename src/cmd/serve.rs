@@ -27,6 +27,10 @@ pub struct Args {
     /// Wait this long after the last change before rebuilding, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 100)]
     debounce: u64,
+    /// The address users reach the server at through a TLS proxy (https://docs.example.org):
+    /// cookies are then Secure and form posts from it are accepted.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<url::Url>,
 }
 
 struct Printer;
@@ -79,7 +83,11 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         require_keys: args.require_keys,
         poll: args.poll,
         debounce: Duration::from_millis(args.debounce),
+        public_url: args.public_url.clone(),
     };
+    if let Some(url) = &args.public_url {
+        eprintln!("reached at {url}: make links with `lmcpress access grant --base-url {url}`");
+    }
     serve::serve(opts, stop, Arc::new(Printer))?;
     eprintln!("stopped serving");
     Ok(true)

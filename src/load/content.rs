@@ -449,6 +449,13 @@ pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>>
             return Err(vec![Problem::error(&shown, format!("failed to read `{}`: {e}", shown.display()))]);
         }
     };
+    parse_document(root, path, text)
+}
+
+/// Reads `text` as the document at `path` would be read, without touching the file: for
+/// drafts edited in the browser.
+pub fn parse_document(root: &Path, path: &Path, text: Arc<str>) -> Result<Document, Vec<Problem>> {
+    let shown = display_path(root, path);
     let Some((front, body_start)) = split_front_matter(&text) else {
         return Err(vec![Problem::error(&shown, "missing front matter").hint(
             "start the file with a `---` line, the document's YAML (kind, title, ...), then another `---` line",

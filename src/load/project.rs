@@ -159,7 +159,7 @@ fn guard_yaml(root: &Path, path: &Path) -> Result<std::sync::Arc<str>, Vec<Probl
 }
 
 /// Character checks of a loaded document: its front matter like YAML, its body whole.
-fn guard_document(doc: Document) -> Result<Document, Vec<Problem>> {
+pub fn guard_document(doc: Document) -> Result<Document, Vec<Problem>> {
     let mut problems = limits::yaml_values(&doc.shown, &doc.text, doc.body_start);
     problems.extend(limits::markdown_glyphs(&doc.shown, &doc.text, doc.body_start));
     if problems.is_empty() { Ok(doc) } else { Err(problems) }

@@ -222,13 +222,31 @@ fn grant(root: &Path, ods: &str) -> anyhow::Result<String> {
     let mut list = AccessList::load(root)?;
     let key = list.grant_labelled(Access::Practice(ods.to_string()), Some("notify e-mail"))?;
     list.save(root)?;
+    let entry =
+        crate::history::audit::Entry::new("notify", crate::history::audit::Action::Grant).practice(ods);
+    crate::history::audit::append(root, &entry)?;
     Ok(key)
 }
 
 fn revoke(root: &Path, hash: &str) -> anyhow::Result<()> {
     let mut list = AccessList::load(root)?;
+    let gone: Vec<String> = list
+        .grants
+        .iter()
+        .filter(|g| g.hash == hash)
+        .filter_map(|g| match &g.scope {
+            Access::Practice(ods) => Some(ods.clone()),
+            Access::Lmc => None,
+        })
+        .collect();
     list.grants.retain(|g| g.hash != hash);
-    list.save(root)
+    list.save(root)?;
+    for ods in gone {
+        let entry =
+            crate::history::audit::Entry::new("notify", crate::history::audit::Action::Revoke).practice(&ods);
+        crate::history::audit::append(root, &entry)?;
+    }
+    Ok(())
 }
 
 fn one_line(p: &Problem) -> String {

@@ -21,6 +21,7 @@ use super::pages::{self, Pages};
 use super::profile::{self, Logo, Saved};
 use super::snapshot::{PracticeEntry, Snapshot};
 use crate::diag::display_path;
+use crate::history::audit;
 
 const COOKIE: &str = "lmcpress_key";
 /// Forms and everything else but the profile form carry little: refuse large bodies early.
@@ -30,8 +31,10 @@ pub struct App {
     pub root: PathBuf,
     pub out: PathBuf,
     pub require_keys: bool,
+    /// The address users reach the server at behind a proxy (`--public-url`).
+    pub public_url: Option<url::Url>,
     pub live: Live,
-    pages: Pages,
+    pub(super) pages: Pages,
     /// Signs CSRF tokens; new every run, so tokens die with the server.
     secret: [u8; 32],
     /// What the last rebuild made, swapped whole after each one.
@@ -39,11 +42,17 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(root: PathBuf, out: PathBuf, require_keys: bool) -> anyhow::Result<App> {
+    pub fn new(
+        root: PathBuf,
+        out: PathBuf,
+        require_keys: bool,
+        public_url: Option<url::Url>,
+    ) -> anyhow::Result<App> {
         Ok(App {
             root,
             out,
             require_keys,
+            public_url,
             live: Live::default(),
             pages: Pages::new()?,
             secret: keys::random_secret()?,
@@ -56,15 +65,15 @@ impl App {
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
     }
 
-    fn snapshot(&self) -> Arc<Snapshot> {
+    pub(super) fn snapshot(&self) -> Arc<Snapshot> {
         self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    fn csrf(&self, ods: &str) -> String {
+    pub(super) fn csrf(&self, ods: &str) -> String {
         blake3::keyed_hash(&self.secret, format!("profile-form|{ods}").as_bytes()).to_hex().to_string()
     }
 
-    fn context(&self, title: &str, scope: &Access) -> Context {
+    pub(super) fn context(&self, title: &str, scope: &Access) -> Context {
         let mut ctx = Context::new();
         ctx.insert("title", title);
         let lmc_name = self.snapshot().lmc_name.clone();
@@ -76,7 +85,7 @@ impl App {
         ctx
     }
 
-    fn message(&self, status: StatusCode, heading: &str, message: &str) -> Response {
+    pub(super) fn message(&self, status: StatusCode, heading: &str, message: &str) -> Response {
         let mut ctx = self.context(heading, &Access::Practice(String::new()));
         ctx.insert("heading", heading);
         ctx.insert("message", message);
@@ -89,7 +98,24 @@ impl App {
     }
 }
 
-type Shared = Arc<App>;
+pub(super) type Shared = Arc<App>;
+
+/// Who is asking, as the audit log and the history name them: the link's label, never its key.
+#[derive(Debug, Clone)]
+pub struct Who(pub String);
+
+impl Who {
+    fn of(grant: &keys::Grant) -> Who {
+        let base = match &grant.scope {
+            Access::Lmc => "LMC editor link".to_string(),
+            Access::Practice(ods) => format!("{ods} practice link"),
+        };
+        Who(match &grant.label {
+            Some(label) => format!("{base} ({label})"),
+            None => base,
+        })
+    }
+}
 
 pub fn router(app: Shared) -> Router {
     Router::new()
@@ -97,6 +123,10 @@ pub fn router(app: Shared) -> Router {
         .route("/events", get(events))
         .route("/static/serve.css", get(|| async { asset("text/css; charset=utf-8", pages::CSS) }))
         .route("/static/serve.js", get(|| async { asset("text/javascript; charset=utf-8", pages::JS) }))
+        .route(
+            "/static/editor.js",
+            get(|| async { asset("text/javascript; charset=utf-8", pages::EDITOR_JS) }),
+        )
         .route("/guide/{*rel}", get(guide_file))
         .route(
             "/practices/{ods}",
@@ -104,6 +134,7 @@ pub fn router(app: Shared) -> Router {
         )
         .route("/practices/{ods}/", get(practice_page))
         .route("/practices/{ods}/pack.zip", get(pack))
+        .route("/practices/{ods}/letters/{slug}/page.png", get(super::letter_image::first_page))
         .route("/practices/{ods}/files/{*rel}", get(practice_file))
         .route(
             "/practices/{ods}/profile",
@@ -111,6 +142,7 @@ pub fn router(app: Shared) -> Router {
                 .post(profile_save)
                 .layer(DefaultBodyLimit::max(profile::LOGO_LIMIT + BODY_LIMIT)),
         )
+        .merge(super::content::routes())
         .fallback(|State(app): State<Shared>| async move {
             app.message(StatusCode::NOT_FOUND, "Not found", "There is no page at this address.")
         })
@@ -128,7 +160,7 @@ fn practice_redirect(ods: &str) -> Response {
     }
 }
 
-fn html(body: String) -> Response {
+pub(super) fn html(body: String) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body)
         .into_response()
 }
@@ -146,7 +178,7 @@ async fn security_headers(req: Request, next: Next) -> Response {
     set(
         h,
         "content-security-policy",
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; \
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
          frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'",
     );
     set(h, "x-content-type-options", "nosniff");
@@ -180,6 +212,7 @@ async fn guard(State(app): State<Shared>, mut req: Request, next: Next) -> Respo
     }
     if !app.require_keys {
         req.extensions_mut().insert(Access::Lmc);
+        req.extensions_mut().insert(Who("LMC editor".into()));
         return next.run(req).await;
     }
     let list = match AccessList::load(&app.root) {
@@ -196,7 +229,9 @@ async fn guard(State(app): State<Shared>, mut req: Request, next: Next) -> Respo
         }
         // Move the key from the address to a cookie, so it does not linger in history.
         let path = req.uri().path().to_string();
-        let cookie = format!("{COOKIE}={key}; HttpOnly; SameSite=Lax; Path=/");
+        let secure = app.public_url.as_ref().is_some_and(|u| u.scheme() == "https");
+        let cookie =
+            format!("{COOKIE}={key}; HttpOnly; SameSite=Lax; Path=/{}", if secure { "; Secure" } else { "" });
         let mut res = Redirect::to(&path).into_response();
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             res.headers_mut().insert(header::SET_COOKIE, v);
@@ -204,9 +239,10 @@ async fn guard(State(app): State<Shared>, mut req: Request, next: Next) -> Respo
         return res;
     }
     let key = bearer_key(req.headers()).or_else(|| cookie_key(req.headers()));
-    match key.as_deref().and_then(|k| list.check(k)) {
-        Some(scope) => {
-            req.extensions_mut().insert(scope.clone());
+    match key.as_deref().and_then(|k| list.check_grant(k)) {
+        Some(grant) => {
+            req.extensions_mut().insert(grant.scope.clone());
+            req.extensions_mut().insert(Who::of(grant));
             next.run(req).await
         }
         None => unauthorised(&app),
@@ -223,18 +259,18 @@ fn unauthorised(app: &App) -> Response {
     res
 }
 
-fn forbidden(app: &App) -> Response {
+pub(super) fn forbidden(app: &App) -> Response {
     app.message(StatusCode::FORBIDDEN, "Not yours", "Your private link does not open this page.")
 }
 
-fn not_found(app: &App) -> Response {
+pub(super) fn not_found(app: &App) -> Response {
     app.message(StatusCode::NOT_FOUND, "Not found", "There is no page at this address.")
 }
 
 /// The practice named in the URL, if it exists and the caller may see it.
 // The error is the handler's ready answer, returned at once; boxing it would only add a step.
 #[allow(clippy::result_large_err)]
-fn allowed(app: &App, scope: &Access, ods: &str) -> Result<PracticeEntry, Response> {
+pub(super) fn allowed(app: &App, scope: &Access, ods: &str) -> Result<PracticeEntry, Response> {
     if !files::is_ods(ods) {
         return Err(not_found(app));
     }
@@ -362,12 +398,17 @@ async fn guide_file(
 async fn pack(
     State(app): State<Shared>,
     axum::Extension(scope): axum::Extension<Access>,
+    axum::Extension(who): axum::Extension<Who>,
     UrlPath(ods): UrlPath<String>,
 ) -> Response {
     let practice = match allowed(&app, &scope, &ods) {
         Ok(p) => p,
         Err(r) => return r,
     };
+    let entry = audit::Entry::new(&who.0, audit::Action::PackDownload).practice(&practice.ods);
+    if audit::append(&app.root, &entry).is_err() {
+        return app.message(StatusCode::INTERNAL_SERVER_ERROR, "Audit log unwritable", "Ask the LMC.");
+    }
     let built = app.out.join("packs").join(format!("{}.zip", practice.ods));
     match tokio::task::spawn_blocking(move || std::fs::read(built)).await {
         Ok(Ok(bytes)) => (
@@ -454,8 +495,14 @@ async fn profile_form(
 }
 
 /// Same-origin check on top of the token: a browser always sends `Origin` on a form post.
-fn same_origin(headers: &HeaderMap) -> bool {
+/// Behind a proxy the origin is the public address, which the `Host` the proxy sends may not be.
+pub(super) fn same_origin(app: &App, headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else { return true };
+    if let Some(public) = &app.public_url
+        && public.origin().ascii_serialization() == origin
+    {
+        return true;
+    }
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     origin.split_once("://").is_some_and(|(_, rest)| rest == host)
 }
@@ -463,6 +510,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 async fn profile_save(
     State(app): State<Shared>,
     axum::Extension(scope): axum::Extension<Access>,
+    axum::Extension(who): axum::Extension<Who>,
     UrlPath(ods): UrlPath<String>,
     headers: HeaderMap,
     mut form: Multipart,
@@ -496,7 +544,7 @@ async fn profile_save(
     let token_ok = submitted
         .get("csrf")
         .is_some_and(|t| keys::constant_time_eq(t.as_bytes(), app.csrf(&practice.ods).as_bytes()));
-    if !token_ok || !same_origin(&headers) {
+    if !token_ok || !same_origin(&app, &headers) {
         return app.message(
             StatusCode::FORBIDDEN,
             "Form expired",
@@ -524,8 +572,18 @@ async fn profile_save(
         Some(Ok(logo)) => Some(logo),
         None => None,
     };
-    let (root, path) = (app.root.clone(), practice.path.clone());
-    let saved = tokio::task::spawn_blocking(move || profile::save(&root, &path, &submitted, logo)).await;
+    let (root, path, ods) = (app.root.clone(), practice.path.clone(), practice.ods.clone());
+    let saved = tokio::task::spawn_blocking(move || {
+        let before = std::fs::read(&path).ok();
+        let saved = profile::save(&root, &path, &submitted, logo)?;
+        if matches!(saved, Saved::Written) {
+            let after = std::fs::read(&path).ok();
+            let (before, after) = (before.as_deref(), after.as_deref());
+            super::content::keep(&root, &path, before, after, &who.0, audit::Action::Save, Some(&ods))?;
+        }
+        anyhow::Ok(saved)
+    })
+    .await;
     match saved {
         Ok(Ok(Saved::Written | Saved::Unchanged)) => {
             Redirect::to(&format!("/practices/{}/?saved=1", practice.ods)).into_response()

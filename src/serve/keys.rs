@@ -95,8 +95,13 @@ impl AccessList {
 
     /// What `key` opens, if it is a current key.
     pub fn check(&self, key: &str) -> Option<&Access> {
+        self.check_grant(key).map(|g| &g.scope)
+    }
+
+    /// The grant of `key`, if it is a current key.
+    pub fn check_grant(&self, key: &str) -> Option<&Grant> {
         let hash = hash_key(key);
-        self.grants.iter().find(|g| constant_time_eq(g.hash.as_bytes(), hash.as_bytes())).map(|g| &g.scope)
+        self.grants.iter().find(|g| constant_time_eq(g.hash.as_bytes(), hash.as_bytes()))
     }
 }
 

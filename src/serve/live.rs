@@ -129,6 +129,11 @@ impl Live {
         self.tx.send(update).ok();
     }
 
+    /// How many rebuilds have finished: what was made from the content changes with it.
+    pub fn seq(&self) -> u64 {
+        self.lock().seq
+    }
+
     pub fn built_once(&self) -> bool {
         self.lock().built_once
     }

@@ -3,9 +3,12 @@
 //! what each rebuild reported, tells browsers about it over server-sent events, and serves
 //! the output folder, the profile form and private links. No document logic of its own.
 
+mod content;
+mod diff;
 pub mod files;
 mod http;
 pub mod keys;
+mod letter_image;
 mod live;
 mod pages;
 pub mod profile;
@@ -33,6 +36,9 @@ pub struct ServeOptions {
     pub require_keys: bool,
     pub poll: bool,
     pub debounce: Duration,
+    /// The https address a reverse proxy serves this at: cookies are then `Secure` and form
+    /// posts from that origin are accepted.
+    pub public_url: Option<url::Url>,
 }
 
 impl ServeOptions {
@@ -58,7 +64,8 @@ pub fn serve(opts: ServeOptions, stop: Arc<AtomicBool>, reporter: Arc<dyn Report
         .with_context(|| format!("failed to listen on {}:{}", opts.host, opts.port))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let app = Arc::new(http::App::new(root.clone(), out.clone(), opts.keys_required())?);
+    let app =
+        Arc::new(http::App::new(root.clone(), out.clone(), opts.keys_required(), opts.public_url.clone())?);
 
     let watcher = {
         let (app, stop, reporter) = (app.clone(), stop.clone(), reporter.clone());

@@ -1,19 +1,24 @@
-//! The server's own pages: tera templates from `templates/serve/` (named `.html`, not `.tera`, so the
+//! The server's own pages: tera templates from `src/serve/assets/` (named `.html`, not `.tera`, so the
 //! document loader leaves them alone), built into the binary (they
 //! are lmcpress's interface, not the project's documents) and HTML-escaped throughout.
 
 use tera::{Context, Tera};
 
-const TEMPLATES: [(&str, &str); 5] = [
-    ("base.html", include_str!("../../templates/serve/base.html")),
-    ("index.html", include_str!("../../templates/serve/index.html")),
-    ("practice.html", include_str!("../../templates/serve/practice.html")),
-    ("profile.html", include_str!("../../templates/serve/profile.html")),
-    ("message.html", include_str!("../../templates/serve/message.html")),
+const TEMPLATES: [(&str, &str); 9] = [
+    ("base.html", include_str!("assets/base.html")),
+    ("index.html", include_str!("assets/index.html")),
+    ("practice.html", include_str!("assets/practice.html")),
+    ("profile.html", include_str!("assets/profile.html")),
+    ("message.html", include_str!("assets/message.html")),
+    ("content_list.html", include_str!("assets/content_list.html")),
+    ("content_edit.html", include_str!("assets/content_edit.html")),
+    ("content_preview.html", include_str!("assets/content_preview.html")),
+    ("content_history.html", include_str!("assets/content_history.html")),
 ];
 
-pub const CSS: &str = include_str!("../../templates/serve/serve.css");
-pub const JS: &str = include_str!("../../templates/serve/serve.js");
+pub const CSS: &str = include_str!("assets/serve.css");
+pub const JS: &str = include_str!("assets/serve.js");
+pub const EDITOR_JS: &str = include_str!("assets/editor.js");
 
 pub struct Pages {
     tera: Tera,

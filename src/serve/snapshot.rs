@@ -18,6 +18,30 @@ pub struct Snapshot {
     pub practices: Vec<PracticeEntry>,
     /// The A&G wording's own sentence on when to paste it.
     pub ag_use_when: Option<String>,
+    /// The files the LMC editor may open, in the order `/content/` lists them.
+    pub content: Vec<ContentEntry>,
+}
+
+/// One content file the LMC editor may open, by the name its editor's address carries
+/// (`guide/05-safe-clinical-limits`, `lmc.yaml`): only these names map to files.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContentEntry {
+    pub name: String,
+    /// Relative to the project root, with `/`.
+    pub rel: String,
+    #[serde(skip)]
+    pub path: PathBuf,
+    pub title: String,
+    /// guide-section, poster, letter, ag-disclaimer, lmc; "broken" when it does not load.
+    pub kind: &'static str,
+    pub status: Option<String>,
+    pub reviewed: Option<String>,
+    /// The language's English name, for a poster's translation.
+    pub language: Option<&'static str>,
+    /// The English poster a translation translates (its slug).
+    pub translates: Option<String>,
+    #[serde(skip)]
+    order: (u8, i64, String),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,12 +133,117 @@ impl Snapshot {
         practices.dedup_by(|a, b| a.ods == b.ods);
         let ag_use_when = project.ag_use_when().map(str::to_string);
         let lmc_name = project.lmc.as_ref().map_or_else(|| "lmcpress".to_string(), |l| l.name.clone());
-        Snapshot { lmc_name, practices, ag_use_when }
+        let content = content_entries(project);
+        Snapshot { lmc_name, practices, ag_use_when, content }
+    }
+
+    /// The content file named `name` in an editor's address, if there is one.
+    pub fn content_file(&self, name: &str) -> Option<&ContentEntry> {
+        self.content.iter().find(|e| e.name == name)
     }
 
     pub fn practice(&self, ods: &str) -> Option<&PracticeEntry> {
         self.practices.iter().find(|p| p.ods.eq_ignore_ascii_case(ods))
     }
+}
+
+impl ContentEntry {
+    /// A file the last build did not list (deleted, or about to be made): its history may
+    /// still be opened, and it may be restored.
+    pub fn absent(name: &str, rel: &str, path: PathBuf, kind: &'static str) -> ContentEntry {
+        ContentEntry {
+            name: name.to_string(),
+            rel: rel.to_string(),
+            path,
+            title: name.to_string(),
+            kind,
+            status: None,
+            reviewed: None,
+            language: None,
+            translates: None,
+            order: (9, 0, name.to_string()),
+        }
+    }
+}
+
+/// The guide's sections in their order, the posters (each followed by its translations), the
+/// letters, the A&G wording, `lmc.yaml`, and any content file that failed to load.
+fn content_entries(project: &crate::load::project::Project) -> Vec<ContentEntry> {
+    use crate::load::content::Kind;
+    let root = &project.root;
+    let rel_of =
+        |p: &std::path::Path| crate::diag::display_path(root, p).to_string_lossy().replace('\\', "/");
+    let mut out = Vec::new();
+    for d in &project.documents {
+        let rel = rel_of(&d.path);
+        let Some(name) = rel.strip_prefix("content/").and_then(|r| r.strip_suffix(".md")) else { continue };
+        let mut e = ContentEntry {
+            name: name.to_string(),
+            rel: rel.clone(),
+            path: d.path.clone(),
+            title: d.title.clone(),
+            kind: d.kind.name(),
+            status: None,
+            reviewed: None,
+            language: None,
+            translates: None,
+            order: (9, 0, name.to_string()),
+        };
+        match &d.kind {
+            Kind::GuideSection(s) => {
+                e.status = serde_json::to_value(s.status).ok().and_then(|v| v.as_str().map(String::from));
+                e.reviewed = Some(s.reviewed.clone());
+                e.order = (0, s.order, name.to_string());
+            }
+            Kind::Poster(p) => {
+                let base = d.slug.split('.').next().unwrap_or(&d.slug).to_string();
+                if let Some(t) = &p.translation {
+                    e.language = lang::find(t.lang).map(|l| l.english);
+                    e.status = Some(format!("{:?} translation", t.status).to_lowercase());
+                    e.translates = Some(t.of.clone());
+                }
+                e.status.get_or_insert_with(|| if p.opt_in { "opt-in" } else { "every practice" }.into());
+                e.order = (1, 0, format!("{base}.{}", if p.translation.is_some() { &d.slug } else { "" }));
+            }
+            Kind::Letter(_) => e.order = (2, 0, name.to_string()),
+            Kind::AgDisclaimer(_) => e.order = (3, 0, name.to_string()),
+        }
+        out.push(e);
+    }
+    let lmc_path = root.join("content/lmc.yaml");
+    out.push(ContentEntry {
+        name: "lmc.yaml".into(),
+        rel: "content/lmc.yaml".into(),
+        path: lmc_path,
+        title: project
+            .lmc
+            .as_ref()
+            .map_or_else(|| "The LMC's details".into(), |l| format!("{} (lmc.yaml)", l.name)),
+        kind: "lmc",
+        status: None,
+        reviewed: None,
+        language: None,
+        translates: None,
+        order: (4, 0, String::new()),
+    });
+    for broken in &project.broken_inputs {
+        let rel = rel_of(broken);
+        let Some(name) = rel.strip_prefix("content/").and_then(|r| r.strip_suffix(".md")) else { continue };
+        out.push(ContentEntry {
+            name: name.to_string(),
+            rel: rel.clone(),
+            path: broken.clone(),
+            title: name.to_string(),
+            kind: "broken",
+            status: Some("does not load: see the problems".into()),
+            reviewed: None,
+            language: None,
+            translates: None,
+            order: (5, 0, name.to_string()),
+        });
+    }
+    out.sort_by(|a, b| a.order.cmp(&b.order));
+    out
 }
 
 /// A profile that failed to load, as far as its ODS code and name can be read.

@@ -168,6 +168,26 @@ pub fn png(document: &PagedDocument, page: usize, pixel_per_pt: f64) -> anyhow::
     crate::typeset::png::encode(&pixmap, opaque)
 }
 
+/// Where each element whose label starts with `prefix` lies, in document order: its label
+/// without the prefix, its page (0-based) and its distance from the page's top in points.
+/// Previews use it to show only the pages of one guide section.
+pub fn labelled(document: &PagedDocument, prefix: &str) -> Vec<(String, usize, f64)> {
+    let intro = document.introspector();
+    let mut found: Vec<(String, usize, f64)> = intro
+        .elements()
+        .query_labelled()
+        .iter()
+        .filter_map(|elem| {
+            let name = elem.label()?.resolve().to_string();
+            let rest = name.strip_prefix(prefix)?.to_string();
+            let at = intro.position(elem.location()?)?;
+            Some((rest, at.page.get() - 1, at.point.y.to_pt()))
+        })
+        .collect();
+    found.sort_by(|a, b| (a.1, a.2).partial_cmp(&(b.1, b.2)).unwrap_or(std::cmp::Ordering::Equal));
+    found
+}
+
 /// The visible text of every page, in reading order, for tests and checks.
 pub fn plain_text(document: &PagedDocument) -> String {
     let mut out = String::new();

@@ -1,10 +1,12 @@
 // Browser check of `lmcpress serve` in Debian's headless Chromium: the practice page updates
 // by itself after a profile edit on disk, the profile form refuses a bad e-mail with a message
-// beside the field and saves a valid value, and axe-core finds no WCAG 2.2 AA violations.
+// beside the field and saves a valid value; the LMC editor edits a guide section with a live
+// preview, saves it, meets a conflict, restores a version and a practice's link is refused;
+// and axe-core finds no WCAG 2.2 AA violations on any page, wide and at 320 pixels.
 // Run by .ci/run: `node tests/browser-serve/check.mjs` (LMCPRESS_BIN names the binary;
 // SCREENSHOTS=DIR also saves a screenshot of each page there).
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -51,6 +53,7 @@ function first(sub) {
 }
 const poster = first('posters');
 first('letters');
+const section = first('guide');
 const profilePath = path.join(root, 'content/practices/a.yaml');
 fs.writeFileSync(profilePath, `# Practice A
 ods_code: Z90001
@@ -166,6 +169,71 @@ try {
   await page.waitForFunction(() => document.body.hasAttribute('data-updated'), null, { timeout: 60000 });
   check(true, 'the practice page updated after the save');
 
+  // The LMC editor edits a guide section: the preview follows the typing, nothing is saved
+  // until Save, the guide is rebuilt, and every version is kept.
+  const wide = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  wide.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
+  const sectionFile = path.join(root, 'content/guide', `${section}.md`);
+  const original = fs.readFileSync(sectionFile, 'utf8');
+  await wide.goto(`${base}/content/`);
+  check(await wide.locator(`a[href="/content/guide/${section}"]`).count() === 1, 'the content list links the guide section');
+  await axe(wide, 'content list');
+  await shot(wide, 'content');
+  await wide.goto(`${base}/content/guide/${section}`);
+  await wide.waitForSelector('#preview-body img.page', { timeout: 60000 });
+  const pagesNow = () => wide.evaluate(() => [...document.querySelectorAll('#preview-body img.page')].map((i) => i.src).join('|'));
+  const shownBefore = await pagesNow();
+  await wide.locator('#body').evaluate((t) => { t.focus(); t.setSelectionRange(t.value.length, t.value.length); });
+  await wide.keyboard.type('\n\nTyped in the browser, previewed before saving.');
+  const typedAt = Date.now();
+  await wide.waitForFunction((old) => [...document.querySelectorAll('#preview-body img.page')].map((i) => i.src).join('|') !== old
+    && document.getElementById('preview').getAttribute('aria-busy') === 'false', shownBefore, { timeout: 30000 });
+  console.log(`     preview replaced ${Date.now() - typedAt} ms after the last key (300 ms of it the pause)`);
+  check(true, 'the preview changed while typing');
+  check(fs.readFileSync(sectionFile, 'utf8') === original, 'typing saved nothing');
+  await axe(wide, 'content editor with preview');
+  await shot(wide, 'content-editor');
+  const guidePdf = () => {
+    const dir = path.join(root, 'output/guide');
+    return fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith('.pdf') && !n.includes('changes'))
+      .map((n) => fs.statSync(path.join(dir, n)).mtimeMs).reduce((a, b) => Math.max(a, b), 0) : 0;
+  };
+  const builtBefore = guidePdf();
+  await Promise.all([wide.waitForURL(/\?saved=1$/), wide.click('button[value="save"]')]);
+  check(fs.readFileSync(sectionFile, 'utf8').includes('Typed in the browser'), 'Save wrote the section');
+  const rebuiltBy = Date.now() + 60000;
+  while (guidePdf() <= builtBefore && Date.now() < rebuiltBy) await wide.waitForTimeout(200);
+  check(guidePdf() > builtBefore, 'the guide PDF was rebuilt after the save');
+  await wide.goto(`${base}/content/guide/${section}?view=history`);
+  check(await wide.locator('.versions > li').count() === 2, 'the history holds the version replaced and the new one');
+  await axe(wide, 'history page');
+  await shot(wide, 'content-history');
+
+  // The file changes on disk while the editor is open: the next save is refused, both shown.
+  await wide.goto(`${base}/content/guide/${section}`);
+  fs.appendFileSync(sectionFile, '\nEdited on disk meanwhile.\n');
+  await wide.locator('#body').evaluate((t) => { t.focus(); t.setSelectionRange(t.value.length, t.value.length); });
+  await wide.keyboard.type(' And in the browser.');
+  await Promise.all([wide.waitForLoadState('load'), wide.click('button[value="save"]')]);
+  await wide.waitForSelector('.conflict table.diff tr.changed');
+  check(fs.readFileSync(sectionFile, 'utf8').includes('Edited on disk meanwhile.'), 'the conflicting save overwrote nothing');
+  check((await wide.locator('.conflict').textContent()).includes('Edited on disk meanwhile.'), 'the conflict view shows the version on disk');
+  await axe(wide, 'conflict view');
+  await shot(wide, 'content-conflict');
+
+  // Restore the first version: the file is as it was before any of this.
+  await wide.goto(`${base}/content/guide/${section}?view=history`);
+  await Promise.all([wide.waitForURL(/\?saved=1$/), wide.locator('form.restore button').last().click()]);
+  check(fs.readFileSync(sectionFile, 'utf8') === original, 'restoring the first version put the file back');
+
+  const narrow = await (await browser.newContext({ viewport: { width: 320, height: 700 }, isMobile: true, hasTouch: true })).newPage();
+  for (const [name, url] of [['content list', '/content/'], ['content editor', `/content/guide/${section}`], ['history page', `/content/guide/${section}?view=history`]]) {
+    await narrow.goto(`${base}${url}`);
+    if (name === 'content editor') await narrow.waitForSelector('#preview-body img.page', { timeout: 60000 });
+    check(!await narrow.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1), `no sideways scrolling on the ${name} at 320 px`);
+    await axe(narrow, `${name} at 320 px`);
+  }
+
   // On a phone.
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const small = await phone.newPage();
@@ -175,6 +243,21 @@ try {
   await axe(small, 'practice page on a phone');
   await shot(small, 'phone');
   check(errors.length === 0, `no console errors${errors.length ? `: ${errors.join('; ')}` : ''}`);
+
+  // A practice's link opens none of the editor's pages.
+  const granted = spawnSync(bin, ['access', 'grant', 'Z90001', '--root', root], { encoding: 'utf8' });
+  const key = granted.stdout.trim().split('key=')[1];
+  const keyed = spawn(bin, ['serve', '--root', root, '--port', '0', '--debounce', '50', '--require-keys'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const keyedBase = await new Promise((resolve) => createInterface({ input: keyed.stdout }).once('line', (l) => resolve(l.match(/(http:\/\/\S+)\//)[1])));
+    const outsider = await (await browser.newContext()).newPage();
+    const res = await outsider.goto(`${keyedBase}/content/?key=${key}`);
+    check(res.status() === 403, `a practice's link gets 403 on the content list (got ${res.status()})`);
+    const res2 = await outsider.goto(`${keyedBase}/content/guide/${section}`);
+    check(res2.status() === 403, 'and on the editor');
+  } finally {
+    keyed.kill('SIGINT');
+  }
 } catch (e) {
   failures += 1;
   console.log(`FAIL ${e.stack || e}`);

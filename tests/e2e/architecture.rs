@@ -19,6 +19,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("plan", 4),
     ("render", 5),
     ("write", 6),
+    ("history", 7),
     ("build", 7),
     ("pipeline", 8),
     ("watch", 9),

@@ -8,6 +8,7 @@ mod architecture;
 mod build;
 mod commands;
 mod content;
+mod content_edit;
 mod diagnostics;
 mod docx;
 mod editions;

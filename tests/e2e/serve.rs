@@ -26,7 +26,7 @@ signatory: {name: Dr Ben Birch, role: GP Partner}\n";
 
 /// A project on the built-in theme with the shipped LMC, the A&G wording, one poster, one letter and
 /// two practices of its own, so that content edits elsewhere do not change these tests.
-fn project() -> (Fixture, String) {
+pub(crate) fn project() -> (Fixture, String) {
     let dir = tempfile::tempdir().unwrap();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let fx = Fixture { dir };
@@ -56,14 +56,14 @@ fn project() -> (Fixture, String) {
     (fx, slug)
 }
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    addr: String,
+    pub(crate) addr: String,
     log: Receiver<String>,
 }
 
 impl Server {
-    fn start(fx: &Fixture, extra: &[&str]) -> Server {
+    pub(crate) fn start(fx: &Fixture, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_lmcpress"))
             .args(["serve", "--port", "0", "--debounce", "50"])
             .args(extra)
@@ -96,7 +96,7 @@ impl Server {
     }
 
     /// Log lines up to the first holding `needle`.
-    fn wait_log(&self, needle: &str) -> Vec<String> {
+    pub(crate) fn wait_log(&self, needle: &str) -> Vec<String> {
         let mut seen = Vec::new();
         loop {
             match self.log.recv_timeout(Duration::from_secs(90)) {
@@ -112,7 +112,7 @@ impl Server {
         }
     }
 
-    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+    pub(crate) fn get(&self, path: &str, headers: &[(&str, &str)]) -> Response {
         request(&self.addr, "GET", path, headers, b"")
     }
 }
@@ -125,25 +125,31 @@ impl Drop for Server {
 }
 
 #[derive(Debug)]
-struct Response {
-    status: u16,
+pub(crate) struct Response {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
 
 /// One HTTP/1.1 request on its own connection. The path is sent exactly as given, so tests
 /// can send what a browser would normalise away.
-fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
+pub(crate) fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
@@ -207,7 +213,7 @@ fn multipart(fields: &[(&str, &str)], logo: Option<&[u8]>) -> (String, Vec<u8>) 
 }
 
 /// The value of the first `name="NAME" value="..."` hidden input in a page.
-fn input_value(html: &str, name: &str) -> String {
+pub(crate) fn input_value(html: &str, name: &str) -> String {
     let at = html.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no {name} in page"));
     let rest = &html[at + name.len() + 15..];
     rest[..rest.find('"').unwrap()].to_string()
@@ -250,7 +256,13 @@ fn serve_lists_practices_shows_documents_and_packs_them() {
     let img = format!("/practices/Z90001/files/posters/{slug}.png?v=");
     assert!(html.contains(&img), "poster preview missing:\n{html}");
     assert!(html.contains(&format!("social/{slug}-square.png")), "{html}");
-    assert!(html.contains("<iframe class=\"letter\""), "letter preview missing:\n{html}");
+    // A letter shows as an image of its first page (an embedded PDF shows nothing on phones).
+    let tag = "<img class=\"letter-page\" src=\"";
+    let at = html.find(tag).expect("letter preview missing") + tag.len();
+    let src = &html[at..at + html[at..].find('"').unwrap()];
+    let image = server.get(&src.replace("&amp;", "&"), &[]);
+    assert_eq!((image.status, image.header("content-type")), (200, Some("image/png")), "{src}");
+    assert!(image.body.starts_with(b"\x89PNG"));
     assert!(html.contains("id=\"ag-text\""), "A&G text missing:\n{html}");
     assert!(html.contains("data-copy=\"ag-text\""));
     // Each document under its own title, and the content's own sentence on when to paste.

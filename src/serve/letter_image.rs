@@ -1,0 +1,69 @@
+//! The first page of a practice's letter as an image, for its page: an embedded PDF shows
+//! nothing on phones and in many browsers. Made on demand from the letter as it stands (the
+//! same render and typeset as the build's PDF, in memory) and kept until the next rebuild.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::http::{Shared, allowed, not_found};
+use super::keys::Access;
+use crate::pipeline::{self, Shown};
+
+/// (ODS, letter slug) → (the rebuild it was made after, PNG).
+type Cache = HashMap<(String, String), (u64, Vec<u8>)>;
+static MADE: Mutex<Option<Cache>> = Mutex::new(None);
+/// Enough for every letter of a few practices; the cache is emptied when it grows past this.
+const KEPT: usize = 64;
+
+pub async fn first_page(
+    State(app): State<Shared>,
+    axum::Extension(scope): axum::Extension<Access>,
+    UrlPath((ods, slug)): UrlPath<(String, String)>,
+) -> Response {
+    let practice = match allowed(&app, &scope, &ods) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let is_letter =
+        practice.documents.iter().any(|d| d.slug == slug && d.kind == super::snapshot::DocKind::Letter);
+    let entry = app.snapshot().content_file(&format!("letters/{slug}")).cloned();
+    let (true, Some(entry)) = (is_letter, entry) else { return not_found(&app) };
+    let seq = app.live.seq();
+    let key = (practice.ods.clone(), slug);
+    if let Some((made, png)) =
+        MADE.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert_default().get(&key)
+        && *made == seq
+    {
+        return image(png.clone());
+    }
+    let root = app.root.clone();
+    let ods = practice.ods.clone();
+    let made = tokio::task::spawn_blocking(move || {
+        let text = std::fs::read_to_string(&entry.path).ok()?;
+        match pipeline::preview(&root, &entry.path, &text, Some(&ods)).ok()?.shown? {
+            Shown::Pages(mut pages) if !pages.is_empty() => Some(pages.swap_remove(0)),
+            _ => None,
+        }
+    })
+    .await;
+    match made {
+        Ok(Some(png)) => {
+            let mut cache = MADE.lock().unwrap_or_else(|e| e.into_inner());
+            let cache = cache.get_or_insert_default();
+            if cache.len() >= KEPT {
+                cache.clear();
+            }
+            cache.insert(key, (seq, png.clone()));
+            image(png)
+        }
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+fn image(png: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, no-cache")], png).into_response()
+}
