@@ -12,8 +12,10 @@ binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(repo, "target/releas
 rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 21
 
 work = tempfile.mkdtemp(prefix="lmcpress-preview-")
+# The project's own templates/, if it has any (a binary from before the built-in theme needs them).
 for d in ("content", "templates"):
-    shutil.copytree(os.path.join(repo, d), os.path.join(work, d))
+    if os.path.isdir(os.path.join(repo, d)):
+        shutil.copytree(os.path.join(repo, d), os.path.join(work, d))
 server = subprocess.Popen([binary, "serve", "--root", work, "--port", "0"], stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True)
 try:

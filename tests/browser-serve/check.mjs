@@ -38,9 +38,8 @@ function check(ok, message) {
   }
 }
 
-// A small project: shipped templates and LMC, one poster, one letter, one practice.
+// A small project on the built-in theme: the shipped LMC, one poster, one letter, one practice.
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lmcpress-browser-'));
-fs.cpSync(path.join(repo, 'templates'), path.join(root, 'templates'), { recursive: true });
 fs.mkdirSync(path.join(root, 'content/practices'), { recursive: true });
 for (const f of ['lmc.yaml', 'ag-disclaimer.md']) {
   fs.copyFileSync(path.join(repo, 'content', f), path.join(root, 'content', f));
