@@ -51,11 +51,34 @@ impl Names {
         let yaml = name.ends_with(".yaml");
         let quoted =
             |s: &str| if yaml { s.replace('\\', "\\\\").replace('"', "\\\"") } else { s.to_string() };
-        text.replace("@@LMC_NAME@@", &quoted(&self.lmc_name))
-            .replace("@@LMC_SHORT@@", &quoted(&self.lmc_short))
-            .replace("@@EDITION@@", &self.edition)
-            .replace("@@YEAR@@", &self.year)
-            .replace("@@TODAY@@", &self.today)
+        // One pass, so a name that itself holds `@@TODAY@@` stays as it was typed.
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find("@@") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let token = after.find("@@").map(|end| &after[..end]);
+            let value = match token {
+                Some("LMC_NAME") => Some(quoted(&self.lmc_name)),
+                Some("LMC_SHORT") => Some(quoted(&self.lmc_short)),
+                Some("EDITION") => Some(self.edition.clone()),
+                Some("YEAR") => Some(self.year.clone()),
+                Some("TODAY") => Some(self.today.clone()),
+                _ => None,
+            };
+            match (token, value) {
+                (Some(token), Some(value)) => {
+                    out.push_str(&value);
+                    rest = &after[token.len() + 2..];
+                }
+                _ => {
+                    out.push_str("@@");
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
     }
 }
 
@@ -180,6 +203,11 @@ mod tests {
         assert_eq!(names.fill("a.yaml", "name: \"@@LMC_NAME@@\""), r#"name: "Barset \"North\" \\ LMC""#);
         assert_eq!(names.fill("README.md", "# @@LMC_NAME@@"), r#"# Barset "North" \ LMC"#);
         assert!(Names::new("two\nlines", time::macros::date!(2026 - 12 - 04)).is_err());
+        let sly = Names::new("@@TODAY@@ LMC", time::macros::date!(2026 - 12 - 04)).unwrap();
+        assert_eq!(
+            sly.fill("README.md", "@@LMC_NAME@@ on @@TODAY@@, @@ stays"),
+            "@@TODAY@@ LMC on 2026-12-04, @@ stays"
+        );
         assert!(Names::new("  ", time::macros::date!(2026 - 12 - 04)).is_err());
     }
 
