@@ -358,6 +358,7 @@ async fn act(
             let fragment = headers.contains_key("x-preview");
             let (root, path, text) = (app.root.clone(), entry.path.clone(), draft.joined());
             let ods = practice.clone();
+            let Some(_turn) = super::typesetting::turn().await else { return busy(&app) };
             let made =
                 tokio::task::spawn_blocking(move || pipeline::preview(&root, &path, &text, ods.as_deref()))
                     .await;
@@ -640,4 +641,13 @@ mod tests {
         }
         assert!(template("../x", 1, "").is_none());
     }
+}
+
+/// Too many previews are being typeset to take another now.
+pub(super) fn busy(app: &super::http::App) -> Response {
+    app.message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Busy",
+        "Too many previews are being made at once. Try again in a moment.",
+    )
 }

@@ -42,6 +42,7 @@ pub async fn first_page(
     }
     let root = app.root.clone();
     let ods = practice.ods.clone();
+    let Some(_turn) = super::typesetting::turn().await else { return super::content::busy(&app) };
     let made = tokio::task::spawn_blocking(move || {
         let text = std::fs::read_to_string(&entry.path).ok()?;
         match pipeline::preview(&root, &entry.path, &text, Some(&ods)).ok()?.shown? {

@@ -13,6 +13,7 @@ mod live;
 mod pages;
 pub mod profile;
 pub mod snapshot;
+mod typesetting;
 pub mod yaml_edit;
 
 use std::net::{IpAddr, SocketAddr};

@@ -1,0 +1,39 @@
+//! How many drafts and letter pages serve typesets at once. Each is a project load and a
+//! typst compile, a core's worth of work for tens of milliseconds: without a limit a burst
+//! of requests (or a hostile client) would starve the rebuilds and every other page.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// One per core of the machine this was measured on; the watcher's rebuilds keep theirs.
+const AT_ONCE: usize = 2;
+/// A request that waits longer than this is turned away (503) rather than queued for ever.
+const LONGEST_WAIT: Duration = Duration::from_secs(15);
+
+static PERMITS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(AT_ONCE));
+
+/// A turn to typeset, or `None` when the queue did not move in time.
+pub async fn turn() -> Option<SemaphorePermit<'static>> {
+    tokio::time::timeout(LONGEST_WAIT, PERMITS.acquire()).await.ok()?.ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_so_many_typeset_at_once() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        runtime.block_on(async {
+            let first = turn().await.unwrap();
+            let second = turn().await.unwrap();
+            assert_eq!(PERMITS.available_permits(), 0);
+            assert!(PERMITS.try_acquire().is_err());
+            drop(first);
+            assert!(turn().await.is_some());
+            drop(second);
+        });
+    }
+}
