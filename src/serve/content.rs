@@ -157,17 +157,15 @@ impl Draft {
         Draft { whole: true, text: text.into(), ..Draft::default() }
     }
 
-    fn from_form(form: &BTreeMap<String, String>) -> Draft {
+    /// The draft a form sent; the front matter form's changed fields (`kind`'s keys) are
+    /// written into its YAML.
+    fn from_form(form: &BTreeMap<String, String>, kind: &str) -> Draft {
         let get = |k: &str| form.get(k).map(|v| v.replace('\r', "")).unwrap_or_default();
         if form.contains_key("text") {
             return Draft { whole: true, text: get("text"), ..Draft::default() };
         }
-        Draft {
-            whole: false,
-            front: get("front").trim_end_matches('\n').into(),
-            body: get("body"),
-            text: String::new(),
-        }
+        let front = super::front_form::apply(kind, get("front").trim_end_matches('\n'), form);
+        Draft { whole: false, front, body: get("body"), text: String::new() }
     }
 
     fn joined(&self) -> String {
@@ -244,6 +242,9 @@ fn edit_context(app: &App, scope: &Access, entry: &ContentEntry, draft: &Draft, 
     let mut ctx = app.context(&entry.title, scope);
     ctx.insert("entry", entry);
     ctx.insert("draft", draft);
+    let front_fields =
+        if draft.whole { Vec::new() } else { super::front_form::fields(entry.kind, &draft.front) };
+    ctx.insert("front_fields", &front_fields);
     ctx.insert("base", base);
     ctx.insert("csrf", &app.csrf("content"));
     ctx.insert("practices", &app.snapshot().practices);
@@ -353,7 +354,7 @@ async fn act(
     let action = form.get("action").map(String::as_str).unwrap_or("save");
     match action {
         "preview" => {
-            let draft = Draft::from_form(&form);
+            let draft = Draft::from_form(&form, entry.kind);
             let practice = form.get("practice").filter(|p| !p.is_empty()).cloned();
             let fragment = headers.contains_key("x-preview");
             let (root, path, text) = (app.root.clone(), entry.path.clone(), draft.joined());
@@ -392,7 +393,7 @@ async fn act(
                     _ => return not_found(&app),
                 }
             } else {
-                (Draft::from_form(&form), audit::Action::Save)
+                (Draft::from_form(&form, entry.kind), audit::Action::Save)
             };
             let base = form.get("base").cloned().unwrap_or_default();
             save(&app, &scope, &who, &entry, draft, &base, what).await
@@ -630,7 +631,7 @@ mod tests {
         let form: BTreeMap<String, String> =
             [("front".to_string(), "a: 1\r\n".to_string()), ("body".to_string(), "x\r\ny\r\n".to_string())]
                 .into();
-        assert_eq!(Draft::from_form(&form).joined(), "---\na: 1\n---\nx\ny\n");
+        assert_eq!(Draft::from_form(&form, "guide-section").joined(), "---\na: 1\n---\nx\ny\n");
     }
 
     #[test]

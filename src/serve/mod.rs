@@ -6,6 +6,7 @@
 mod content;
 mod diff;
 pub mod files;
+mod front_form;
 mod http;
 pub mod keys;
 mod letter_image;

@@ -184,6 +184,15 @@ pub fn set_scalar(text: &str, key: &str, old: &Value, new: &str) -> String {
     }
 }
 
+/// `text` without top-level `key` and its block (unchanged when there is no such key).
+pub fn remove_key(text: &str, key: &str) -> String {
+    let lines = Lines::new(text);
+    match lines.top_level(key) {
+        Some(range) => lines.replace(range, ""),
+        None => text.to_string(),
+    }
+}
+
 /// Sets top-level `key` to a list of strings, keeping flow (`[a, b]`) or block style.
 pub fn set_list(text: &str, key: &str, items: &[String]) -> Option<String> {
     let lines = Lines::new(text);

@@ -190,6 +190,13 @@ try {
   console.log(`     preview replaced ${Date.now() - typedAt} ms after the last key (300 ms of it the pause)`);
   check(true, 'the preview changed while typing');
   check(fs.readFileSync(sectionFile, 'utf8') === original, 'typing saved nothing');
+  // The front matter form: a changed field is previewed like a changed line of YAML.
+  const beforeTitle = await pagesNow();
+  await wide.locator('#fm-summary').fill('A summary typed into the front matter form.');
+  await wide.waitForFunction((old) => [...document.querySelectorAll('#preview-body img.page')].map((i) => i.src).join('|') !== old
+    && document.getElementById('preview').getAttribute('aria-busy') === 'false', beforeTitle, { timeout: 30000 });
+  check(true, 'the preview follows the front matter form');
+  check(fs.readFileSync(sectionFile, 'utf8') === original, 'the form saved nothing by itself');
   await axe(wide, 'content editor with preview');
   await shot(wide, 'content-editor');
   const guidePdf = () => {

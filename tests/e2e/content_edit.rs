@@ -237,3 +237,42 @@ fn content_pages_are_the_editors_only_bounded_and_audited() {
     assert!(!printed.contains("LMC editor"), "--practice keeps to that practice:\n{printed}");
     assert!(fx.run(&["audit", "--since", "2999-01-01"]).ok().stdout.trim().is_empty());
 }
+
+#[test]
+fn the_front_matter_form_changes_only_the_keys_the_editor_changed() {
+    let (fx, slug) = project();
+    let server = Server::start(&fx, &[]);
+    let page_path = format!("/content/posters/{slug}");
+    let file = format!("content/posters/{slug}.md");
+    let original = fx.read(&file);
+    let page = server.get(&page_path, &[]).text();
+    // The poster's own keys, typed: its title as text, opt-in as a box, its icon from a list.
+    assert!(page.contains("name=\"fm.title\""), "{page}");
+    assert!(page.contains("type=\"checkbox\" id=\"fm-opt_in\""), "{page}");
+    assert!(page.contains("<select id=\"fm-icon\"") && page.contains("<option>pharmacy</option>"), "{page}");
+    let (csrf, base) = (input_value(&page, "csrf"), input_value(&page, "base"));
+    let (front, body) = (textarea(&page, "front"), textarea(&page, "body"));
+    let title = input_value(&page, "fm0.title");
+
+    let saved = post(
+        &server,
+        &page_path,
+        &[],
+        &[
+            ("csrf", &csrf),
+            ("base", &base),
+            ("action", "save"),
+            ("front", &front),
+            ("body", &body),
+            ("fm0.title", &title),
+            ("fm.title", "Where to get help: \"today\""),
+        ],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    let now = fx.read(&file);
+    let changed: Vec<(&str, &str)> = original.lines().zip(now.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].1.starts_with("title: ") && changed[0].1.contains("\\\"today\\\""), "{changed:?}");
+    assert_eq!(original.lines().count(), now.lines().count());
+    server.wait_log("changed: rebuilt");
+}
