@@ -606,6 +606,15 @@ fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
+/// Too many previews are being typeset to take another now.
+pub(super) fn busy(app: &super::http::App) -> Response {
+    app.message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Busy",
+        "Too many previews are being made at once. Try again in a moment.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -642,13 +651,4 @@ mod tests {
         }
         assert!(template("../x", 1, "").is_none());
     }
-}
-
-/// Too many previews are being typeset to take another now.
-pub(super) fn busy(app: &super::http::App) -> Response {
-    app.message(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Busy",
-        "Too many previews are being made at once. Try again in a moment.",
-    )
 }
