@@ -8,6 +8,14 @@
 //! ([`typeset`]) and handing the files to [`write`]. `watch`, `serve` and `editions` sit on
 //! top of that pipeline.
 
+/// `[(name, text); N]` of files compiled in from a folder of the repository (`dir` relative to
+/// the file that uses it): the built-in theme and the starter project.
+macro_rules! embedded_files {
+    ($dir:literal, [$($name:literal),* $(,)?]) => {
+        [$(($name, include_str!(concat!($dir, $name)))),*]
+    };
+}
+
 pub mod build;
 pub mod diag;
 pub mod editions;

@@ -12,29 +12,26 @@ pub use behind::{EJECT_MARK, Gap, eject_header, gaps};
 /// Where a project keeps the templates that override the theme's.
 pub const PROJECT_DIR: &str = "templates";
 
-macro_rules! theme_files {
-    ($($name:literal),* $(,)?) => {
-        [$(($name, include_str!(concat!("../../theme/", $name)))),*]
-    };
-}
-
 /// Every file of the theme: its name (as templates include it) and its text.
-pub const FILES: [(&str, &str); 14] = theme_files![
-    "ag-disclaimer.txt.tera",
-    "guide.html.tera",
-    "guide.typ.tera",
-    "letter.typ.tera",
-    "notify.html.tera",
-    "notify.txt.tera",
-    "partials/base.typ.tera",
-    "partials/icons.typ.tera",
-    "partials/language.typ.tera",
-    "partials/urgent.typ.tera",
-    "poster.typ.tera",
-    "render.typ.tera",
-    "social.typ.tera",
-    "whats-new.typ.tera",
-];
+pub const FILES: [(&str, &str); 14] = embedded_files!(
+    "../../theme/",
+    [
+        "ag-disclaimer.txt.tera",
+        "guide.html.tera",
+        "guide.typ.tera",
+        "letter.typ.tera",
+        "notify.html.tera",
+        "notify.txt.tera",
+        "partials/base.typ.tera",
+        "partials/icons.typ.tera",
+        "partials/language.typ.tera",
+        "partials/urgent.typ.tera",
+        "poster.typ.tera",
+        "render.typ.tera",
+        "social.typ.tera",
+        "whats-new.typ.tera",
+    ]
+);
 
 /// The built-in text of `name`, if the theme has such a file.
 pub fn get(name: &str) -> Option<&'static str> {
@@ -57,22 +54,29 @@ pub fn digest() -> &'static [u8; 32] {
     &DIGEST
 }
 
+/// Every file under the repository's folder `dir`, by its name inside it, in name order: what
+/// a list of compiled-in files must match.
+#[cfg(test)]
+pub(crate) fn files_in(dir: &str) -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut names: Vec<String> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(&dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/"))
+        .collect();
+    names.sort();
+    names
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_file_in_the_theme_folder_is_compiled_in() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("theme");
-        let mut on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| e.path().strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/"))
-            .collect();
-        on_disk.sort();
-        let compiled: Vec<String> = FILES.iter().map(|(n, _)| n.to_string()).collect();
-        assert_eq!(on_disk, compiled, "list every file of theme/ in theme::FILES, in name order");
+        let compiled: Vec<&str> = FILES.iter().map(|(n, _)| *n).collect();
+        assert_eq!(files_in("theme"), compiled, "list every file of theme/ in theme::FILES, in name order");
     }
 
     #[test]
