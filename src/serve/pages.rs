@@ -4,10 +4,11 @@
 
 use tera::{Context, Tera};
 
-const TEMPLATES: [(&str, &str); 9] = [
+const TEMPLATES: [(&str, &str); 10] = [
     ("base.html", include_str!("assets/base.html")),
     ("index.html", include_str!("assets/index.html")),
     ("practice.html", include_str!("assets/practice.html")),
+    ("downloads.html", include_str!("assets/downloads.html")),
     ("profile.html", include_str!("assets/profile.html")),
     ("message.html", include_str!("assets/message.html")),
     ("content_list.html", include_str!("assets/content_list.html")),
