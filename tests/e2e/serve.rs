@@ -263,6 +263,17 @@ fn serve_lists_practices_shows_documents_and_packs_them() {
     let image = server.get(&src.replace("&amp;", "&"), &[]);
     assert_eq!((image.status, image.header("content-type")), (200, Some("image/png")), "{src}");
     assert!(image.body.starts_with(b"\x89PNG"));
+    // Every document offers its files to download, each of which the server hands out.
+    for wanted in [format!("files/posters/{slug}.pdf?v="), "letters/".to_string(), ".docx?v=".to_string()] {
+        let link = html
+            .split("<a href=\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .find(|href| href.contains(&wanted) && href.contains("/files/"))
+            .unwrap_or_else(|| panic!("no download of {wanted}:\n{html}"));
+        assert_eq!(server.get(&link.replace("&amp;", "&"), &[]).status, 200, "{link}");
+    }
+    assert!(html.matches("\" download>").count() >= 4, "{html}");
     assert!(html.contains("id=\"ag-text\""), "A&G text missing:\n{html}");
     assert!(html.contains("data-copy=\"ag-text\""));
     // Each document under its own title, and the content's own sentence on when to paste.
