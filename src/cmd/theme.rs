@@ -91,9 +91,9 @@ fn eject(root: &Path, files: &[String], force: bool) -> Result<bool, Problem> {
             .map_err(|e| Problem::general(format!("failed to write `{}`: {e:#}", path.display())))?;
         println!("{}", path.display());
     }
-    if kept == 0 {
+    if kept < names.len() {
         eprintln!(
-            "the project's copies now override the built-in files; a running `watch` needs restarting to see a new templates/ folder"
+            "the project's copies now override the built-in files; `lmcpress check` says when a later theme reads something they do not"
         );
     }
     Ok(true)
