@@ -54,7 +54,7 @@ enum Command {
     Edition(cmd::edition::Args),
     /// List what changed since the last archived edition (or the one named).
     Changes(cmd::changes::Args),
-    /// Build, watch and serve live previews, downloads and profile forms over HTTP.
+    /// Build, watch and serve previews, downloads, profile forms and the LMC's content editor.
     Serve(cmd::serve::Args),
     /// Make or end private links to `serve` for practices and the LMC editor.
     Access(cmd::access::Args),
