@@ -107,6 +107,27 @@ pub fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
     (plain && !rel.is_empty()).then(|| root.join(path))
 }
 
+/// Saves the version `before` was replaced by, and says who did it, in the history and the
+/// audit log. Every write from the browser goes through here.
+pub fn keep(
+    root: &Path,
+    path: &Path,
+    before: Option<&[u8]>,
+    after: Option<&[u8]>,
+    who: &str,
+    what: audit::Action,
+    practice: Option<&str>,
+) -> anyhow::Result<()> {
+    let rel = crate::diag::display_path(root, path).to_string_lossy().replace('\\', "/");
+    let verb = format!("{what:?}").to_lowercase();
+    History::open(root).record(&Change { rel: &rel, before, after, who, what: &verb })?;
+    let mut entry = audit::Entry::new(who, what).file(&rel);
+    if let Some(ods) = practice {
+        entry = entry.practice(ods);
+    }
+    audit::append(root, &entry)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 //! the LMC's scope opens any of it; a practice's link gets 403.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, Path as UrlPath, Query, State};
@@ -14,12 +14,12 @@ use axum::routing::get;
 use serde::Serialize;
 use tera::Context;
 
+use super::app::{App, Shared, Who, forbidden, html, not_found, same_origin};
 use super::diff::{self, Row};
-use super::http::{App, Shared, Who, forbidden, html, not_found, same_origin};
 use super::keys::{self, Access};
 use super::snapshot::ContentEntry;
-use crate::diag::{Problem, display_path};
-use crate::history::{Change, History, audit};
+use crate::diag::Problem;
+use crate::history::{History, audit};
 use crate::pipeline::{self, Shown};
 use crate::write::write_atomic;
 
@@ -32,27 +32,6 @@ pub fn routes() -> Router<Shared> {
         .route("/content/", get(list).post(create))
         .route("/content", get(|| async { Redirect::permanent("/content/") }))
         .route("/content/{*name}", get(open).post(act).layer(DefaultBodyLimit::max(FORM_LIMIT)))
-}
-
-/// Saves the version `before` was replaced by, and says who did it, in the history and the
-/// audit log. Every write from the browser goes through here.
-pub(super) fn keep(
-    root: &Path,
-    path: &Path,
-    before: Option<&[u8]>,
-    after: Option<&[u8]>,
-    who: &str,
-    what: audit::Action,
-    practice: Option<&str>,
-) -> anyhow::Result<()> {
-    let rel = display_path(root, path).to_string_lossy().replace('\\', "/");
-    let verb = format!("{what:?}").to_lowercase();
-    History::open(root).record(&Change { rel: &rel, before, after, who, what: &verb })?;
-    let mut entry = audit::Entry::new(who, what).file(&rel);
-    if let Some(ods) = practice {
-        entry = entry.practice(ods);
-    }
-    audit::append(root, &entry)
 }
 
 fn version_hash(bytes: Option<&[u8]>) -> String {
@@ -359,7 +338,7 @@ async fn act(
             let fragment = headers.contains_key("x-preview");
             let (root, path, text) = (app.root.clone(), entry.path.clone(), draft.joined());
             let ods = practice.clone();
-            let Some(_turn) = super::typesetting::turn().await else { return busy(&app) };
+            let Some(_turn) = super::typesetting::turn().await else { return super::typesetting::busy(&app) };
             let made =
                 tokio::task::spawn_blocking(move || pipeline::preview(&root, &path, &text, ods.as_deref()))
                     .await;
@@ -408,7 +387,15 @@ async fn act(
                     return Ok(false);
                 }
                 std::fs::remove_file(&path)?;
-                keep(&root, &path, before.as_deref(), None, &who.0, audit::Action::Delete, None)?;
+                crate::history::keep(
+                    &root,
+                    &path,
+                    before.as_deref(),
+                    None,
+                    &who.0,
+                    audit::Action::Delete,
+                    None,
+                )?;
                 anyhow::Ok(true)
             })
             .await;
@@ -468,7 +455,15 @@ async fn save(
             return Ok(Outcome::Refused(errors));
         }
         write_atomic(&path, text.as_bytes(), false)?;
-        keep(&root, &path, current.as_deref(), Some(text.as_bytes()), &who_label, what, None)?;
+        crate::history::keep(
+            &root,
+            &path,
+            current.as_deref(),
+            Some(text.as_bytes()),
+            &who_label,
+            what,
+            None,
+        )?;
         Ok(Outcome::Saved)
     })
     .await;
@@ -591,7 +586,7 @@ async fn create(
             return anyhow::Ok(false);
         }
         write_atomic(&path, text.as_bytes(), false)?;
-        keep(&root, &path, None, Some(text.as_bytes()), &who.0, audit::Action::Create, None)?;
+        crate::history::keep(&root, &path, None, Some(text.as_bytes()), &who.0, audit::Action::Create, None)?;
         Ok(true)
     })
     .await;
@@ -604,15 +599,6 @@ async fn create(
 
 fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
-/// Too many previews are being typeset to take another now.
-pub(super) fn busy(app: &super::http::App) -> Response {
-    app.message(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Busy",
-        "Too many previews are being made at once. Try again in a moment.",
-    )
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path as UrlPath, Query, Request, State};
@@ -14,108 +13,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tera::Context;
 
+use super::app::{App, Shared, Who, allowed, forbidden, html, not_found, same_origin};
 use super::files;
 use super::keys::{self, Access, AccessList};
-use super::live::Live;
-use super::pages::{self, Pages};
+use super::pages;
 use super::profile::{self, Logo, Saved};
-use super::snapshot::{PracticeEntry, Snapshot};
+use super::snapshot::PracticeEntry;
 use crate::diag::display_path;
 use crate::history::audit;
 
 const COOKIE: &str = "lmcpress_key";
 /// Forms and everything else but the profile form carry little: refuse large bodies early.
 const BODY_LIMIT: usize = 64 * 1024;
-
-pub struct App {
-    pub root: PathBuf,
-    pub out: PathBuf,
-    pub require_keys: bool,
-    /// The address users reach the server at behind a proxy (`--public-url`).
-    pub public_url: Option<url::Url>,
-    pub live: Live,
-    pub(super) pages: Pages,
-    /// Signs CSRF tokens; new every run, so tokens die with the server.
-    secret: [u8; 32],
-    /// What the last rebuild made, swapped whole after each one.
-    snapshot: std::sync::RwLock<Arc<Snapshot>>,
-}
-
-impl App {
-    pub fn new(
-        root: PathBuf,
-        out: PathBuf,
-        require_keys: bool,
-        public_url: Option<url::Url>,
-    ) -> anyhow::Result<App> {
-        Ok(App {
-            root,
-            out,
-            require_keys,
-            public_url,
-            live: Live::default(),
-            pages: Pages::new()?,
-            secret: keys::random_secret()?,
-            snapshot: std::sync::RwLock::default(),
-        })
-    }
-
-    /// Makes `snapshot` what every request from now on sees.
-    pub fn publish(&self, snapshot: Snapshot) {
-        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
-    }
-
-    pub(super) fn snapshot(&self) -> Arc<Snapshot> {
-        self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    pub(super) fn csrf(&self, ods: &str) -> String {
-        blake3::keyed_hash(&self.secret, format!("profile-form|{ods}").as_bytes()).to_hex().to_string()
-    }
-
-    pub(super) fn context(&self, title: &str, scope: &Access) -> Context {
-        let mut ctx = Context::new();
-        ctx.insert("title", title);
-        let lmc_name = self.snapshot().lmc_name.clone();
-        ctx.insert("lmc_name", if lmc_name.is_empty() { "lmcpress" } else { &lmc_name });
-        ctx.insert("is_lmc", &(*scope == Access::Lmc));
-        ctx.insert("building", &!self.live.built_once());
-        ctx.insert("summary", &self.live.summary());
-        ctx.insert("ods", "");
-        ctx
-    }
-
-    pub(super) fn message(&self, status: StatusCode, heading: &str, message: &str) -> Response {
-        let mut ctx = self.context(heading, &Access::Practice(String::new()));
-        ctx.insert("heading", heading);
-        ctx.insert("message", message);
-        ctx.insert("problems", &Vec::<String>::new());
-        (status, html(self.pages.render("message.html", &ctx))).into_response()
-    }
-
-    fn practice(&self, ods: &str) -> Option<PracticeEntry> {
-        self.snapshot().practice(ods).cloned()
-    }
-}
-
-pub(super) type Shared = Arc<App>;
-
-/// Who is asking, as the audit log and the history name them: the link's label, never its key.
-#[derive(Debug, Clone)]
-pub struct Who(pub String);
-
-impl Who {
-    fn of(grant: &keys::Grant) -> Who {
-        let base = match &grant.scope {
-            Access::Lmc => "LMC editor link".to_string(),
-            Access::Practice(ods) => format!("{ods} practice link"),
-        };
-        Who(match &grant.label {
-            Some(label) => format!("{base} ({label})"),
-            None => base,
-        })
-    }
-}
 
 pub fn router(app: Shared) -> Router {
     Router::new()
@@ -158,11 +67,6 @@ fn practice_redirect(ods: &str) -> Response {
     } else {
         StatusCode::NOT_FOUND.into_response()
     }
-}
-
-pub(super) fn html(body: String) -> Response {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body)
-        .into_response()
 }
 
 fn asset(kind: &'static str, body: &'static str) -> Response {
@@ -257,27 +161,6 @@ fn unauthorised(app: &App) -> Response {
     );
     res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     res
-}
-
-pub(super) fn forbidden(app: &App) -> Response {
-    app.message(StatusCode::FORBIDDEN, "Not yours", "Your private link does not open this page.")
-}
-
-pub(super) fn not_found(app: &App) -> Response {
-    app.message(StatusCode::NOT_FOUND, "Not found", "There is no page at this address.")
-}
-
-/// The practice named in the URL, if it exists and the caller may see it.
-// The error is the handler's ready answer, returned at once; boxing it would only add a step.
-#[allow(clippy::result_large_err)]
-pub(super) fn allowed(app: &App, scope: &Access, ods: &str) -> Result<PracticeEntry, Response> {
-    if !files::is_ods(ods) {
-        return Err(not_found(app));
-    }
-    if !scope.opens(ods) {
-        return Err(forbidden(app));
-    }
-    app.practice(ods).ok_or_else(|| not_found(app))
 }
 
 async fn index(State(app): State<Shared>, axum::Extension(scope): axum::Extension<Access>) -> Response {
@@ -494,19 +377,6 @@ async fn profile_form(
     html(app.pages.render("profile.html", &ctx))
 }
 
-/// Same-origin check on top of the token: a browser always sends `Origin` on a form post.
-/// Behind a proxy the origin is the public address, which the `Host` the proxy sends may not be.
-pub(super) fn same_origin(app: &App, headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else { return true };
-    if let Some(public) = &app.public_url
-        && public.origin().ascii_serialization() == origin
-    {
-        return true;
-    }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
-}
-
 async fn profile_save(
     State(app): State<Shared>,
     axum::Extension(scope): axum::Extension<Access>,
@@ -579,7 +449,7 @@ async fn profile_save(
         if matches!(saved, Saved::Written) {
             let after = std::fs::read(&path).ok();
             let (before, after) = (before.as_deref(), after.as_deref());
-            super::content::keep(&root, &path, before, after, &who.0, audit::Action::Save, Some(&ods))?;
+            crate::history::keep(&root, &path, before, after, &who.0, audit::Action::Save, Some(&ods))?;
         }
         anyhow::Ok(saved)
     })

@@ -9,7 +9,7 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::http::{Shared, allowed, not_found};
+use super::app::{Shared, allowed, not_found};
 use super::keys::Access;
 use crate::pipeline::{self, Shown};
 
@@ -42,7 +42,7 @@ pub async fn first_page(
     }
     let root = app.root.clone();
     let ods = practice.ods.clone();
-    let Some(_turn) = super::typesetting::turn().await else { return super::content::busy(&app) };
+    let Some(_turn) = super::typesetting::turn().await else { return super::typesetting::busy(&app) };
     let made = tokio::task::spawn_blocking(move || {
         let text = std::fs::read_to_string(&entry.path).ok()?;
         match pipeline::preview(&root, &entry.path, &text, Some(&ods)).ok()?.shown? {

@@ -3,6 +3,7 @@
 //! what each rebuild reported, tells browsers about it over server-sent events, and serves
 //! the output folder, the profile form and private links. No document logic of its own.
 
+mod app;
 mod content;
 mod diff;
 pub mod files;
@@ -67,7 +68,7 @@ pub fn serve(opts: ServeOptions, stop: Arc<AtomicBool>, reporter: Arc<dyn Report
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     let app =
-        Arc::new(http::App::new(root.clone(), out.clone(), opts.keys_required(), opts.public_url.clone())?);
+        Arc::new(app::App::new(root.clone(), out.clone(), opts.keys_required(), opts.public_url.clone())?);
 
     let watcher = {
         let (app, stop, reporter) = (app.clone(), stop.clone(), reporter.clone());

@@ -5,7 +5,11 @@
 use std::sync::LazyLock;
 use std::time::Duration;
 
+use axum::http::StatusCode;
+use axum::response::Response;
 use tokio::sync::{Semaphore, SemaphorePermit};
+
+use super::app::App;
 
 /// One per core of the machine this was measured on; the watcher's rebuilds keep theirs.
 const AT_ONCE: usize = 2;
@@ -17,6 +21,15 @@ static PERMITS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(AT_ONCE));
 /// A turn to typeset, or `None` when the queue did not move in time.
 pub async fn turn() -> Option<SemaphorePermit<'static>> {
     tokio::time::timeout(LONGEST_WAIT, PERMITS.acquire()).await.ok()?.ok()
+}
+
+/// Too many previews are being typeset to take another now.
+pub(super) fn busy(app: &App) -> Response {
+    app.message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Busy",
+        "Too many previews are being made at once. Try again in a moment.",
+    )
 }
 
 #[cfg(test)]

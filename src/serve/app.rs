@@ -1,0 +1,145 @@
+//! What every request handler shares: the server's state (`App`), who is asking, and the
+//! answers many pages give (HTML, 403, 404). Handlers live beside it; the router in `http.rs`
+//! puts them together.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tera::Context;
+
+use super::files;
+use super::keys::{self, Access};
+use super::live::Live;
+use super::pages::Pages;
+use super::snapshot::{PracticeEntry, Snapshot};
+
+pub struct App {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub require_keys: bool,
+    /// The address users reach the server at behind a proxy (`--public-url`).
+    pub public_url: Option<url::Url>,
+    pub live: Live,
+    pub(super) pages: Pages,
+    /// Signs CSRF tokens; new every run, so tokens die with the server.
+    secret: [u8; 32],
+    /// What the last rebuild made, swapped whole after each one.
+    snapshot: std::sync::RwLock<Arc<Snapshot>>,
+}
+
+impl App {
+    pub fn new(
+        root: PathBuf,
+        out: PathBuf,
+        require_keys: bool,
+        public_url: Option<url::Url>,
+    ) -> anyhow::Result<App> {
+        Ok(App {
+            root,
+            out,
+            require_keys,
+            public_url,
+            live: Live::default(),
+            pages: Pages::new()?,
+            secret: keys::random_secret()?,
+            snapshot: std::sync::RwLock::default(),
+        })
+    }
+
+    /// Makes `snapshot` what every request from now on sees.
+    pub fn publish(&self, snapshot: Snapshot) {
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+    }
+
+    pub(super) fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub(super) fn csrf(&self, ods: &str) -> String {
+        blake3::keyed_hash(&self.secret, format!("profile-form|{ods}").as_bytes()).to_hex().to_string()
+    }
+
+    pub(super) fn context(&self, title: &str, scope: &Access) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("title", title);
+        let lmc_name = self.snapshot().lmc_name.clone();
+        ctx.insert("lmc_name", if lmc_name.is_empty() { "lmcpress" } else { &lmc_name });
+        ctx.insert("is_lmc", &(*scope == Access::Lmc));
+        ctx.insert("building", &!self.live.built_once());
+        ctx.insert("summary", &self.live.summary());
+        ctx.insert("ods", "");
+        ctx
+    }
+
+    pub(super) fn message(&self, status: StatusCode, heading: &str, message: &str) -> Response {
+        let mut ctx = self.context(heading, &Access::Practice(String::new()));
+        ctx.insert("heading", heading);
+        ctx.insert("message", message);
+        ctx.insert("problems", &Vec::<String>::new());
+        (status, html(self.pages.render("message.html", &ctx))).into_response()
+    }
+
+    fn practice(&self, ods: &str) -> Option<PracticeEntry> {
+        self.snapshot().practice(ods).cloned()
+    }
+}
+
+pub(super) type Shared = Arc<App>;
+
+/// Who is asking, as the audit log and the history name them: the link's label, never its key.
+#[derive(Debug, Clone)]
+pub struct Who(pub String);
+
+impl Who {
+    pub(super) fn of(grant: &keys::Grant) -> Who {
+        let base = match &grant.scope {
+            Access::Lmc => "LMC editor link".to_string(),
+            Access::Practice(ods) => format!("{ods} practice link"),
+        };
+        Who(match &grant.label {
+            Some(label) => format!("{base} ({label})"),
+            None => base,
+        })
+    }
+}
+
+pub(super) fn html(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body)
+        .into_response()
+}
+
+pub(super) fn forbidden(app: &App) -> Response {
+    app.message(StatusCode::FORBIDDEN, "Not yours", "Your private link does not open this page.")
+}
+
+pub(super) fn not_found(app: &App) -> Response {
+    app.message(StatusCode::NOT_FOUND, "Not found", "There is no page at this address.")
+}
+
+/// The practice named in the URL, if it exists and the caller may see it.
+// The error is the handler's ready answer, returned at once; boxing it would only add a step.
+#[allow(clippy::result_large_err)]
+pub(super) fn allowed(app: &App, scope: &Access, ods: &str) -> Result<PracticeEntry, Response> {
+    if !files::is_ods(ods) {
+        return Err(not_found(app));
+    }
+    if !scope.opens(ods) {
+        return Err(forbidden(app));
+    }
+    app.practice(ods).ok_or_else(|| not_found(app))
+}
+
+/// Same-origin check on top of the token: a browser always sends `Origin` on a form post.
+/// Behind a proxy the origin is the public address, which the `Host` the proxy sends may not be.
+pub(super) fn same_origin(app: &App, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else { return true };
+    if let Some(public) = &app.public_url
+        && public.origin().ascii_serialization() == origin
+    {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+}
