@@ -45,18 +45,12 @@ impl<'r, 'a> Plain<'r, 'a> {
     }
 
     fn blocks(&mut self, nodes: &'r [Node<'a>], separator: &str) -> String {
-        let mut parts = Vec::new();
-        let mut rest = nodes;
-        while let Some(first) = rest.first() {
-            if tree::is_inline(first) {
-                let run = rest.iter().take_while(|n| tree::is_inline(n)).count();
-                parts.push(self.inlines(&rest[..run]));
-                rest = &rest[run..];
-            } else {
-                parts.push(self.block(first));
-                rest = &rest[1..];
-            }
-        }
+        let mut parts: Vec<String> = tree::runs(nodes)
+            .map(|run| match run {
+                tree::Run::Inline(run) => self.inlines(run),
+                tree::Run::Block(block) => self.block(block),
+            })
+            .collect();
         parts.retain(|p| !p.is_empty());
         parts.join(separator)
     }

@@ -143,6 +143,25 @@ pub(crate) fn parse(md: &str) -> Vec<Node<'_>> {
     top
 }
 
+/// Sibling nodes as every emitter takes them: a block on its own, or a run of inline nodes
+/// read as one paragraph (a tight list item holds bare inline content).
+pub(crate) enum Run<'n, 'a> {
+    Block(&'n Node<'a>),
+    Inline(&'n [Node<'a>]),
+}
+
+/// The runs of `nodes`, in order.
+pub(crate) fn runs<'n, 'a>(nodes: &'n [Node<'a>]) -> impl Iterator<Item = Run<'n, 'a>> {
+    let mut rest = nodes;
+    std::iter::from_fn(move || {
+        let first = rest.first()?;
+        let len = if is_inline(first) { rest.iter().take_while(|n| is_inline(n)).count() } else { 1 };
+        let (run, after) = rest.split_at(len);
+        rest = after;
+        Some(if is_inline(first) { Run::Inline(run) } else { Run::Block(first) })
+    })
+}
+
 pub(crate) fn is_inline(node: &Node<'_>) -> bool {
     match node {
         Node::Elem(tag, _) => matches!(

@@ -91,23 +91,16 @@ impl<'r, 'a> Renderer<'r, 'a> {
     /// Renders blocks separated by `separator`, skipping blocks that render to
     /// nothing (so no stray blank lines).
     pub fn blocks(&mut self, nodes: &'r [Node<'a>], separator: &str) {
-        let mut rest = nodes;
         let mut wrote_any = false;
-        while let Some(first) = rest.first() {
+        for run in tree::runs(nodes) {
             let mark = self.out.len();
             if wrote_any {
                 self.out.push_str(separator);
             }
             let body = self.out.len();
-            if tree::is_inline(first) {
-                // Tight list items hold bare inline content: treat a run of it as
-                // one paragraph.
-                let run = rest.iter().take_while(|n| tree::is_inline(n)).count();
-                self.inlines(&rest[..run]);
-                rest = &rest[run..];
-            } else {
-                self.block(first);
-                rest = &rest[1..];
+            match run {
+                tree::Run::Inline(run) => self.inlines(run),
+                tree::Run::Block(block) => self.block(block),
             }
             if self.out.len() == body {
                 self.out.truncate(mark);

@@ -97,16 +97,10 @@ struct Html<'r, 'a, 'o> {
 
 impl<'r, 'a> Html<'r, 'a, '_> {
     fn blocks(&mut self, nodes: &'r [Node<'a>]) {
-        let mut rest = nodes;
-        while let Some(first) = rest.first() {
-            if tree::is_inline(first) {
-                // Tight list items hold bare inline content.
-                let run = rest.iter().take_while(|n| tree::is_inline(n)).count();
-                self.inlines(&rest[..run]);
-                rest = &rest[run..];
-            } else {
-                self.block(first);
-                rest = &rest[1..];
+        for run in tree::runs(nodes) {
+            match run {
+                tree::Run::Inline(run) => self.inlines(run),
+                tree::Run::Block(block) => self.block(block),
             }
         }
     }
