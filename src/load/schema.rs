@@ -29,6 +29,14 @@ pub fn all() -> Vec<Schema> {
     ]
 }
 
+/// The JSON schema of a document kind's front matter (`guide-section`, `poster`, `letter`,
+/// `ag-disclaimer`), made once per process: serve's front matter form reads it per request.
+pub fn of_kind(kind: &str) -> Option<&'static serde_json::Value> {
+    static ALL: std::sync::LazyLock<Vec<Schema>> = std::sync::LazyLock::new(all);
+    let file = format!("{kind}.schema.json");
+    ALL.iter().find(|s| s.file_name == file).map(|s| &s.json)
+}
+
 /// The schema file of `lmc.yaml`.
 pub const LMC: &str = "lmc.schema.json";
 /// The schema file of practice profiles.

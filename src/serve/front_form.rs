@@ -28,16 +28,10 @@ pub struct FrontField {
 /// Keys whose text runs to a sentence or more.
 const LONG: [&str; 3] = ["summary", "change_note", "use_when"];
 
-/// The schema of a document kind's front matter.
-fn schema_of(kind: &str) -> Option<Value> {
-    let file = format!("{kind}.schema.json");
-    schema::all().into_iter().find(|s| s.file_name == file).map(|s| s.json)
-}
-
 /// The simple keys of `kind`, in the order its type declares them.
 fn simple_keys(kind: &str) -> Vec<FrontField> {
-    let Some(schema) = schema_of(kind) else { return Vec::new() };
-    let definitions = schema.get("definitions").cloned().unwrap_or(Value::Null);
+    let Some(schema) = schema::of_kind(kind) else { return Vec::new() };
+    let definitions = schema.get("definitions").unwrap_or(&Value::Null);
     let required: Vec<&str> = schema
         .get("required")
         .and_then(Value::as_array)
@@ -49,7 +43,7 @@ fn simple_keys(kind: &str) -> Vec<FrontField> {
         if key == "kind" {
             continue;
         }
-        let resolved = resolve(prop, &definitions);
+        let resolved = resolve(prop, definitions);
         let types: Vec<&str> = match resolved.get("type") {
             Some(Value::String(t)) => vec![t.as_str()],
             Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
