@@ -16,8 +16,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         .map_err(|e| Problem::general(format!("failed to create `{}`: {e}", args.dir.display())))?;
     for s in schema::all() {
         let path = args.dir.join(s.file_name);
-        let json = serde_json::to_string_pretty(&s.json).unwrap_or_default() + "\n";
-        lmcpress::write::write_atomic(&path, json.as_bytes(), false)
+        lmcpress::write::write_atomic(&path, s.file_text().as_bytes(), false)
             .map_err(|e| Problem::general(format!("failed to write `{}`: {e:#}", path.display())))?;
         println!("{}  {}", path.display(), s.describes);
     }

@@ -136,8 +136,7 @@ pub fn init(dir: &Path, names: &Names) -> Result<Vec<PathBuf>, Problem> {
         put(name, &text)?;
     }
     for s in schema::all() {
-        let json = serde_json::to_string_pretty(&s.json).unwrap_or_default() + "\n";
-        put(&format!("{SCHEMA_DIR}/{}", s.file_name), &json)?;
+        put(&format!("{SCHEMA_DIR}/{}", s.file_name), &s.file_text())?;
     }
     put(
         ".gitignore",

@@ -17,6 +17,13 @@ pub struct Schema {
     pub json: serde_json::Value,
 }
 
+impl Schema {
+    /// The schema as its file holds it.
+    pub fn file_text(&self) -> String {
+        serde_json::to_string_pretty(&self.json).unwrap_or_default() + "\n"
+    }
+}
+
 /// Every schema, in the order `lmcpress schema` lists them.
 pub fn all() -> Vec<Schema> {
     vec![
