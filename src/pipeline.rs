@@ -113,17 +113,18 @@ impl Planned {
     }
 }
 
-/// Plans `scope` of the project.
-pub fn plan(loaded: &Loaded, scope: Scope) -> Result<Planned, Problem> {
+/// Plans `scope` of the project, with a pack per practice when `packs` asks for them (packs
+/// are otherwise made on demand from the files the build writes).
+pub fn plan(loaded: &Loaded, scope: Scope, packs: bool) -> Result<Planned, Problem> {
     let project = &loaded.project;
     let selection = match scope {
         Scope::Practices(codes) => {
             for code in codes {
                 practice_index(project, code)?;
             }
-            Selection { practices: Some(codes.to_vec()) }
+            Selection { practices: Some(codes.to_vec()), packs }
         }
-        _ => Selection::default(),
+        _ => Selection { practices: None, packs },
     };
     let start = std::time::Instant::now();
     let jobs = plan_all(loaded, &selection);
@@ -172,6 +173,16 @@ pub fn check(loaded: &Loaded, typeset: bool) -> (usize, Vec<JobReport>) {
 }
 
 /// The index of the practice with ODS code `code`, or a problem listing the known codes.
+/// Practice `ods`'s pack, made from the files under `out` that its documents' last build
+/// wrote. Fails, naming the file, when one of them is not there (not built yet).
+pub fn pack(loaded: &Loaded, ods: &str, out: &Path) -> Result<Vec<u8>, Problem> {
+    let practice = practice_index(&loaded.project, ods)?;
+    let jobs = plan_all(loaded, &Selection { practices: Some(vec![ods.to_string()]), packs: false });
+    let outputs =
+        jobs.iter().filter(|j| plan::pack::practice_of(&j.target) == Some(practice)).flat_map(|j| &j.outputs);
+    crate::write::pack::Recipe::of(&loaded.project, practice, outputs).make(out)
+}
+
 pub fn practice_index(project: &Project, code: &str) -> Result<usize, Problem> {
     project.practices.iter().position(|p| p.ods_code.eq_ignore_ascii_case(code)).ok_or_else(|| {
         let codes: Vec<&str> = project.practices.iter().map(|p| p.ods_code.as_str()).collect();

@@ -202,7 +202,7 @@ impl State {
             eviction: Eviction::PerBuild(REBUILDS_REMEMBERED),
             ..BuildOptions::default()
         };
-        let planned = match pipeline::plan(&loaded, scope) {
+        let planned = match pipeline::plan(&loaded, scope, false) {
             Ok(planned) => planned,
             Err(e) => {
                 on(Event::Error(e));

@@ -3,7 +3,7 @@
 //! its README says did.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{JobReport, Outcome};
 use crate::diag::Problem;
@@ -11,7 +11,7 @@ use crate::load::project::Project;
 use crate::plan::pack::practice_of;
 use crate::plan::{Job, Output, Target};
 use crate::write::manifest::{self, Entry, Manifest};
-use crate::write::pack::{VERSION, name_in_pack, readme, zip};
+use crate::write::pack::{Recipe, VERSION};
 use crate::write::write_atomic;
 
 /// Makes the packs among `jobs`, after every other job has run and `manifest` holds what
@@ -110,35 +110,17 @@ fn one(
         return (report, None);
     }
 
-    let mut members: Vec<(String, &PathBuf)> = recorded
-        .iter()
-        .map(|(o, _)| {
-            let file = o.rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            (name_in_pack(o.role, &file), &o.rel)
-        })
-        .collect();
-    members.sort();
-    let names: Vec<String> = members.iter().map(|(n, _)| n.clone()).collect();
-    let readme = readme(project, practice, &names);
-    let mut files = BTreeMap::new();
-    files.insert("README.txt".to_string(), readme.into_bytes());
-    for (name, rel) in members {
-        match std::fs::read(out.join(rel)) {
-            Ok(bytes) => {
-                files.insert(name, bytes);
-            }
-            Err(e) => {
-                report
-                    .problems
-                    .push(Problem::error(out.join(rel), format!("failed to read it for the pack: {e}")));
-                return (report, None);
-            }
+    let made = Recipe::of(project, practice, recorded.iter().map(|(o, _)| *o)).make(out);
+    let bytes = match made {
+        Ok(bytes) => bytes,
+        Err(problem) => {
+            report.problems.push(problem);
+            return (report, None);
         }
-    }
+    };
     let rel = &job.outputs[0].rel;
-    let written = zip(&files).and_then(|bytes| write_atomic(&out.join(rel), &bytes, false).map(|()| bytes));
-    match written {
-        Ok(bytes) => {
+    match write_atomic(&out.join(rel), &bytes, false) {
+        Ok(()) => {
             report.outcome = Outcome::Built;
             let stamp = manifest::stamp(&out.join(rel)).unwrap_or_default();
             let entry = Entry {

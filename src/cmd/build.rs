@@ -17,6 +17,11 @@ pub struct Args {
     /// Rebuild every document, even those whose inputs have not changed.
     #[arg(long)]
     force: bool,
+    /// Also write each practice's pack, `packs/<ODS>.zip`: every file the practice gets, in
+    /// folders, with a README. Without it, packs are made when downloaded from `serve` or
+    /// attached by `notify`, and packs left from an earlier `--packs` build are removed.
+    #[arg(long)]
+    packs: bool,
     /// Print no progress and no warnings: only errors and nothing on success.
     #[arg(long, short)]
     quiet: bool,
@@ -35,7 +40,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         force: args.force,
         ..BuildOptions::default()
     };
-    let planned = pipeline::plan(&loaded, scope)?.with_manifest(manifest);
+    let planned = pipeline::plan(&loaded, scope, args.packs)?.with_manifest(manifest);
     let progress = Progress::new(planned.to_run(), args.quiet);
     let outcome = pipeline::build(&loaded, planned, &options, &|job| progress.job_done(job));
     progress.finish();

@@ -90,15 +90,12 @@ pub fn compose(
             bytes: read(&project.root, &path)?,
         });
     }
-    let pack_path = settings.out.join("packs").join(format!("{ods}.zip"));
-    let pack_size = std::fs::metadata(&pack_path).ok().filter(|m| m.is_file()).map(|m| m.len());
+    // The pack is made from the built files now; without them there is none to offer.
+    let pack_bytes = crate::pipeline::pack(loaded, ods, &settings.out).ok();
+    let pack_size = pack_bytes.as_ref().map(|b| b.len() as u64);
     let attached = pack_size.is_some_and(|n| n <= settings.max_attach_bytes);
-    if attached {
-        files.push(File {
-            name: format!("{ods}-pack.zip"),
-            content_type: "application/zip",
-            bytes: read(&project.root, &pack_path)?,
-        });
+    if let Some(bytes) = pack_bytes.filter(|_| attached) {
+        files.push(File { name: format!("{ods}-pack.zip"), content_type: "application/zip", bytes });
     }
     let pack = PackView {
         exists: pack_size.is_some(),

@@ -132,7 +132,7 @@ pub fn preview(root: &Path, file: &Path, draft: &str, practice: Option<&str>) ->
     let is_guide = matches!(doc.kind, Kind::GuideSection(_));
     let selection = match (is_guide, practice) {
         (false, Some(ods)) if loaded.project.practice(ods).is_some() => {
-            Selection { practices: Some(vec![ods.to_string()]) }
+            Selection { practices: Some(vec![ods.to_string()]), packs: false }
         }
         _ => Selection::default(),
     };

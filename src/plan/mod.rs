@@ -218,6 +218,9 @@ pub const WHATS_NEW_TEMPLATE: &str = "whats-new.typ.tera";
 pub struct Selection {
     /// Only these practices (ODS codes); the guide is left out when set.
     pub practices: Option<Vec<String>>,
+    /// Also a pack per practice (`build --packs`): a ZIP of files the build writes anyway,
+    /// so it is made on demand unless asked for.
+    pub packs: bool,
 }
 
 /// Every document of `project` that `selection` asks for, each with the files it reads:
@@ -361,7 +364,9 @@ pub fn plan(
                 Job::tracked(target, WHATS_NEW_TEMPLATE, formats::whats_new(&dir), inputs).about(&about),
             );
         }
-        if let Some(pack) = pack::plan_job(&jobs, pi, &practice.ods_code) {
+        if selection.packs
+            && let Some(pack) = pack::plan_job(&jobs, pi, &practice.ods_code)
+        {
             jobs.push(pack);
         }
         jobs

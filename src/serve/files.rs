@@ -165,6 +165,7 @@ mod tests {
             ods: "Z90001".into(),
             name: "P".into(),
             path: "p.yaml".into(),
+            pack: Default::default(),
             documents: vec![
                 doc(
                     "limits.gu",

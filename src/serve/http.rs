@@ -277,7 +277,8 @@ async fn guide_file(
     }
 }
 
-/// The practice's pack, as `build` made it: the one pack format, with its README.
+/// The practice's pack, made now from the files the last build wrote: the one pack format,
+/// with its README. Its members are the plan's, so nothing else under `output/` gets in.
 async fn pack(
     State(app): State<Shared>,
     axum::Extension(scope): axum::Extension<Access>,
@@ -292,9 +293,15 @@ async fn pack(
     if audit::append(&app.root, &entry).is_err() {
         return app.message(StatusCode::INTERNAL_SERVER_ERROR, "Audit log unwritable", "Ask the LMC.");
     }
-    let built = app.out.join("packs").join(format!("{}.zip", practice.ods));
-    match tokio::task::spawn_blocking(move || std::fs::read(built)).await {
-        Ok(Ok(bytes)) => (
+    let (recipe, out) = (practice.pack.clone(), app.out.clone());
+    let made =
+        tokio::task::spawn_blocking(
+            move || {
+                if recipe.members.is_empty() { None } else { recipe.make(&out).ok() }
+            },
+        );
+    match made.await {
+        Ok(Some(bytes)) => (
             [
                 (header::CONTENT_TYPE, "application/zip".to_string()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.zip\"", practice.ods)),

@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use crate::load::lang;
 use crate::pipeline::Loaded;
-use crate::plan::{Job, Role};
+use crate::plan::pack::practice_of;
+use crate::plan::{Job, Output, Role};
+use crate::write::pack::Recipe;
 
 #[derive(Debug, Default)]
 pub struct Snapshot {
@@ -54,6 +56,9 @@ pub struct PracticeEntry {
     /// Its documents in plan order; none when the profile failed to load.
     #[serde(skip)]
     pub documents: Vec<Document>,
+    /// What its pack holds, made when downloaded.
+    #[serde(skip)]
+    pub pack: Recipe,
 }
 
 /// One document of a practice and the files it became.
@@ -83,14 +88,25 @@ impl Snapshot {
     /// listed too (by the ODS code their file gives), so they can still be opened and mended.
     pub fn of(loaded: &Loaded, jobs: &[Job]) -> Snapshot {
         let project = &loaded.project;
+        let mut outputs: Vec<Vec<&Output>> = vec![Vec::new(); project.practices.len()];
+        for job in jobs {
+            if let Some(pi) = practice_of(&job.target)
+                && let Some(o) = outputs.get_mut(pi)
+            {
+                o.extend(&job.outputs);
+            }
+        }
         let mut practices: Vec<PracticeEntry> = project
             .practices
             .iter()
-            .map(|p| PracticeEntry {
+            .zip(outputs)
+            .enumerate()
+            .map(|(pi, (p, outputs))| PracticeEntry {
                 ods: p.ods_code.clone(),
                 name: p.name.clone(),
                 path: p.path.clone(),
                 documents: Vec::new(),
+                pack: Recipe::of(project, pi, outputs),
             })
             .collect();
         for job in jobs {
@@ -257,5 +273,11 @@ pub fn broken_profile(path: &std::path::Path) -> Option<PracticeEntry> {
     let map = super::yaml_edit::values(&text).ok()?;
     let ods = map.get("ods_code").and_then(|v| v.as_str()).filter(|o| crate::load::config::is_ods(o))?;
     let name = map.get("name").and_then(|v| v.as_str()).unwrap_or(ods).to_string();
-    Some(PracticeEntry { ods: ods.to_string(), name, path: path.to_path_buf(), documents: Vec::new() })
+    Some(PracticeEntry {
+        ods: ods.to_string(),
+        name,
+        path: path.to_path_buf(),
+        documents: Vec::new(),
+        pack: Recipe::default(),
+    })
 }

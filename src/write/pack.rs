@@ -1,17 +1,21 @@
 //! One pack per practice: `packs/<ODS>.zip` holds every other output of the practice under
 //! folder names a practice manager understands, and a `README.txt` saying what each is for.
-//! This module names the files in a pack, writes its README and zips it; `build` makes each
-//! pack after the practice's documents, from the files those jobs wrote.
+//! This module names the files in a pack, writes its README and zips it. Packs are made on
+//! demand from the files a build wrote: by `serve` when a practice downloads one, by
+//! `notify` to attach one, and by `build --packs` into `packs/`. A pack only repeats files
+//! that are on disk already, so keeping one per practice would double the output's size.
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
+use crate::diag::Problem;
 use crate::load::project::Project;
-use crate::plan::Role;
+use crate::plan::{Output, Role};
 
 /// Bumped when the layout of packs or the wording of their README changes, so every pack is
 /// made again.
@@ -85,6 +89,48 @@ pub fn readme(project: &Project, practice: usize, names: &[String]) -> String {
         text.push_str("\r\nOther\r\n    Further documents made for your practice.\r\n");
     }
     text
+}
+
+/// What goes in one practice's pack: its README and each member, by its name in the pack
+/// and its path under the output folder.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recipe {
+    pub readme: String,
+    pub members: Vec<(String, PathBuf)>,
+}
+
+impl Recipe {
+    /// The recipe of practice `practice`'s pack holding `outputs`, in any order.
+    pub fn of<'a>(
+        project: &Project,
+        practice: usize,
+        outputs: impl IntoIterator<Item = &'a Output>,
+    ) -> Recipe {
+        let mut members: Vec<(String, PathBuf)> = outputs
+            .into_iter()
+            .map(|o| {
+                let file = o.rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                (name_in_pack(o.role, &file), o.rel.clone())
+            })
+            .collect();
+        members.sort();
+        let names: Vec<String> = members.iter().map(|(n, _)| n.clone()).collect();
+        Recipe { readme: readme(project, practice, &names), members }
+    }
+
+    /// The pack's bytes, from the member files under `out`. A member that cannot be read
+    /// (not built yet, or removed) fails the whole pack rather than leave a hole in it.
+    pub fn make(&self, out: &Path) -> Result<Vec<u8>, Problem> {
+        let mut files = BTreeMap::new();
+        files.insert("README.txt".to_string(), self.readme.clone().into_bytes());
+        for (name, rel) in &self.members {
+            let path = out.join(rel);
+            let bytes = std::fs::read(&path)
+                .map_err(|e| Problem::error(&path, format!("failed to read it for the pack: {e}")))?;
+            files.insert(name.clone(), bytes);
+        }
+        zip(&files).map_err(|e| Problem::error(out, format!("{e:#}")))
+    }
 }
 
 /// Makes the ZIP: entries sorted by name, fixed timestamps and permissions, so the same files

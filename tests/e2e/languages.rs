@@ -134,7 +134,7 @@ fn text_of(frame: &Frame, offset: Point, out: &mut Vec<(Point, typst::text::Text
 #[test]
 fn each_language_gets_its_outputs_tag_band_and_text() {
     let fx = project();
-    fx.run(&["build", "--emit-typst"]).ok();
+    fx.run(&["build", "--emit-typst", "--packs"]).ok();
     let dir = "practices/Z90001";
     for (lang, word, draft) in
         [("gu", "મદદ", true), ("pa", "ਮਦਦ", false), ("ur", "مدد", true), ("pl", "Jesteśmy", true)]

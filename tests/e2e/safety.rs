@@ -363,7 +363,7 @@ fn nothing_a_practice_hands_out_still_describes_the_ended_ag_service() {
 fn built() -> &'static Fixture {
     static BUILT: std::sync::LazyLock<Fixture> = std::sync::LazyLock::new(|| {
         let fx = Fixture::shipped_with_editions();
-        fx.run(&["build", "--quiet"]).ok();
+        fx.run(&["build", "--quiet", "--packs"]).ok();
         fx
     });
     &BUILT

@@ -58,7 +58,7 @@ fn init_then_build_makes_every_document_and_each_opens() {
     let check = fx.run(&["check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
     assert!(check.stderr.contains("no errors") && !check.stderr.contains("warning"), "{}", check.stderr);
-    let build = fx.run(&["build"]);
+    let build = fx.run(&["build", "--packs"]);
     assert_eq!(build.code, 0, "{}", build.stderr);
 
     let mut kinds = std::collections::BTreeMap::<String, usize>::new();

@@ -96,12 +96,12 @@ fn watch_rebuilds_what_changed_survives_bad_edits_and_stops_cleanly() {
     let z1_letter = fx.out("practices/Z90001/letters/note.pdf");
     let z1_before = mtime(&z1_letter);
 
-    // Write in place: only that practice's documents and its pack.
+    // Write in place: only that practice's documents.
     let profile = "content/practices/z90002.yaml";
     let good = second.replace("0116 496 0002", "0116 496 0012");
     fx.write(profile, &good);
     let status = w.next_status();
-    assert!(status.contains("rebuilt 6 documents") && status.contains("0 failed"), "{status}");
+    assert!(status.contains("rebuilt 5 documents") && status.contains("0 failed"), "{status}");
     assert!(crate::common::pdf_text(&z2_letter).contains("0116 496 0012"));
     assert_eq!(mtime(&z1_letter), z1_before, "other practices are untouched");
 
@@ -119,31 +119,31 @@ fn watch_rebuilds_what_changed_survives_bad_edits_and_stops_cleanly() {
     fx.write("content/practices/.z90002.yaml.swp", &fixed);
     std::fs::rename(fx.path("content/practices/.z90002.yaml.swp"), fx.path(profile)).unwrap();
     let status = w.next_status();
-    assert!(status.contains("rebuilt 6 documents") && status.contains("0 failed"), "{status}");
+    assert!(status.contains("rebuilt 5 documents") && status.contains("0 failed"), "{status}");
     assert!(crate::common::pdf_text(&z2_letter).contains("0116 496 0022"));
 
-    // A poster's Markdown rebuilds that poster for both practices (2 x 4) and their packs.
+    // A poster's Markdown rebuilds that poster for both practices (2 x 4).
     let poster = "content/posters/help.md";
     fx.write(poster, &fx.read(poster).replace("Call us if you need us.", "Call us whenever you need us."));
     let status = w.next_status();
-    assert!(status.contains("rebuilt 10 documents"), "{status}");
+    assert!(status.contains("rebuilt 8 documents"), "{status}");
 
     // Create a new practice: its documents appear.
     fx.write("content/practices/z90003.yaml", &practice_yaml("Z90003", "Third Surgery"));
     let status = w.next_status();
-    assert!(status.contains("rebuilt 6 documents"), "{status}");
+    assert!(status.contains("rebuilt 5 documents"), "{status}");
     assert!(fx.out("practices/Z90003/letters/note.pdf").exists());
 
-    // Delete it again: its outputs go (5 poster files, the letter as PDF and Word, the pack).
+    // Delete it again: its outputs go (5 poster files, the letter as PDF and Word).
     std::fs::remove_file(fx.path("content/practices/z90003.yaml")).unwrap();
     let status = w.next_status();
-    assert!(status.contains("8 files removed"), "{status}");
+    assert!(status.contains("7 files removed"), "{status}");
     assert!(!fx.out("practices/Z90003/letters/note.pdf").exists());
 
-    // The letter template rebuilds the two letters and the packs that hold them.
+    // The letter template rebuilds the two letters.
     fx.write("templates/letter.typ.tera", &(fx.template("letter.typ.tera") + "\n// edited\n"));
     let status = w.next_rebuild();
-    assert!(status.contains("rebuilt 4 documents"), "{status}");
+    assert!(status.contains("rebuilt 2 documents"), "{status}");
 
     assert_eq!(w.stop(), 0);
     let leftovers: Vec<_> = walkdir::WalkDir::new(fx.out(""))
