@@ -67,8 +67,9 @@ pub enum Scope<'a> {
     /// Only these practices' documents (ODS codes), not the guide.
     Practices(&'a [String]),
     /// The documents that read one of `files` in their last build (as `reads` records), and
-    /// any new ones; outputs of documents no longer planned are removed.
-    Changed { files: &'a BTreeSet<PathBuf>, reads: &'a Reads },
+    /// any new ones, those of what a browser has `open` first; outputs of documents no longer
+    /// planned are removed.
+    Changed { files: &'a BTreeSet<PathBuf>, reads: &'a Reads, open: &'a plan::priority::Open },
 }
 
 pub use crate::plan::Reads;
@@ -130,9 +131,9 @@ pub fn plan(loaded: &Loaded, scope: Scope, packs: bool) -> Result<Planned, Probl
     let jobs = plan_all(loaded, &selection);
     timing("plan", start);
     let run = match scope {
-        Scope::Changed { files, reads } => {
+        Scope::Changed { files, reads, open } => {
             let mut run = plan::affected(&jobs, reads, files);
-            plan::first_things_first(&jobs, &mut run, files);
+            plan::priority::first_things_first(&jobs, &mut run, files, open);
             run
         }
         _ => (0..jobs.len()).collect(),

@@ -19,6 +19,7 @@ const REBUILDS_REMEMBERED: usize = 8;
 use crate::diag::Problem;
 use crate::pipeline::{self, Loaded, Reads, Scope};
 use crate::plan::Job;
+use crate::plan::priority::Viewers;
 
 /// True for files editors write beside the real one while saving: vim swap and backup
 /// files, emacs lock and autosave files, JetBrains safe-write files, and lmcpress's own
@@ -73,6 +74,8 @@ pub struct WatchOptions {
     pub out: PathBuf,
     pub poll: bool,
     pub debounce: Duration,
+    /// The pages browsers have open (serve), whose documents each rebuild makes first.
+    pub viewers: Arc<Viewers>,
 }
 
 /// What watch tells its caller; the caller prints.
@@ -131,7 +134,7 @@ pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Event) + S
     }
 
     let mut state = State::default();
-    state.rebuild(&root, &out, None, on);
+    state.rebuild(&root, &out, None, &opts.viewers, on);
     on(Event::Watching);
     while !stop.load(Ordering::SeqCst) {
         let events = match rx.recv_timeout(Duration::from_millis(100)) {
@@ -163,7 +166,7 @@ pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Event) + S
         }
         let changed = relevant_changes(paths, &root, &out);
         if !changed.is_empty() {
-            state.rebuild(&root, &out, Some(&changed), on);
+            state.rebuild(&root, &out, Some(&changed), &opts.viewers, on);
         }
     }
     Ok(())
@@ -181,6 +184,7 @@ impl State {
         root: &Path,
         out: &Path,
         changed: Option<&BTreeSet<PathBuf>>,
+        viewers: &Viewers,
         on: &(dyn Fn(Event) + Sync),
     ) {
         let loaded = match pipeline::load(root) {
@@ -191,9 +195,10 @@ impl State {
             }
         };
         on(Event::Problems(&loaded.project.problems));
+        let open = viewers.open();
         let scope = match changed {
             None => Scope::Everything,
-            Some(files) => Scope::Changed { files, reads: &self.reads },
+            Some(files) => Scope::Changed { files, reads: &self.reads, open: &open },
         };
         // typst remembers the work of the last few rebuilds: an edit then re-lays out only what
         // changed, and memory stays bounded by the project's size.

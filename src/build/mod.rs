@@ -78,6 +78,8 @@ pub struct Report {
     pub failed: usize,
     pub removed: Vec<PathBuf>,
     pub elapsed: Duration,
+    /// From the start until the first document was written, if one was.
+    pub first: Option<Duration>,
     /// The manifest as saved, for [`prune`] and [`reads`] to use without reading it again.
     pub manifest: Manifest,
 }
@@ -131,6 +133,7 @@ pub fn build(
     let identity_extra = format!("{:?}|{}", crate::load::dates::source_date(), opts.emit_typst);
 
     let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
+    let first = std::sync::OnceLock::new();
     let tracked = jobs.iter().filter(|j| j.keep == Keep::Tracked);
     let hashes = manifest::FileHashes::of(crate::plan::distinct_inputs(tracked).map(|p| p.as_ref()));
     let run = Run { loaded, out: &opts.out, emit_typst: opts.emit_typst, hashes: &hashes };
@@ -166,6 +169,9 @@ pub fn build(
             comemo::evict(age);
         }
         counts[report.outcome as usize].fetch_add(1, Ordering::Relaxed);
+        if report.outcome == Outcome::Built {
+            first.get_or_init(|| start.elapsed());
+        }
         on_done(&report);
         done
     });
@@ -187,7 +193,7 @@ pub fn build(
         packs::build(project, jobs, &opts.out, &mut manifest, opts.force, on_done);
     let (built, skipped, failed) = (built + packs_built, skipped + packs_skipped, failed + packs_failed);
     crate::timings::stage("packs", packs_start);
-    let mut report = Report { built, skipped, failed, ..Report::default() };
+    let mut report = Report { built, skipped, failed, first: first.into_inner(), ..Report::default() };
     // A build that skipped every job leaves the manifest as it was: at 200,000 entries,
     // rewriting it would be most of a no-op build's time.
     let saved = if tracking

@@ -64,6 +64,35 @@ pub fn shown(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// What one rebuild of `watch` or `serve` did: how many documents, when the first of them was
+/// written (the edited or open one, which goes first) and when the last.
+pub fn rebuilt(report: &lmcpress::build::Report, changed: usize, broken_inputs: usize) -> String {
+    use lmcpress::build::Outcome;
+    let built = report.count(Outcome::Built);
+    let what = if changed == 0 {
+        "built".to_string()
+    } else {
+        format!("{} changed: rebuilt", plural(changed, "file"))
+    };
+    let first = match report.first {
+        Some(first) if changed > 0 && built > 1 => {
+            format!(" (the first after {:.0} ms)", first.as_secs_f64() * 1000.0)
+        }
+        _ => String::new(),
+    };
+    let removed = if report.removed.is_empty() {
+        String::new()
+    } else {
+        format!(", {} removed", plural(report.removed.len(), "file"))
+    };
+    format!(
+        "{what} {} in {:.0} ms{first}, {} failed{removed}",
+        plural(built, "document"),
+        report.elapsed.as_secs_f64() * 1000.0,
+        report.count(Outcome::Failed) + broken_inputs,
+    )
+}
+
 pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }

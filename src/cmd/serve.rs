@@ -3,7 +3,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use lmcpress::build::Outcome;
 use lmcpress::diag::Problem;
 use lmcpress::serve::{self, Reporter, ServeOptions};
 use lmcpress::watch::Event;
@@ -52,17 +51,9 @@ impl Reporter for Printer {
         match status {
             Event::Problems(problems) => super::print_problems(problems.iter()),
             Event::Job(job) => super::print_problems(&job.problems),
-            Event::Rebuilt { report, changed, broken_inputs, .. } => eprintln!(
-                "{} {} in {:.0} ms, {} failed",
-                if *changed == 0 {
-                    "built".to_string()
-                } else {
-                    format!("{} changed: rebuilt", super::plural(*changed, "file"))
-                },
-                super::plural(report.count(Outcome::Built), "document"),
-                report.elapsed.as_secs_f64() * 1000.0,
-                report.count(Outcome::Failed) + broken_inputs,
-            ),
+            Event::Rebuilt { report, changed, broken_inputs, .. } => {
+                eprintln!("{}", super::rebuilt(report, *changed, *broken_inputs))
+            }
             Event::Watching => eprintln!("watching content/ and templates/ for changes"),
             Event::Error(e) => eprint!("{}", e.render()),
         }

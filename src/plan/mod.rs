@@ -6,6 +6,7 @@
 pub mod formats;
 pub mod merge;
 pub mod pack;
+pub mod priority;
 pub mod standalone;
 
 use std::collections::BTreeMap;
@@ -410,31 +411,6 @@ pub fn affected(jobs: &[Job], reads: &Reads, changed: &std::collections::BTreeSe
         .collect()
 }
 
-/// Orders `run` (indices into `jobs`) so that what the editor is looking at comes first: jobs
-/// of the edited document itself (one that reads a changed file under `content/`), then by
-/// what they make, PDFs before images and social images, the guide before its redline and the
-/// what's-new pages. Workers take jobs in this order, so the first outputs replaced are these.
-pub fn first_things_first(jobs: &[Job], run: &mut [usize], changed: &std::collections::BTreeSet<PathBuf>) {
-    let edited = |job: &Job| {
-        job.inputs.iter().any(|i| {
-            changed.contains(i.as_ref())
-                && i.components().any(|c| c.as_os_str() == "content")
-                && !i.ends_with("content/lmc.yaml")
-        })
-    };
-    let rank = |job: &Job| match job.outputs.first().map(|o| o.role) {
-        Some(Role::GuidePdf) => 0,
-        Some(Role::GuideWeb) => 1,
-        Some(Role::PosterA4 | Role::LetterPdf | Role::AgText | Role::Standalone) => 2,
-        Some(Role::PosterA3 | Role::LetterWord) => 3,
-        Some(Role::PosterImage | Role::SocialSquare | Role::SocialPortrait) => 4,
-        Some(Role::GuideRedline) => 5,
-        Some(Role::WhatsNew) => 6,
-        Some(Role::Pack) | None => 7,
-    };
-    run.sort_by_key(|&i| (!edited(&jobs[i]), rank(&jobs[i])));
-}
-
 /// The inputs of `jobs`, each `Arc` once. Jobs share most inputs (templates, lmc.yaml, a
 /// profile) as the same `Arc`s, so repeats go by pointer before any path is compared; the
 /// same path in two `Arc`s may still come twice.
@@ -457,28 +433,6 @@ pub(crate) fn sort_paths(paths: &mut Vec<Arc<Path>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_edited_documents_pdfs_come_first() {
-        let (poster, other): (Arc<Path>, Arc<Path>) = (
-            Arc::from(Path::new("/p/content/posters/a.md")),
-            Arc::from(Path::new("/p/content/posters/b.md")),
-        );
-        let job = |outputs: Vec<Output>, input: &Arc<Path>| {
-            Job::tracked(Target::Guide, GUIDE_TEMPLATE, outputs, vec![input.clone()])
-        };
-        let dir = Path::new("practices/Z90001");
-        let jobs = vec![
-            job(formats::poster(dir, "b", PosterFormat::A4).1, &other),
-            job(formats::poster(dir, "a", PosterFormat::Square).1, &poster),
-            job(formats::whats_new(dir), &poster),
-            job(formats::poster(dir, "a", PosterFormat::A4).1, &poster),
-        ];
-        let mut run: Vec<usize> = (0..jobs.len()).collect();
-        let changed = [poster.to_path_buf()].into();
-        first_things_first(&jobs, &mut run, &changed);
-        assert_eq!(run, [3, 1, 2, 0], "the edited poster's PDF, its image, what's new, then others");
-    }
 
     #[test]
     fn distinct_inputs_drop_shared_arcs_only() {

@@ -27,6 +27,8 @@ pub struct App {
     secret: [u8; 32],
     /// What the last rebuild made, swapped whole after each one.
     snapshot: std::sync::RwLock<Arc<Snapshot>>,
+    /// The practices and documents browsers have open, made first by each rebuild.
+    pub viewers: Arc<crate::plan::priority::Viewers>,
 }
 
 impl App {
@@ -45,6 +47,7 @@ impl App {
             pages: Pages::new()?,
             secret: keys::random_secret()?,
             snapshot: std::sync::RwLock::default(),
+            viewers: Arc::default(),
         })
     }
 
@@ -70,6 +73,7 @@ impl App {
         ctx.insert("building", &!self.live.built_once());
         ctx.insert("summary", &self.live.summary());
         ctx.insert("ods", "");
+        ctx.insert("open", "");
         ctx
     }
 

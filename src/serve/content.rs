@@ -220,6 +220,7 @@ fn problems_view(draft: &Draft, problems: &[Problem]) -> Vec<Shown2> {
 fn edit_context(app: &App, scope: &Access, entry: &ContentEntry, draft: &Draft, base: &str) -> Context {
     let mut ctx = app.context(&entry.title, scope);
     ctx.insert("entry", entry);
+    ctx.insert("open", entry.opens.as_deref().unwrap_or_default());
     ctx.insert("draft", draft);
     let front_fields =
         if draft.whole { Vec::new() } else { super::front_form::fields(entry.kind, &draft.front) };

@@ -21,6 +21,7 @@ use super::profile::{self, Logo, Saved};
 use super::snapshot::PracticeEntry;
 use crate::diag::display_path;
 use crate::history::audit;
+use crate::plan::priority::Viewed;
 
 const COOKIE: &str = "lmcpress_key";
 /// Forms and everything else but the profile form carry little: refuse large bodies early.
@@ -318,13 +319,31 @@ async fn pack(
     }
 }
 
-/// News of each rebuild. A practice's key hears only about its own practice.
+/// What an `/events?open=…` connection says its page shows: a practice (by ODS code) or a
+/// document (by slug). A practice's key may only say its own practice; anything else is
+/// ignored, never an error, since it only orders work.
+fn viewed(scope: &Access, open: Option<&str>) -> Option<Viewed> {
+    let open = open?;
+    if files::is_ods(open) {
+        let ods = open.to_ascii_uppercase();
+        return scope.opens(&ods).then_some(Viewed::Practice(ods));
+    }
+    let slug = (1..=100).contains(&open.len())
+        && open.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+    (slug && *scope == Access::Lmc).then(|| Viewed::Document(open.to_string()))
+}
+
+/// News of each rebuild. A practice's key hears only about its own practice. While the
+/// connection lasts, what its page shows is made first by each rebuild.
 async fn events(
     State(app): State<Shared>,
     axum::Extension(scope): axum::Extension<Access>,
+    Query(q): Query<BTreeMap<String, String>>,
 ) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
     let rx = app.live.subscribe();
-    let stream = futures_util::stream::unfold((rx, scope), |(mut rx, scope)| async move {
+    // Dropped with the stream when the browser goes away.
+    let viewing = viewed(&scope, q.get("open").map(String::as_str)).and_then(|v| app.viewers.enter(v));
+    let stream = futures_util::stream::unfold((rx, scope, viewing), |(mut rx, scope, viewing)| async move {
         loop {
             match rx.recv().await {
                 Ok(update) if update.closing => return None,
@@ -337,7 +356,7 @@ async fn events(
                         }
                     }
                     let data = serde_json::to_string(&update).unwrap_or_default();
-                    return Some((Ok(Event::default().event("rebuilt").data(data)), (rx, scope)));
+                    return Some((Ok(Event::default().event("rebuilt").data(data)), (rx, scope, viewing)));
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
@@ -481,4 +500,27 @@ fn too_large(app: &App) -> Response {
         "Too large",
         &format!("The form or logo is too large: logos may be up to {} KB.", profile::LOGO_LIMIT / 1024),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_may_say_only_what_its_key_opens() {
+        let lmc = Access::Lmc;
+        let own = Access::Practice("Z90001".into());
+        assert_eq!(viewed(&lmc, Some("z90002")), Some(Viewed::Practice("Z90002".into())));
+        assert_eq!(
+            viewed(&lmc, Some("llr-guide-2026-27")),
+            Some(Viewed::Document("llr-guide-2026-27".into()))
+        );
+        assert_eq!(viewed(&own, Some("Z90001")), Some(Viewed::Practice("Z90001".into())));
+        assert_eq!(viewed(&own, Some("Z90002")), None, "another practice");
+        assert_eq!(viewed(&own, Some("llr-guide-2026-27")), None, "a practice's key opens no document");
+        for hostile in ["../x", "A B", "<script>", "", &"a".repeat(101), "Guide"] {
+            assert_eq!(viewed(&lmc, Some(hostile)), None, "{hostile:?}");
+        }
+        assert_eq!(viewed(&lmc, None), None);
+    }
 }

@@ -72,7 +72,13 @@ pub fn serve(opts: ServeOptions, stop: Arc<AtomicBool>, reporter: Arc<dyn Report
 
     let watcher = {
         let (app, stop, reporter) = (app.clone(), stop.clone(), reporter.clone());
-        let wopts = WatchOptions { root, out, poll: opts.poll, debounce: opts.debounce };
+        let wopts = WatchOptions {
+            root,
+            out,
+            poll: opts.poll,
+            debounce: opts.debounce,
+            viewers: app.viewers.clone(),
+        };
         std::thread::Builder::new().name("watch".into()).spawn(move || {
             let result = watch::watch(&wopts, stop.clone(), &|status| {
                 // Pages read the new snapshot before browsers hear of the rebuild.

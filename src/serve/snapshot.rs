@@ -42,6 +42,9 @@ pub struct ContentEntry {
     pub language: Option<&'static str>,
     /// The English poster a translation translates (its slug).
     pub translates: Option<String>,
+    /// The slug of the document its edits show in (a section's is the guide's), which
+    /// rebuilds make first while its editor is open.
+    pub opens: Option<String>,
     #[serde(skip)]
     order: (u8, i64, String),
 }
@@ -177,6 +180,7 @@ impl ContentEntry {
             reviewed: None,
             language: None,
             translates: None,
+            opens: None,
             order: (9, 0, name.to_string()),
         }
     }
@@ -203,6 +207,10 @@ fn content_entries(project: &crate::load::project::Project) -> Vec<ContentEntry>
             reviewed: None,
             language: None,
             translates: None,
+            opens: Some(match (&d.kind, &project.lmc) {
+                (Kind::GuideSection(_), Some(lmc)) => lmc.guide.slug.clone(),
+                _ => d.slug.clone(),
+            }),
             order: (9, 0, name.to_string()),
         };
         match &d.kind {
@@ -240,6 +248,7 @@ fn content_entries(project: &crate::load::project::Project) -> Vec<ContentEntry>
         reviewed: None,
         language: None,
         translates: None,
+        opens: None,
         order: (4, 0, String::new()),
     });
     for broken in &project.broken_inputs {
@@ -255,6 +264,7 @@ fn content_entries(project: &crate::load::project::Project) -> Vec<ContentEntry>
             reviewed: None,
             language: None,
             translates: None,
+            opens: None,
             order: (5, 0, name.to_string()),
         });
     }

@@ -481,3 +481,47 @@ fn keys_open_only_their_practice_until_revoked() {
     assert_eq!(server.get("/practices/Z90001/", &as_a).status, 401, "a revoked key still opens");
     assert_eq!(server.get("/practices/Z90002/", &as_lmc).status, 200, "revoking one practice ended others");
 }
+
+/// The earliest time any of a practice's poster files was written.
+fn first_written(fx: &Fixture, ods: &str) -> std::time::SystemTime {
+    walkdir::WalkDir::new(fx.out(&format!("practices/{ods}")))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_type().is_file()
+                && e.path().components().any(|c| c.as_os_str() == "posters" || c.as_os_str() == "social")
+        })
+        .map(|e| e.metadata().unwrap().modified().unwrap())
+        .min()
+        .unwrap()
+}
+
+#[test]
+fn a_rebuild_makes_the_practice_a_browser_has_open_first() {
+    let (fx, slug) = project();
+    let server = Server::start(&fx, &[]);
+    let poster = format!("content/posters/{slug}.md");
+    // Each practice in turn has a page open; an edit of the poster both practices show
+    // rebuilds both copies, and the open practice's are written before the other's start.
+    for (round, (open, other)) in [("Z90002", "Z90001"), ("Z90001", "Z90002")].into_iter().enumerate() {
+        let mut events = TcpStream::connect(&server.addr).unwrap();
+        events.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        write!(
+            events,
+            "GET /events?open={open} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            server.addr
+        )
+        .unwrap();
+        let mut reader = BufReader::new(events);
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+        std::thread::sleep(Duration::from_millis(300));
+        fx.write(&poster, &format!("{}\n\nEdit number {round}.\n", fx.read(&poster)));
+        let log = server.wait_log("changed: rebuilt").join("\n");
+        assert!(log.contains("rebuilt 8 documents") && log.contains("(the first after "), "{log}");
+        assert!(first_written(&fx, open) <= first_written(&fx, other), "{open} was open but came second");
+        drop(reader);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}

@@ -63,7 +63,10 @@
 
   wire(document);
   if (!window.EventSource) { return; }
-  var events = new EventSource('/events');
+  // What this page shows, so that rebuilds make it first while the page is open.
+  var main = document.querySelector('main');
+  var open = main ? (main.getAttribute('data-ods') || main.getAttribute('data-open')) : '';
+  var events = new EventSource('/events' + (open ? '?open=' + encodeURIComponent(open) : ''));
   events.addEventListener('rebuilt', function (e) {
     var news = JSON.parse(e.data);
     var main = document.querySelector('main');
