@@ -187,3 +187,26 @@ fn a_build_killed_part_way_redoes_only_what_was_unfinished() {
     let run = fx.run(&["build"]).ok();
     assert!(run.stderr.contains("built 0 documents,"), "{}", run.stderr);
 }
+
+/// A first write is not flushed to disk (it replaces nothing), so a machine that crashes may
+/// leave it empty or short behind a journal entry that says it was made. Such a file is
+/// made again, whatever its time stamp says.
+#[test]
+fn an_output_left_empty_or_short_by_a_crash_is_made_again() {
+    let fx = Fixture::minimal();
+    fx.run(&["build", "--quiet"]).ok();
+    let pdf = fx.out("practices/Z90001/posters/help.pdf");
+    let png = fx.out("practices/Z90001/posters/help.png");
+    let (good_pdf, good_png) = (std::fs::read(&pdf).unwrap(), std::fs::read(&png).unwrap());
+    let stamp = |p: &std::path::Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    let (pdf_time, png_time) = (stamp(&pdf), stamp(&png));
+    std::fs::write(&pdf, b"").unwrap();
+    std::fs::write(&png, &good_png[..good_png.len() / 2]).unwrap();
+    // As a crash leaves them: the times the manifest recorded, the bytes not all there.
+    std::fs::File::options().write(true).open(&pdf).unwrap().set_modified(pdf_time).unwrap();
+    std::fs::File::options().write(true).open(&png).unwrap().set_modified(png_time).unwrap();
+    let run = fx.run(&["build"]).ok();
+    assert!(run.stderr.contains("built 1 document,"), "{}", run.stderr);
+    assert_eq!(std::fs::read(&pdf).unwrap(), good_pdf);
+    assert_eq!(std::fs::read(&png).unwrap(), good_png);
+}
