@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Throughput and peak memory of full builds with a release binary, beside the Python typst
-# binding making the same 100 letters with one reused compiler. Usage: bench/run.sh [N...]
-# (default 100 1000 6300). Needs GNU time (/usr/bin/time) and pip.
+# Throughput, peak memory and disk of full builds with a release binary, beside the Python
+# typst binding making the same 100 letters with one reused compiler (bench/peer.sh compares
+# whole builds). Usage: bench/run.sh [N...] (default 100 1000 2000; 2,000 practices take
+# about 7 GB and six minutes here). Needs GNU time (/usr/bin/time) and pip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
-[ ${#sizes[@]} -gt 0 ] || sizes=(100 1000 6300)
+[ ${#sizes[@]} -gt 0 ] || sizes=(100 1000 2000)
 work=${BENCH_DIR:-/tmp/lmcpress-bench}
 mkdir -p "$work"
 
@@ -18,12 +19,15 @@ for n in "${sizes[@]}"; do
     target/release/examples/synth "$n" "$work/p$n" 2>/dev/null
     /usr/bin/time -f "%e %M" -o "$work/time-$n" "$bin" build --quiet --root "$work/p$n"
     read -r secs kb < "$work/time-$n"
-    docs=$(find "$work/p$n/output" -name '*.pdf' -o -name '*.png' -o -name '*.txt' | wc -l)
+    files=$(find "$work/p$n/output" -type f ! -name '.lmcpress*' | wc -l)
     jobs=$(python3 -c "import json;print(len(json.load(open('$work/p$n/output/.lmcpress-manifest.json'))['jobs']))")
-    printf '%6d practices: %7d documents (%d files) in %7.1f s = %6.0f documents/s, peak RSS %5.0f MB\n' \
-        "$n" "$jobs" "$docs" "$secs" "$(python3 -c "print($jobs/$secs)")" "$(python3 -c "print($kb/1024)")"
+    disk_kb=$(du -sk "$work/p$n/output" | cut -f1)
+    printf '%6d practices: %7d documents, %d files in %7.1f s = %5.0f files/s, peak RSS %4.0f MB, disk %.0f MB (%.2f MB a practice)\n' \
+        "$n" "$jobs" "$files" "$secs" "$(python3 -c "print($files/$secs)")" "$(python3 -c "print($kb/1024)")" \
+        "$(python3 -c "print($disk_kb/1024)")" "$(python3 -c "print($disk_kb/1024/$n)")"
     /usr/bin/time -f "%e" -o "$work/noop-$n" "$bin" build --quiet --root "$work/p$n"
     printf '%6d practices: no-op rebuild %.2f s\n' "$n" "$(cat "$work/noop-$n")"
+    rm -rf "$work/p$n"
 done
 
 echo "## 100 letters: lmcpress merge vs Python typst binding (one reused compiler)"
