@@ -2,6 +2,10 @@
 import sys
 
 n, header = int(sys.argv[1]), sys.argv[2].split(",")
+# Fields whose value must be one of the letter's choices.
+CHOICES = {"patient_told": "told", "copy_to_patient": "yes", "urgency": "routine",
+           # The signing clinician is given by name and registration, not chosen from a profile.
+           "clinician": "", "clinician_registration": "GMC 9900102"}
 
 
 def nhs(i):
@@ -19,7 +23,9 @@ print(",".join(header))
 for i in range(n):
     row = []
     for col in header:
-        if col == "nhs_number":
+        if col in CHOICES:
+            row.append(CHOICES[col])
+        elif col == "nhs_number":
             row.append(nhs(i))
         elif "date" in col:
             row.append(f"{1 + i % 28}/{1 + i % 12}/2026")

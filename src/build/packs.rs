@@ -1,6 +1,6 @@
-//! Packs: made after every other job of a build, from the files those jobs wrote. A pack is
-//! made again only when one of those files (as the manifest records them) changed, or what
-//! its README says did.
+//! Packs written by `build --packs`: made after every other job of a build, from the files
+//! those jobs wrote. A pack is made again only when one of those files (as the manifest
+//! records them) changed, or what its README says did.
 
 use std::collections::BTreeMap;
 use std::path::Path;
