@@ -53,10 +53,12 @@ impl Project {
         let loaded = crate::parallel::map(&files, |path| {
             guard_yaml(&root, path).and_then(|text| config::practice_from(&root, path, text))
         });
+        // Index of each code's first profile: a scan per profile was quadratic in practices.
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for (path, result) in files.into_iter().zip(loaded) {
             match result {
                 Ok(p) => {
-                    if let Some(other) = practices.iter().find(|o| o.ods_code == p.ods_code) {
+                    if let Some(other) = seen.get(&p.ods_code).map(|&i| &practices[i]) {
                         problems.push(
                             Problem::error(
                                 display_path(&root, &path),
@@ -69,6 +71,7 @@ impl Project {
                         );
                         broken_inputs.push(path);
                     } else {
+                        seen.insert(p.ods_code.clone(), practices.len());
                         practices.push(p);
                     }
                 }
@@ -81,12 +84,17 @@ impl Project {
         practices.sort_by(|a, b| a.ods_code.cmp(&b.ods_code));
 
         let mut documents: Vec<Document> = Vec::new();
-        for path in content::markdown_files(&content) {
-            let shown = display_path(&root, &path);
-            let loaded = limits::file_size(&shown, &path, limits::MAX_MARKDOWN_BYTES)
+        // Read and parsed in parallel like the profiles (a guide section is the biggest input
+        // a rebuild reads), then judged in file order.
+        let paths = content::markdown_files(&content);
+        let parsed = crate::parallel::map(&paths, |path| {
+            let shown = display_path(&root, path);
+            limits::file_size(&shown, path, limits::MAX_MARKDOWN_BYTES)
                 .map_err(|p| vec![p])
-                .and_then(|()| content::load_document(&root, &path))
-                .and_then(guard_document);
+                .and_then(|()| content::load_document(&root, path))
+                .and_then(guard_document)
+        });
+        for (path, loaded) in paths.into_iter().zip(parsed) {
             match loaded {
                 Ok(doc) => {
                     let clash =
