@@ -331,15 +331,8 @@ fn serve_lists_practices_shows_documents_and_packs_them() {
     }
 
     // A page listening for events hears about a rebuild of its practice after an edit on disk.
-    let mut events = TcpStream::connect(&server.addr).unwrap();
-    events.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    write!(events, "GET /events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n", server.addr)
-        .unwrap();
-    let mut reader = BufReader::new(events);
+    let mut reader = listen(&server, "/events");
     let mut line = String::new();
-    reader.read_line(&mut line).unwrap();
-    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
-    std::thread::sleep(Duration::from_millis(300));
     let profile = fx.read("content/practices/a.yaml").replace("Alder & Ash Surgery", "Alder & Oak Surgery");
     fx.write("content/practices/a.yaml", &profile);
     let start = Instant::now();
@@ -482,6 +475,21 @@ fn keys_open_only_their_practice_until_revoked() {
     assert_eq!(server.get("/practices/Z90002/", &as_lmc).status, 200, "revoking one practice ended others");
 }
 
+/// A connection to the event stream at `path`, past its status line and settled in: what a
+/// page's script opens.
+fn listen(server: &Server, path: &str) -> BufReader<TcpStream> {
+    let mut events = TcpStream::connect(&server.addr).unwrap();
+    events.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    write!(events, "GET {path} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n", server.addr)
+        .unwrap();
+    let mut reader = BufReader::new(events);
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+    std::thread::sleep(Duration::from_millis(300));
+    reader
+}
+
 /// The earliest time any of a practice's poster files was written.
 fn first_written(fx: &Fixture, ods: &str) -> std::time::SystemTime {
     walkdir::WalkDir::new(fx.out(&format!("practices/{ods}")))
@@ -504,19 +512,7 @@ fn a_rebuild_makes_the_practice_a_browser_has_open_first() {
     // Each practice in turn has a page open; an edit of the poster both practices show
     // rebuilds both copies, and the open practice's are written before the other's start.
     for (round, (open, other)) in [("Z90002", "Z90001"), ("Z90001", "Z90002")].into_iter().enumerate() {
-        let mut events = TcpStream::connect(&server.addr).unwrap();
-        events.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-        write!(
-            events,
-            "GET /events?open={open} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
-            server.addr
-        )
-        .unwrap();
-        let mut reader = BufReader::new(events);
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
-        std::thread::sleep(Duration::from_millis(300));
+        let reader = listen(&server, &format!("/events?open={open}"));
         fx.write(&poster, &format!("{}\n\nEdit number {round}.\n", fx.read(&poster)));
         let log = server.wait_log("changed: rebuilt").join("\n");
         assert!(log.contains("rebuilt 8 documents") && log.contains("(the first after "), "{log}");
