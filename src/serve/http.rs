@@ -294,6 +294,7 @@ async fn pack(
     if audit::append(&app.root, &entry).is_err() {
         return app.message(StatusCode::INTERNAL_SERVER_ERROR, "Audit log unwritable", "Ask the LMC.");
     }
+    let Some(_turn) = super::typesetting::turn().await else { return super::typesetting::busy(&app) };
     let (recipe, out) = (practice.pack.clone(), app.out.clone());
     let made =
         tokio::task::spawn_blocking(

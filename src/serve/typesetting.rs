@@ -1,6 +1,7 @@
-//! How many drafts and letter pages serve typesets at once. Each is a project load and a
-//! typst compile, a core's worth of work for tens of milliseconds: without a limit a burst
-//! of requests (or a hostile client) would starve the rebuilds and every other page.
+//! How many drafts, letter pages and packs serve makes at once. Each is a project load and a
+//! typst compile, or a few megabytes read and zipped: a core's worth of work for tens of
+//! milliseconds. Without a limit a burst of requests (or a hostile client) would starve the
+//! rebuilds and every other page, and hold a pack's bytes in memory per request.
 
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -28,7 +29,7 @@ pub(super) fn busy(app: &App) -> Response {
     app.message(
         StatusCode::SERVICE_UNAVAILABLE,
         "Busy",
-        "Too many previews are being made at once. Try again in a moment.",
+        "Too many previews and packs are being made at once. Try again in a moment.",
     )
 }
 
