@@ -296,12 +296,7 @@ async fn pack(
     }
     let Some(_turn) = super::typesetting::turn().await else { return super::typesetting::busy(&app) };
     let (recipe, out) = (practice.pack.clone(), app.out.clone());
-    let made =
-        tokio::task::spawn_blocking(
-            move || {
-                if recipe.members.is_empty() { None } else { recipe.make(&out).ok() }
-            },
-        );
+    let made = tokio::task::spawn_blocking(move || recipe.make_from_built(&out));
     match made.await {
         Ok(Some(bytes)) => (
             [

@@ -131,6 +131,34 @@ impl Recipe {
         }
         zip(&files).map_err(|e| Problem::error(out, format!("{e:#}")))
     }
+
+    /// The pack of the members that are built: one that is not (its document fails to build,
+    /// or the first build is still going) is left out, and the README names it, so that one
+    /// broken letter does not keep a practice from the rest. `None` when none is built.
+    pub fn make_from_built(&self, out: &Path) -> Option<Vec<u8>> {
+        let mut files = BTreeMap::new();
+        let mut missing = Vec::new();
+        for (name, rel) in &self.members {
+            match std::fs::read(out.join(rel)) {
+                Ok(bytes) => {
+                    files.insert(name.clone(), bytes);
+                }
+                Err(_) => missing.push(name.as_str()),
+            }
+        }
+        if files.is_empty() {
+            return None;
+        }
+        let mut readme = self.readme.clone();
+        if !missing.is_empty() {
+            readme.push_str("\r\nNot in this pack yet (not built; ask the LMC):\r\n");
+            for name in missing {
+                readme.push_str(&format!("    {name}\r\n"));
+            }
+        }
+        files.insert("README.txt".to_string(), readme.into_bytes());
+        zip(&files).ok()
+    }
 }
 
 /// Makes the ZIP: entries sorted by name, fixed timestamps and permissions, so the same files
@@ -170,6 +198,31 @@ mod tests {
         assert_eq!(name_in_pack(Role::LetterWord, "x.docx"), "Letters/Word, to edit/x.docx");
         assert_eq!(name_in_pack(Role::LetterPdf, "x.pdf"), "Letters/PDF, to print/x.pdf");
         assert_eq!(name_in_pack(Role::AgText, "ag.txt"), "Advice and Guidance/ag.txt");
+    }
+
+    #[test]
+    fn a_pack_of_what_is_built_leaves_out_the_rest_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let recipe = Recipe {
+            readme: "Documents.\r\n".into(),
+            members: vec![("A/x.pdf".into(), "x.pdf".into()), ("B/y.png".into(), "y.png".into())],
+        };
+        assert_eq!(recipe.make_from_built(dir.path()), None, "nothing built, no pack");
+        std::fs::write(dir.path().join("x.pdf"), b"pdf").unwrap();
+        let err = recipe.make(dir.path()).unwrap_err();
+        assert!(err.file.ends_with("y.png"), "{err:?}");
+        let bytes = recipe.make_from_built(dir.path()).unwrap();
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let names: Vec<String> = archive.file_names().map(String::from).collect();
+        assert_eq!(names, ["A/x.pdf", "README.txt"]);
+        let mut readme = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("README.txt").unwrap(), &mut readme).unwrap();
+        assert!(
+            readme.starts_with("Documents.") && readme.contains("not built") && readme.contains("B/y.png")
+        );
+        // Everything built: the same bytes as the strict pack.
+        std::fs::write(dir.path().join("y.png"), b"png").unwrap();
+        assert_eq!(recipe.make_from_built(dir.path()).unwrap(), recipe.make(dir.path()).unwrap());
     }
 
     #[test]
