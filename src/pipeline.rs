@@ -173,7 +173,6 @@ pub fn check(loaded: &Loaded, typeset: bool) -> (usize, Vec<JobReport>) {
     (jobs.len(), build::dry_run(loaded, &jobs, typeset))
 }
 
-/// The index of the practice with ODS code `code`, or a problem listing the known codes.
 /// Practice `ods`'s pack, made from the files under `out` that its documents' last build
 /// wrote. Fails, naming the file, when one of them is not there (not built yet).
 pub fn pack(loaded: &Loaded, ods: &str, out: &Path) -> Result<Vec<u8>, Problem> {
@@ -184,6 +183,7 @@ pub fn pack(loaded: &Loaded, ods: &str, out: &Path) -> Result<Vec<u8>, Problem> 
     crate::write::pack::Recipe::of(&loaded.project, practice, outputs).make(out)
 }
 
+/// The index of the practice with ODS code `code`, or a problem listing the known codes.
 pub fn practice_index(project: &Project, code: &str) -> Result<usize, Problem> {
     project.practices.iter().position(|p| p.ods_code.eq_ignore_ascii_case(code)).ok_or_else(|| {
         let codes: Vec<&str> = project.practices.iter().map(|p| p.ods_code.as_str()).collect();

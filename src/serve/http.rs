@@ -286,7 +286,7 @@ async fn pack(
     axum::Extension(who): axum::Extension<Who>,
     UrlPath(ods): UrlPath<String>,
 ) -> Response {
-    let practice = match allowed(&app, &scope, &ods) {
+    let mut practice = match allowed(&app, &scope, &ods) {
         Ok(p) => p,
         Err(r) => return r,
     };
@@ -295,7 +295,7 @@ async fn pack(
         return app.message(StatusCode::INTERNAL_SERVER_ERROR, "Audit log unwritable", "Ask the LMC.");
     }
     let Some(_turn) = super::typesetting::turn().await else { return super::typesetting::busy(&app) };
-    let (recipe, out) = (practice.pack.clone(), app.out.clone());
+    let (recipe, out) = (std::mem::take(&mut practice.pack), app.out.clone());
     let made = tokio::task::spawn_blocking(move || recipe.make_from_built(&out));
     match made.await {
         Ok(Some(bytes)) => (

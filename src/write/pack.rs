@@ -121,44 +121,54 @@ impl Recipe {
     /// The pack's bytes, from the member files under `out`. A member that cannot be read
     /// (not built yet, or removed) fails the whole pack rather than leave a hole in it.
     pub fn make(&self, out: &Path) -> Result<Vec<u8>, Problem> {
-        let mut files = BTreeMap::new();
-        files.insert("README.txt".to_string(), self.readme.clone().into_bytes());
-        for (name, rel) in &self.members {
-            let path = out.join(rel);
-            let bytes = std::fs::read(&path)
-                .map_err(|e| Problem::error(&path, format!("failed to read it for the pack: {e}")))?;
-            files.insert(name.clone(), bytes);
+        let (files, missing) = self.read(out);
+        if let Some((_, path, e)) = missing.first() {
+            return Err(Problem::error(path, format!("failed to read it for the pack: {e}")));
         }
-        zip(&files).map_err(|e| Problem::error(out, format!("{e:#}")))
+        zip_with(files, &self.readme).map_err(|e| Problem::error(out, format!("{e:#}")))
     }
 
     /// The pack of the members that are built: one that is not (its document fails to build,
     /// or the first build is still going) is left out, and the README names it, so that one
     /// broken letter does not keep a practice from the rest. `None` when none is built.
     pub fn make_from_built(&self, out: &Path) -> Option<Vec<u8>> {
-        let mut files = BTreeMap::new();
-        let mut missing = Vec::new();
-        for (name, rel) in &self.members {
-            match std::fs::read(out.join(rel)) {
-                Ok(bytes) => {
-                    files.insert(name.clone(), bytes);
-                }
-                Err(_) => missing.push(name.as_str()),
-            }
-        }
+        let (files, missing) = self.read(out);
         if files.is_empty() {
             return None;
         }
         let mut readme = self.readme.clone();
         if !missing.is_empty() {
             readme.push_str("\r\nNot in this pack yet (not built; ask the LMC):\r\n");
-            for name in missing {
+            for (name, _, _) in missing {
                 readme.push_str(&format!("    {name}\r\n"));
             }
         }
-        files.insert("README.txt".to_string(), readme.into_bytes());
-        zip(&files).ok()
+        zip_with(files, &readme).ok()
     }
+
+    /// The members that could be read, by name in the pack, and those that could not.
+    fn read(&self, out: &Path) -> (BTreeMap<String, Vec<u8>>, Unread<'_>) {
+        let mut files = BTreeMap::new();
+        let mut missing = Vec::new();
+        for (name, rel) in &self.members {
+            let path = out.join(rel);
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    files.insert(name.clone(), bytes);
+                }
+                Err(e) => missing.push((name.as_str(), path, e)),
+            }
+        }
+        (files, missing)
+    }
+}
+
+/// Members that could not be read: name in the pack, path, why.
+type Unread<'a> = Vec<(&'a str, PathBuf, std::io::Error)>;
+
+fn zip_with(mut files: BTreeMap<String, Vec<u8>>, readme: &str) -> anyhow::Result<Vec<u8>> {
+    files.insert("README.txt".to_string(), readme.as_bytes().to_vec());
+    zip(&files)
 }
 
 /// Makes the ZIP: entries sorted by name, fixed timestamps and permissions, so the same files
