@@ -1,6 +1,8 @@
-//! Private links for `serve`: each key opens one practice's pages, or (for the LMC editor)
-//! everything. Only a hash of each key is kept, in `.lmcpress-access.json` at the project root
-//! (owner-only), so a copy of that file opens nothing.
+//! Private links: each key opens one practice's pages, or the LMC's (for a named person of
+//! the LMC, with what their roles allow; for the old unnamed LMC link, as an editor who
+//! cannot approve). Only a hash of each key is kept, in `.lmcpress-access.json` at the project
+//! root (owner-only), so a copy of that file opens nothing. Below `serve` and `notify`, which
+//! both use it.
 
 use std::path::{Path, PathBuf};
 
@@ -15,8 +17,12 @@ pub const ACCESS_FILE: &str = ".lmcpress-access.json";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Access {
-    /// The LMC editor: every practice and the guide.
+    /// The unnamed LMC editor link: every practice and the guide; it may edit and submit,
+    /// never approve.
     Lmc,
+    /// One of the LMC's people, by the name `lmc.yaml` gives them: the LMC's pages, and what
+    /// their roles allow.
+    Person(String),
     /// One practice, by ODS code.
     Practice(String),
 }
@@ -24,14 +30,28 @@ pub enum Access {
 impl Access {
     pub fn opens(&self, ods: &str) -> bool {
         match self {
-            Access::Lmc => true,
+            Access::Lmc | Access::Person(_) => true,
             Access::Practice(own) => own.eq_ignore_ascii_case(ods),
+        }
+    }
+
+    /// Whether this is one of the LMC's links (unnamed or a person's), not a practice's.
+    pub fn is_lmc(&self) -> bool {
+        matches!(self, Access::Lmc | Access::Person(_))
+    }
+
+    /// The person's name, for a named link.
+    pub fn person(&self) -> Option<&str> {
+        match self {
+            Access::Person(name) => Some(name),
+            _ => None,
         }
     }
 
     pub fn describe(&self) -> String {
         match self {
             Access::Lmc => "the LMC editor".into(),
+            Access::Person(name) => name.clone(),
             Access::Practice(ods) => format!("practice {ods}"),
         }
     }

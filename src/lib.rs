@@ -16,6 +16,8 @@ macro_rules! embedded_files {
     };
 }
 
+pub mod access;
+pub mod approval;
 pub mod build;
 pub mod diag;
 pub mod editions;

@@ -58,6 +58,12 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Make or end private links to `serve` for practices and the LMC editor.
     Access(cmd::access::Args),
+    /// List the content files that await approval, with what changed since the last approved version.
+    Review(cmd::signoff::ReviewArgs),
+    /// Approve content files as a named person (or send them back with --request-changes).
+    Approve(cmd::signoff::ApproveArgs),
+    /// Submit content files for approval, with a note on what changed and why.
+    Submit(cmd::signoff::SubmitArgs),
     /// Show who saved, restored, created or deleted what, and which links were made or ended.
     Audit(cmd::audit::Args),
     /// E-mail each practice what changed in this edition (drafts first; --send to send).
@@ -97,6 +103,9 @@ fn main() -> ExitCode {
         }
         Command::Man => cmd::man(Cli::command()),
         Command::Audit(args) => cmd::audit::run(args),
+        Command::Review(args) => cmd::signoff::review(args),
+        Command::Approve(args) => cmd::signoff::approve(args),
+        Command::Submit(args) => cmd::signoff::submit(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

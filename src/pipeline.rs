@@ -9,7 +9,9 @@ mod preview;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use crate::approval::view::{Mode, View};
 
 use crate::build::{self, BuildOptions, JobReport, Outcome, Report};
 use crate::diag::Problem;
@@ -23,27 +25,33 @@ use crate::write::manifest::ReadAhead;
 
 pub use crate::build::Shown;
 pub use crate::render::Loaded;
-pub use preview::{Preview, check_draft, preview};
+pub use preview::{Preview, check_draft, preview, preview_approved};
 
 /// Loads the project at `root` and its templates. Problems in single files (a broken
 /// profile, a template that does not parse) are in `project.problems`; only a folder that
 /// is not a project at all is an error.
 pub fn load(root: &Path) -> Result<Loaded, Problem> {
+    load_as(root, Mode::Practices)
+}
+
+/// As [`load`], reading each file that needs approval as `mode` says: practices' builds read
+/// approved versions, the LMC's drafts read the files as they are.
+pub fn load_as(root: &Path, mode: Mode) -> Result<Loaded, Problem> {
     let start = std::time::Instant::now();
+    let root = crate::load::project::canonical_root(root)?;
+    let view = Arc::new(View::open(&root, mode));
     // The archive is read beside the project (on the other core): it needs only the current
     // edition's name, which a quick look at lmc.yaml gives.
     let (project, editions) = std::thread::scope(|s| {
         let editions = s.spawn(|| {
-            // The same root the project is known by, so the archive's files match its inputs.
-            let root = root.canonicalize().ok()?;
             let edition = crate::editions::current_name(&root);
-            crate::editions::Editions::load(&root, edition.as_deref())
+            crate::editions::Editions::load(&root, edition.as_deref(), &view)
         });
-        let project = Project::load(root);
+        let project = Project::load_with(&root, view.clone());
         (project, editions.join().ok().flatten())
     });
     let mut project = project?;
-    let (templates, problems) = Templates::load(&project.root);
+    let (templates, problems) = Templates::load_with(&project.root, &view);
     project.problems.extend(problems);
     timing("load", start);
     Ok(Loaded { project, templates, editions })
@@ -79,7 +87,13 @@ pub struct Built {
     pub report: Report,
     /// The whole plan, of which only the jobs in scope were run.
     pub jobs: Vec<Job>,
+    /// The LMC's drafts built apart under `drafts/` (documents that read a file whose newer
+    /// version awaits approval), when there were any.
+    pub drafts: Option<Report>,
 }
+
+/// The folder of the output folder where drafts awaiting approval are built, marked.
+pub const DRAFTS_DIR: &str = "drafts";
 
 impl Built {
     /// What each job read, for the next [`Scope::Changed`].
@@ -161,8 +175,43 @@ pub fn build(
         report.removed = build::prune(project, &jobs, &mut report.manifest, &opts.out);
         timing("prune", start);
     }
+    let drafts = build_drafts(loaded, opts);
     crate::timings::report_work();
-    Built { report, jobs }
+    Built { report, jobs, drafts }
+}
+
+/// Builds into `out/drafts/` every document that reads a file whose newer version awaits
+/// approval, from the files as they are now and marked as drafts: what the LMC looks at while
+/// practices keep the approved version. A practice's document is made for the first practice
+/// that gets it, which is enough to see the draft. The folder goes when nothing is drafted.
+fn build_drafts(loaded: &Loaded, opts: &BuildOptions) -> Option<Report> {
+    let view = &loaded.project.approval;
+    if view.mode != Mode::Practices || !view.required {
+        return None;
+    }
+    let dir = opts.out.join(DRAFTS_DIR);
+    if view.drafted.is_empty() {
+        // Only a folder this build made (it holds a manifest) is removed.
+        if dir.join(crate::write::manifest::FILE_NAME).is_file() {
+            std::fs::remove_dir_all(&dir).ok();
+        }
+        return None;
+    }
+    let drafts = load_as(&loaded.project.root, Mode::Drafts).ok()?;
+    let drafted: BTreeSet<&Path> = view.drafted.iter().map(PathBuf::as_path).collect();
+    let mut seen = BTreeSet::new();
+    let jobs: Vec<Job> = plan_all(&drafts, &Selection::default())
+        .into_iter()
+        .filter(|j| j.inputs.iter().any(|p| drafted.contains(p.as_ref())))
+        .filter(|j| {
+            plan::pack::practice_of(&j.target).is_none()
+                || seen.insert((j.template, j.about.slug.to_string(), j.about.lang))
+        })
+        .collect();
+    let opts = BuildOptions { out: dir.clone(), ..opts.clone() };
+    let mut report = build::build(&drafts, &jobs, &opts, None, &|_| {});
+    report.removed = build::prune(&drafts.project, &jobs, &mut report.manifest, &dir);
+    Some(report)
 }
 
 /// Renders every document in memory, writing nothing, so that template errors show as well
@@ -178,9 +227,14 @@ pub fn check(loaded: &Loaded, typeset: bool) -> (usize, Vec<JobReport>) {
 pub fn pack(loaded: &Loaded, ods: &str, out: &Path) -> Result<Vec<u8>, Problem> {
     let practice = practice_index(&loaded.project, ods)?;
     let jobs = plan_all(loaded, &Selection { practices: Some(vec![ods.to_string()]), packs: false });
-    let outputs =
-        jobs.iter().filter(|j| plan::pack::practice_of(&j.target) == Some(practice)).flat_map(|j| &j.outputs);
-    crate::write::pack::Recipe::of(&loaded.project, practice, outputs).make(out)
+    // Only what a named person approved goes in a pack.
+    let members: Vec<&Job> = jobs
+        .iter()
+        .filter(|j| plan::pack::practice_of(&j.target) == Some(practice) && plan::offered(&loaded.project, j))
+        .collect();
+    let sign_offs = plan::sign_offs(&loaded.project, members.iter().copied());
+    let outputs = members.iter().flat_map(|j| &j.outputs);
+    crate::write::pack::Recipe::of(&loaded.project, practice, outputs, &sign_offs).make(out)
 }
 
 /// The index of the practice with ODS code `code`, or a problem listing the known codes.

@@ -53,14 +53,20 @@ pub fn is_change(kind: &EventKind) -> bool {
     }
 }
 
-/// The changed paths that matter: inside `content/`, `templates/` or `editions/`, not in the output folder,
+/// The changed paths that matter: inside `content/`, `templates/`, `editions/` or `approvals/`
+/// (an approval changes what practices get), not in the output folder,
 /// not editor noise. Sorted and without repeats, so a burst of events is one change set.
 pub fn relevant_changes(
     paths: impl IntoIterator<Item = PathBuf>,
     root: &Path,
     out: &Path,
 ) -> BTreeSet<PathBuf> {
-    let watched = [root.join("content"), root.join("templates"), root.join(crate::editions::EDITIONS_DIR)];
+    let watched = [
+        root.join("content"),
+        root.join("templates"),
+        root.join(crate::editions::EDITIONS_DIR),
+        root.join(crate::approval::DIR),
+    ];
     paths
         .into_iter()
         .filter(|p| !p.starts_with(out))
@@ -120,12 +126,19 @@ pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Event) + S
     // Folders, not files: editors that save by renaming would break a watch on the file.
     watcher(&root.join("content"), RecursiveMode::Recursive)?;
     // A project that overrides none of the theme has no templates folder until `theme
-    // eject` (or the LMC) makes one: the root is watched, alone, to see it appear.
+    // eject` (or the LMC) makes one, and no approvals folder until its first sign-off: the
+    // root is watched, alone, to see them appear.
     let templates = root.join(crate::theme::PROJECT_DIR);
-    let mut templates_watched = templates.is_dir();
-    if templates_watched {
-        watcher(&templates, RecursiveMode::Recursive)?;
-    } else {
+    let approvals = root.join(crate::approval::DIR);
+    let mut later: Vec<&Path> = Vec::new();
+    for dir in [&templates, &approvals] {
+        if dir.is_dir() {
+            watcher(dir, RecursiveMode::Recursive)?;
+        } else {
+            later.push(dir);
+        }
+    }
+    if !later.is_empty() {
         watcher(&root, RecursiveMode::NonRecursive)?;
     }
     // Archived editions are inputs of the guide's changes and the practices' summaries.
@@ -156,16 +169,19 @@ pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Event) + S
         while let Ok(Ok(more)) = rx.try_recv() {
             paths.extend(changes(more));
         }
-        if !templates_watched && templates.is_dir() {
-            watcher(&templates, RecursiveMode::Recursive)?;
-            templates_watched = true;
+        for dir in later.iter().filter(|d| d.is_dir()).copied().collect::<Vec<_>>() {
+            watcher(dir, RecursiveMode::Recursive)?;
+            later.retain(|d| *d != dir);
             // Files written before the folder was watched are changes too.
-            paths.extend(
-                walkdir::WalkDir::new(&templates).into_iter().filter_map(Result::ok).map(|e| e.into_path()),
-            );
+            paths.extend(walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).map(|e| e.into_path()));
         }
         let changed = relevant_changes(paths, &root, &out);
-        if !changed.is_empty() {
+        // A sign-off changes which version practices get of files no job lists as read:
+        // everything is checked again (the manifest skips what it does not change).
+        let signed = changed.iter().any(|p| p.starts_with(&approvals));
+        if signed {
+            state.rebuild(&root, &out, None, &opts.viewers, on);
+        } else if !changed.is_empty() {
             state.rebuild(&root, &out, Some(&changed), &opts.viewers, on);
         }
     }

@@ -135,7 +135,8 @@ pub fn build(
     let counts = [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)];
     let first = std::sync::OnceLock::new();
     let tracked = jobs.iter().filter(|j| j.keep == Keep::Tracked);
-    let hashes = manifest::FileHashes::of(crate::plan::distinct_inputs(tracked).map(|p| p.as_ref()));
+    let hashes = manifest::FileHashes::of(crate::plan::distinct_inputs(tracked).map(|p| p.as_ref()))
+        .with_overrides(project.approval.digests());
     let run = Run { loaded, out: &opts.out, emit_typst: opts.emit_typst, hashes: &hashes };
     let done: Vec<Option<Done>> = parallel::map(jobs, |job| {
         if matches!(job.target, Target::Pack { .. }) {

@@ -27,7 +27,8 @@ pub fn build(
     let packs: Vec<&Job> = jobs.iter().filter(|j| matches!(j.target, Target::Pack { .. })).collect();
     // Members grouped once: looking them up per pack was quadratic in the practices.
     let mut members: BTreeMap<usize, Vec<&Job>> = BTreeMap::new();
-    for job in jobs {
+    // Only what a named person approved goes in a pack.
+    for job in jobs.iter().filter(|j| crate::plan::offered(project, j)) {
         if let Some(practice) = practice_of(&job.target) {
             members.entry(practice).or_default().push(job);
         }
@@ -110,7 +111,8 @@ fn one(
         return (report, None);
     }
 
-    let made = Recipe::of(project, practice, recorded.iter().map(|(o, _)| *o)).make(out);
+    let sign_offs = crate::plan::sign_offs(project, members_of.iter().copied());
+    let made = Recipe::of(project, practice, recorded.iter().map(|(o, _)| *o), &sign_offs).make(out);
     let bytes = match made {
         Ok(bytes) => bytes,
         Err(problem) => {

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use lmcpress::diag::Problem;
 use lmcpress::history::audit::{self, Entry};
 use lmcpress::load::config::is_ods;
-use lmcpress::serve::keys::{Access, AccessList, access_file};
+use lmcpress::access::{Access, AccessList, access_file};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -42,21 +42,48 @@ enum Action {
 struct Who {
     /// The practice's ODS code.
     ods: Option<String>,
-    /// The LMC editor's link, which opens every practice and the guide.
+    /// The unnamed LMC editor link, which opens every practice and the guide and may edit,
+    /// but never approve.
     #[arg(long)]
     lmc: bool,
+    /// A named person of the LMC, as lmc.yaml's `people:` lists them: their link does what
+    /// their roles allow (editor, approver, translator, safety-officer).
+    #[arg(long, value_name = "NAME")]
+    person: Option<String>,
 }
 
 impl Who {
     fn scope(self) -> Result<Access, Problem> {
-        match (self.ods, self.lmc) {
-            (_, true) => Ok(Access::Lmc),
-            (Some(ods), false) if is_ods(&ods.to_ascii_uppercase()) => {
+        match (self.ods, self.lmc, self.person) {
+            (_, _, Some(name)) => Ok(Access::Person(name.trim().to_string())),
+            (_, true, None) => Ok(Access::Lmc),
+            (Some(ods), false, None) if is_ods(&ods.to_ascii_uppercase()) => {
                 Ok(Access::Practice(ods.to_ascii_uppercase()))
             }
-            (Some(ods), false) => Err(Problem::general(format!("`{ods}` is not a practice ODS code"))
+            (Some(ods), false, None) => Err(Problem::general(format!("`{ods}` is not a practice ODS code"))
                 .hint("a capital letter then five digits, such as C82001")),
-            (None, false) => Err(Problem::general("name a practice's ODS code or pass --lmc")),
+            (None, false, None) => {
+                Err(Problem::general("name a practice's ODS code, or pass --person NAME or --lmc"))
+            }
+        }
+    }
+}
+
+/// The person's name as lmc.yaml spells it, or a problem naming the people it lists.
+fn known_person(root: &std::path::Path, name: &str) -> Result<String, Problem> {
+    let settings = lmcpress::approval::view::Settings::read(root);
+    match settings.people.find(name) {
+        Some(p) => Ok(p.name.clone()),
+        None => {
+            let names: Vec<&str> = settings.people.names().collect();
+            let hint = match lmcpress::diag::suggest(name, names.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None if names.is_empty() => {
+                    "add them under `people:` in content/lmc.yaml first, with their roles".to_string()
+                }
+                None => format!("lmc.yaml's `people:` lists {}", names.join(", ")),
+            };
+            Err(Problem::general(format!("{name} is not among the people in content/lmc.yaml")).hint(hint))
         }
     }
 }
@@ -75,7 +102,10 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         Action::Grant { who, base_url, root } => {
             let root = super::root_or_cwd(root);
             lmcpress::load::project::ensure_project(&root)?;
-            let scope = who.scope()?;
+            let mut scope = who.scope()?;
+            if let Access::Person(name) = &scope {
+                scope = Access::Person(known_person(&root, name)?);
+            }
             if let Access::Practice(ods) = &scope
                 && !lmcpress::pipeline::load(&root)?.project.practices.iter().any(|p| &p.ods_code == ods)
             {
@@ -88,7 +118,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
             audit(&root, audit::Action::Grant, &scope)?;
             let base = base_url.trim_end_matches('/');
             let path = match &scope {
-                Access::Lmc => "/".to_string(),
+                Access::Lmc | Access::Person(_) => "/".to_string(),
                 Access::Practice(ods) => format!("/practices/{ods}/"),
             };
             println!("{base}{path}?key={key}");

@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use lmcpress::approval::view::View;
 use lmcpress::diag::Problem;
 use lmcpress::editions::{self, Comparison, DocChange, DocStatus, Edition, EditionName};
 use lmcpress::load::project::ensure_project;
@@ -26,7 +27,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<bool, Problem> {
     let root = super::root_or_cwd(args.root);
     ensure_project(&root)?;
-    let current = Edition::load(&root.join("content"));
+    let current = Edition::load(&root.join("content"), &View::none());
     let archives = editions::archives(&root);
     let (since, dir) = match args.since {
         Some(name) => match archives.iter().find(|(n, _)| *n == name) {
@@ -52,7 +53,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
             }
         }
     };
-    let comparison = editions::compare(&since.to_string(), &Edition::load(&dir), &current);
+    let comparison = editions::compare(&since.to_string(), &Edition::load(&dir, &View::none()), &current);
     match args.format {
         Format::Json => {
             let json = serde_json::json!({

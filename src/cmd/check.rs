@@ -26,6 +26,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     let all: Vec<&Problem> =
         project.problems.iter().chain(&drafts).chain(reports.iter().flat_map(|r| &r.problems)).collect();
     let (errors, warnings) = super::print_distinct(all);
+    sign_off_summary(project);
     // A document can fail for a reason already printed (a template that did not load).
     let failed = reports.iter().filter(|r| r.outcome == Outcome::Failed && r.problems.is_empty()).count();
     let errors = errors + failed;
@@ -41,4 +42,30 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         eprintln!("check found {}", super::plural(errors, "error"));
     }
     Ok(errors == 0)
+}
+
+/// Where sign-off stands, said once: nothing is reviewed, or how many files practices do not
+/// get yet.
+fn sign_off_summary(project: &lmcpress::load::project::Project) {
+    let view = &project.approval;
+    if !view.required {
+        eprintln!(
+            "note: nothing in this project is reviewed before practices get it; add `approval: required` and your people to content/lmc.yaml so that a named second person approves each file"
+        );
+        return;
+    }
+    let unapproved = view.files().filter(|(_, s)| s.is_draft()).count();
+    let waiting = view.drafted.len();
+    if unapproved > 0 {
+        eprintln!(
+            "note: {} never approved: built marked as drafts and given to no practice (`lmcpress review` lists them)",
+            super::plural(unapproved, "file")
+        );
+    }
+    if waiting > 0 {
+        eprintln!(
+            "note: {} changed since approval: practices keep the approved version until the new one is approved",
+            super::plural(waiting, "file")
+        );
+    }
 }

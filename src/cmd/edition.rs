@@ -20,13 +20,34 @@ enum Action {
         /// The project folder (holding content/ and templates/).
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
+        /// Archive even though some content files are not approved (the archive then holds
+        /// words nobody approved).
+        #[arg(long)]
+        unapproved: bool,
     },
 }
 
 pub fn run(args: Args) -> Result<bool, Problem> {
-    let Action::New { name, root } = args.action;
+    let Action::New { name, root, unapproved } = args.action;
     let root = super::root_or_cwd(root);
     ensure_project(&root)?;
+    let root = root.canonicalize().map_err(|e| Problem::general(format!("failed to open the project: {e}")))?;
+    let view = lmcpress::approval::view::View::open(&root, lmcpress::approval::view::Mode::Drafts);
+    let pending: Vec<String> = view
+        .files()
+        .filter(|(_, s)| s.is_draft())
+        .map(|(p, _)| lmcpress::approval::relative(&root, p))
+        .collect();
+    if view.required && !pending.is_empty() && !unapproved {
+        let mut pending = pending;
+        pending.sort();
+        return Err(Problem::general(format!(
+            "{} not approved, so the edition would be archived with words nobody approved: {}",
+            super::plural(pending.len(), "file"),
+            pending.join(", ")
+        ))
+        .hint("approve them first (`lmcpress review`, then `lmcpress approve FILE --as NAME`), or pass --unapproved to archive anyway"));
+    }
     let done = lmcpress::write::archive::new_edition(&root, &name.to_string())?;
     eprintln!("archived the {} edition into {}", done.archived, super::shown(&done.dir));
     eprintln!("content/lmc.yaml now names the {} edition", done.new);

@@ -13,6 +13,7 @@ mod progress;
 pub mod render;
 pub mod schema;
 pub mod serve;
+pub mod signoff;
 pub mod theme;
 pub mod watch;
 

@@ -69,6 +69,19 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         max_attach_bytes: (args.max_attach_mb * 1_000_000.0) as u64,
     };
     let from = sender(args.from.as_deref(), lmc)?;
+    // Practices are told only of approved words: the messages and packs are made from the
+    // approved version of each file, and whatever is not approved is left out.
+    let view = &project.approval;
+    if view.required {
+        let never = view.files().filter(|(_, s)| s.is_draft()).count();
+        if never > 0 || !view.drafted.is_empty() {
+            eprintln!(
+                "note: left out of every message and pack: {} never approved and {} changed since approval (`lmcpress review` lists them)",
+                super::plural(never, "file"),
+                super::plural(view.drafted.len(), "file")
+            );
+        }
+    }
 
     if let Some(ods) = &args.preview {
         let found = recipients(project, std::slice::from_ref(ods))?;

@@ -21,6 +21,8 @@ pub struct DocChange {
     pub status: DocStatus,
     /// A translation no qualified translator has checked: never "ready to publish".
     pub draft: bool,
+    /// Who approved the new version ("Approved by NAME, ROLE, DATE"), when approval is asked.
+    pub approved: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -66,7 +68,7 @@ pub fn compare_docs(old: &[Doc], new: &[Doc]) -> Vec<DocChange> {
                 Some(o) if norm(&o.text) != norm(&n.text) => DocStatus::Changed,
                 Some(_) => return None,
             };
-            Some(DocChange { slug: n.slug.clone(), title: n.title.clone(), status, draft: false })
+            Some(DocChange { slug: n.slug.clone(), title: n.title.clone(), status, draft: false, approved: None })
         })
         .collect();
     out.extend(old.iter().filter(|o| !new.iter().any(|n| n.slug == o.slug)).map(|o| DocChange {
@@ -74,6 +76,7 @@ pub fn compare_docs(old: &[Doc], new: &[Doc]) -> Vec<DocChange> {
         title: o.title.clone(),
         status: DocStatus::Removed,
         draft: false,
+        approved: None,
     }));
     out
 }

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::approval::view::View;
+
 /// The folders an edition is made of, besides `lmc.yaml`.
 pub const FOLDERS: [&str; 3] = ["guide", "posters", "letters"];
 
@@ -82,13 +84,15 @@ pub fn current_name(root: &Path) -> Option<String> {
 }
 
 impl Edition {
-    /// Reads the edition in `dir` (`content/` or an archive folder). Missing parts are empty.
-    pub fn load(dir: &Path) -> Edition {
+    /// Reads the edition in `dir` (`content/` or an archive folder), each file that needs
+    /// approval as `view` says. Missing parts are empty.
+    pub fn load(dir: &Path, view: &View) -> Edition {
+        let read = |p: &Path| view.text(p).map(crate::load::text::normalise).or_else(|| crate::load::text::read(p).ok());
         let name = edition_in(dir);
         let mut sections: Vec<Section> = markdown_files(&dir.join("guide"))
             .iter()
             .filter_map(|p| {
-                let (slug, front, body) = read_doc(p)?;
+                let (slug, front, body) = split(p, &read(p)?)?;
                 Some(Section {
                     title: front.title.unwrap_or_else(|| slug.clone()),
                     slug,
@@ -107,7 +111,7 @@ impl Edition {
             markdown_files(&dir.join(sub))
                 .iter()
                 .filter_map(|p| {
-                    let text = crate::load::text::read(p).ok()?;
+                    let text = read(p)?;
                     let (slug, front, _) = split(p, &text)?;
                     Some(Doc { title: front.title.unwrap_or_else(|| slug.clone()), slug, text })
                 })
@@ -130,11 +134,6 @@ pub fn markdown_files(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default();
     files.sort();
     files
-}
-
-fn read_doc(path: &Path) -> Option<(String, Front, String)> {
-    let text = crate::load::text::read(path).ok()?;
-    split(path, &text)
 }
 
 fn split(path: &Path, text: &str) -> Option<(String, Front, String)> {
@@ -187,7 +186,7 @@ mod tests {
         .unwrap();
         std::fs::write(d.join("guide/a.md"), "---\norder: [broken\n---\nA body\n").unwrap();
         std::fs::write(d.join("posters/p.md"), "---\ntitle: P\n---\nHi\n").unwrap();
-        let e = Edition::load(d);
+        let e = Edition::load(d, &View::none());
         assert_eq!(e.name.as_deref(), Some("2025/26"));
         assert_eq!(e.sections.len(), 2);
         assert_eq!((e.sections[0].slug.as_str(), e.sections[0].title.as_str()), ("a", "a"));

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::approval::view::View;
+
 use super::{Comparison, Edition, archive_files, compare, previous};
 
 pub struct Editions {
@@ -23,11 +25,11 @@ pub struct Editions {
 impl Editions {
     /// The newest archive older than `current` compared with `root`'s content, or None when
     /// nothing is archived.
-    pub fn load(root: &Path, current: Option<&str>) -> Option<Editions> {
+    pub fn load(root: &Path, current: Option<&str>, view: &View) -> Option<Editions> {
         let (name, dir) = previous(root, current)?;
         let since = name.to_string();
-        let old = Edition::load(&dir);
-        let new = Edition::load(&root.join("content"));
+        let old = Edition::load(&dir, &View::none());
+        let new = Edition::load(&root.join("content"), view);
         let files = archive_files(&dir);
         Some(Editions { since, dir, old, new, files, comparison: std::sync::OnceLock::new() })
     }

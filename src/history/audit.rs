@@ -20,6 +20,12 @@ pub enum Action {
     Grant,
     Revoke,
     PackDownload,
+    /// Content submitted for approval.
+    Submit,
+    /// Content approved.
+    Approve,
+    /// Content sent back for changes.
+    RequestChanges,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -95,9 +95,24 @@ impl History {
 
 /// Now, as RFC 3339 in UTC, to the second.
 pub fn now() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let now = now.replace_nanosecond(0).unwrap_or(now);
-    now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    crate::approval::ledger::now()
+}
+
+/// Who made the bytes `now` of `rel`, as far as the history knows: the author of the newest
+/// kept version when it holds these bytes (nobody known otherwise, in a folder history). In a
+/// git repository, bytes no commit holds have no recorded author: that is an error, so that
+/// nobody approves a change they may have made themselves.
+pub fn authors(root: &Path, rel: &str, now: &[u8]) -> Result<Vec<String>, String> {
+    let history = History::open(root);
+    let newest = history.versions(rel, 1).ok().and_then(|v| v.into_iter().next());
+    let holds = |v: &Version| history.read(rel, &v.id).ok().flatten().is_some_and(|b| b == now);
+    match (&history, newest) {
+        (_, Some(v)) if holds(&v) => Ok(vec![v.who]),
+        (History::Git(_), _) => Err(format!(
+            "`{rel}` has changes that are not committed, so git does not say who made them; commit them (the commit names their author) and approve again"
+        )),
+        (History::Folder(_), _) => Ok(Vec::new()),
+    }
 }
 
 /// `rel` as a path under `root`, refusing anything that could leave it.

@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use crate::approval::{self, people::{People, Person, Role}};
 use crate::diag::{Problem, display_path};
 use crate::load::colour::Rgb;
 use crate::load::dates;
@@ -260,6 +261,24 @@ pub(crate) struct LmcFile {
     edition: String,
     /// The guide's title page.
     guide: GuideFile,
+    /// `required`: nothing reaches a practice until a named person other than its last editor
+    /// has approved it (see `people`). `off`, the default: documents go out as they are.
+    #[serde(default)]
+    approval: Option<ApprovalSetting>,
+    /// The LMC's people and what each may do: editor, approver, translator (with
+    /// `languages`), safety-officer. Each gets a private link with `lmcpress access grant
+    /// --person NAME`.
+    #[serde(default)]
+    people: Vec<Person>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+enum ApprovalSetting {
+    /// A named person must approve every content file before practices get it.
+    Required,
+    /// Documents are built and given out as they are.
+    Off,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -284,6 +303,9 @@ pub struct Lmc {
     pub logo: Option<String>,
     pub edition: String,
     pub guide: GuideInfo,
+    /// Whether practices get only what a named person approved.
+    pub approval_required: bool,
+    pub people: People,
 }
 
 /// Reads and checks `content/lmc.yaml`.
@@ -307,6 +329,7 @@ pub fn lmc_from(root: &Path, path: &Path, text: Arc<str>) -> Result<Lmc, Vec<Pro
     }
     let published = check(date(&shown, &text, &file.guide.published));
     let slug = check(slug_ok(&shown, &text, &file.guide.slug));
+    problems.extend(check_people(&shown, &text, &file.people));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -330,7 +353,54 @@ pub fn lmc_from(root: &Path, path: &Path, text: Arc<str>) -> Result<Lmc, Vec<Pro
             published: published.unwrap_or_default(),
             published_iso,
         },
+        approval_required: file.approval == Some(ApprovalSetting::Required),
+        people: People(file.people),
     })
+}
+
+/// Every person named once, with at least one role, and languages only for a translator.
+fn check_people(shown: &Path, text: &Arc<str>, people: &[Person]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let at = |name: &str, message: String| {
+        let problem = Problem::error(shown, message);
+        match text.find(&format!("name: {name}")).or_else(|| text.find(name)) {
+            Some(i) if !name.is_empty() => problem.at(text, i..i + name.len().max(1)),
+            _ => problem,
+        }
+    };
+    for (i, person) in people.iter().enumerate() {
+        let name = person.name.trim();
+        if name.is_empty() || name.chars().any(char::is_control) {
+            problems.push(at(name, format!("person {} under `people:` needs a name on one line", i + 1)));
+            continue;
+        }
+        if people[..i].iter().any(|p| approval::people::same_person(&p.name, name)) {
+            problems.push(
+                at(name, format!("{name} is listed twice under `people:`"))
+                    .hint("list each person once, with all of their roles"),
+            );
+        }
+        if person.roles.is_empty() {
+            problems.push(
+                at(name, format!("{name} has no roles"))
+                    .hint("give `roles:` one or more of: editor, approver, translator, safety-officer"),
+            );
+        }
+        let translator = person.has(Role::Translator);
+        if translator && person.languages.is_empty() {
+            problems.push(
+                at(name, format!("{name} is a translator but names no languages"))
+                    .hint("add `languages: [gu]` (the codes of the languages they translate)"),
+            );
+        }
+        if !translator && !person.languages.is_empty() {
+            problems.push(
+                at(name, format!("{name} has `languages:` but not the translator role"))
+                    .hint("add `translator` to their roles, or remove `languages:`"),
+            );
+        }
+    }
+    problems
 }
 
 /// Reads and checks one practice profile. Every problem in it is reported, not just the first.

@@ -9,6 +9,7 @@ use serde_saphyr::Spanned;
 
 use schemars::JsonSchema;
 
+use crate::approval::view::SignOff;
 use crate::diag::{Problem, display_path};
 use crate::load::dates;
 use crate::load::yaml;
@@ -197,6 +198,9 @@ pub struct Document {
     pub text: Arc<str>,
     /// Byte offset where the body starts in `text`.
     pub body_start: usize,
+    /// Whether the version read is approved, and by whom: set by the project's load from its
+    /// approval view (a file read alone is `NotRequired`).
+    pub sign_off: SignOff,
 }
 
 impl Document {
@@ -508,8 +512,16 @@ pub fn parse_document(root: &Path, path: &Path, text: Arc<str>) -> Result<Docume
             return Err(problems.into_iter().map(relocate).collect());
         }
     };
-    let doc =
-        Document { slug: stem, title, kind, path: path.to_path_buf(), shown, text: text.clone(), body_start };
+    let doc = Document {
+        slug: stem,
+        title,
+        kind,
+        path: path.to_path_buf(),
+        shown,
+        text: text.clone(),
+        body_start,
+        sign_off: SignOff::NotRequired,
+    };
     problems.extend(check_placeholders(&doc));
     problems.extend(check_signature(&doc));
     if matches!(doc.kind, Kind::AgDisclaimer(_)) {

@@ -3,11 +3,14 @@
 //! render stage, which loads them itself.)
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::approval::view::{Mode, View};
 
 use crate::diag::{Problem, display_path};
 use crate::load::config::{self, Lmc, Practice};
 use crate::load::content::{self, Document, Kind};
-use crate::load::limits;
+use crate::load::{limits, text};
 
 pub struct Project {
     pub root: PathBuf,
@@ -18,6 +21,8 @@ pub struct Project {
     pub problems: Vec<Problem>,
     /// Inputs that failed to load: each counts as a failed job in a build.
     pub broken_inputs: Vec<PathBuf>,
+    /// Which version of each file that needs approval was read, and its sign-off.
+    pub approval: Arc<View>,
 }
 
 impl Project {
@@ -25,12 +30,18 @@ impl Project {
         root.join("content")
     }
 
-    /// Finds `root` (must hold `content/`) and loads everything in it.
+    /// Finds `root` (must hold `content/`) and loads everything in it as practices are
+    /// given it: the last approved version of each file that needs approval.
     pub fn load(root: &Path) -> Result<Project, Problem> {
-        ensure_project(root)?;
-        let root = root
-            .canonicalize()
-            .map_err(|e| Problem::general(format!("failed to open `{}`: {e}", root.display())))?;
+        let root = canonical_root(root)?;
+        let view = Arc::new(View::open(&root, Mode::Practices));
+        Self::load_with(&root, view)
+    }
+
+    /// Loads the project at `root` (canonical) reading each file that needs approval as
+    /// `view` says.
+    pub fn load_with(root: &Path, view: Arc<View>) -> Result<Project, Problem> {
+        let root = root.to_path_buf();
         let content = Self::content_dir(&root);
         let mut problems = Vec::new();
         let mut broken_inputs = Vec::new();
@@ -89,10 +100,17 @@ impl Project {
         let paths = content::markdown_files(&content);
         let parsed = crate::parallel::map(&paths, |path| {
             let shown = display_path(&root, path);
-            limits::file_size(&shown, path, limits::MAX_MARKDOWN_BYTES)
-                .map_err(|p| vec![p])
-                .and_then(|()| content::load_document(&root, path))
-                .and_then(guard_document)
+            let loaded = match view.text(path) {
+                // The approved version, kept apart from the newer draft on disk.
+                Some(text) => content::parse_document(&root, path, Arc::from(text::normalise(text))),
+                None => limits::file_size(&shown, path, limits::MAX_MARKDOWN_BYTES)
+                    .map_err(|p| vec![p])
+                    .and_then(|()| content::load_document(&root, path)),
+            };
+            loaded.and_then(guard_document).map(|mut doc| {
+                doc.sign_off = view.sign_off(path);
+                doc
+            })
         });
         for (path, loaded) in paths.into_iter().zip(parsed) {
             match loaded {
@@ -130,7 +148,10 @@ impl Project {
             );
         }
 
-        Ok(Project { root, lmc, practices, documents, problems, broken_inputs })
+        let ledger = root.join(crate::approval::DIR).join(crate::approval::ledger::FILE);
+        problems.extend(view.problems.iter().map(|p| Problem::error(display_path(&root, &ledger), p.clone())));
+
+        Ok(Project { root, lmc, practices, documents, problems, broken_inputs, approval: view })
     }
 
     pub fn documents_of<'a>(&'a self, kind: &'static str) -> impl Iterator<Item = &'a Document> + 'a {
@@ -171,6 +192,12 @@ pub fn guard_document(doc: Document) -> Result<Document, Vec<Problem>> {
     let mut problems = limits::yaml_values(&doc.shown, &doc.text, doc.body_start);
     problems.extend(limits::markdown_glyphs(&doc.shown, &doc.text, doc.body_start));
     if problems.is_empty() { Ok(doc) } else { Err(problems) }
+}
+
+/// The canonical path of the project at `root`, which must hold `content/`.
+pub fn canonical_root(root: &Path) -> Result<PathBuf, Problem> {
+    ensure_project(root)?;
+    root.canonicalize().map_err(|e| Problem::general(format!("failed to open `{}`: {e}", root.display())))
 }
 
 /// An error that says how to point lmcpress at a project, unless `root` holds `content/`.

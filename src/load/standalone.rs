@@ -58,6 +58,7 @@ pub fn open(file: &Path) -> Result<Opened, Vec<Problem>> {
             shown: shown.clone(),
             text: text.into(),
             body_start: 0,
+            sign_off: crate::approval::view::SignOff::NotRequired,
         }
     };
     Ok(Opened { shown, dir, root, stem, doc })
@@ -76,6 +77,7 @@ impl Project {
             documents: vec![doc],
             problems: Vec::new(),
             broken_inputs: Vec::new(),
+            approval: std::sync::Arc::new(crate::approval::view::View::none()),
         }
     }
 }

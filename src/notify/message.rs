@@ -191,6 +191,6 @@ impl Draft {
 
 /// A `Message-ID` that no other message has: 128 random bits at the sender's domain.
 pub fn new_message_id(from: &Mailbox) -> anyhow::Result<String> {
-    let bytes = crate::serve::keys::random_secret()?;
-    Ok(format!("<{}@{}>", crate::serve::keys::hex(&bytes[..16]), from.email.domain()))
+    let bytes = crate::access::random_secret()?;
+    Ok(format!("<{}@{}>", crate::access::hex(&bytes[..16]), from.email.domain()))
 }

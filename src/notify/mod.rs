@@ -19,7 +19,7 @@ use lettre::message::Mailbox;
 use crate::diag::Problem;
 use crate::load::config::Lmc;
 use crate::pipeline::Loaded;
-use crate::serve::keys::{Access, AccessList, hash_key};
+use crate::access::{Access, AccessList, hash_key};
 use crate::write::write_atomic;
 use log::{Sent, SentLog};
 use message::{Settings, compose, new_message_id};
@@ -236,7 +236,7 @@ fn revoke(root: &Path, hash: &str) -> anyhow::Result<()> {
         .filter(|g| g.hash == hash)
         .filter_map(|g| match &g.scope {
             Access::Practice(ods) => Some(ods.clone()),
-            Access::Lmc => None,
+            Access::Lmc | Access::Person(_) => None,
         })
         .collect();
     list.grants.retain(|g| g.hash != hash);

@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::approval::view::{Mode, View};
 use crate::build::{self, Shown};
 use crate::diag::{Problem, display_path};
 use crate::load::content::{self, Kind};
@@ -39,12 +40,14 @@ type Drafted = Result<(Loaded, Option<usize>), Vec<Problem>>;
 /// The project as it would load with `draft` in place of the content file `file` (absolute,
 /// inside the project): the loaded project and the draft's index among its documents (None
 /// for `lmc.yaml`), or the problems that stop the draft loading at all.
-fn with_draft(root: &Path, file: &Path, draft: &str) -> Result<Drafted, Problem> {
-    let mut loaded = super::load(root)?;
+fn with_draft(root: &Path, file: &Path, draft: &str, mode: Mode) -> Result<Drafted, Problem> {
+    let mut loaded = super::load_as(root, mode)?;
     let root = loaded.project.root.clone();
     let shown = display_path(&root, file);
     let text: Arc<str> = Arc::from(draft);
     let project = &mut loaded.project;
+    // The draft's sign-off follows its bytes: approved only if they are the approved ones.
+    Arc::make_mut(&mut project.approval).put(&root, file, draft.as_bytes());
     // What loading found wrong with the file on disk is about to be replaced.
     project.problems.retain(|p| p.file != shown);
     project.broken_inputs.retain(|p| p != file);
@@ -68,7 +71,10 @@ fn with_draft(root: &Path, file: &Path, draft: &str) -> Result<Drafted, Problem>
         return Ok(Err(vec![Problem::error(&shown, "the file is larger than 256 KiB")]));
     }
     let doc = match content::parse_document(&root, file, text).and_then(project::guard_document) {
-        Ok(doc) => doc,
+        Ok(mut doc) => {
+            doc.sign_off = loaded.project.approval.sign_off(file);
+            doc
+        }
         Err(problems) => return Ok(Err(problems)),
     };
     let documents = &mut loaded.project.documents;
@@ -94,7 +100,7 @@ fn with_draft(root: &Path, file: &Path, draft: &str) -> Result<Drafted, Problem>
 /// The errors that saving `draft` as `file` would bring: `check`'s own checks of the project
 /// with the draft in place, less those the project already has without it. Writes nothing.
 pub fn check_draft(root: &Path, file: &Path, draft: &str) -> Result<Vec<Problem>, Problem> {
-    let loaded = match with_draft(root, file, draft)? {
+    let loaded = match with_draft(root, file, draft, Mode::Drafts)? {
         Ok((loaded, _)) => loaded,
         Err(problems) => return Ok(sorted(problems.into_iter().filter(Problem::is_error).collect())),
     };
@@ -111,7 +117,7 @@ pub fn check_draft(root: &Path, file: &Path, draft: &str) -> Result<Vec<Problem>
             .collect()
     };
     let now: std::collections::BTreeSet<String> =
-        errors_of(&super::load(root)?).iter().map(Problem::render).collect();
+        errors_of(&super::load_as(root, Mode::Drafts)?).iter().map(Problem::render).collect();
     Ok(errors_of(&loaded).into_iter().filter(|p| !now.contains(&p.render())).collect())
 }
 
@@ -119,7 +125,30 @@ pub fn check_draft(root: &Path, file: &Path, draft: &str) -> Result<Vec<Problem>
 /// a guide section as its pages of the guide, a poster or letter as made for `practice` (or
 /// the first practice that gets it), the A&G wording as its text, `lmc.yaml` as its problems.
 pub fn preview(root: &Path, file: &Path, draft: &str, practice: Option<&str>) -> Result<Preview, Problem> {
-    let (loaded, index) = match with_draft(root, file, draft)? {
+    preview_as(root, file, draft, practice, Mode::Drafts)
+}
+
+/// The content file `file` as practices are given it (its approved version, with the approved
+/// versions of everything else), previewed for `practice`.
+pub fn preview_approved(root: &Path, file: &Path, practice: Option<&str>) -> Result<Preview, Problem> {
+    let root = crate::load::project::canonical_root(root)?;
+    let view = View::open(&root, Mode::Practices);
+    let text = match view.text(file) {
+        Some(text) => text,
+        None => crate::load::text::read(file)
+            .map_err(|e| Problem::error(display_path(&root, file), format!("failed to read it: {e}")))?,
+    };
+    preview_as(&root, file, &text, practice, Mode::Practices)
+}
+
+fn preview_as(
+    root: &Path,
+    file: &Path,
+    draft: &str,
+    practice: Option<&str>,
+    mode: Mode,
+) -> Result<Preview, Problem> {
+    let (loaded, index) = match with_draft(root, file, draft, mode)? {
         Ok((loaded, Some(index))) => (loaded, index),
         Ok((_, None)) => return Ok(Preview::problems(Vec::new())),
         Err(problems) => return Ok(Preview::problems(sorted(problems))),

@@ -205,6 +205,29 @@ impl Job {
     }
 }
 
+/// Whether `job`'s outputs may be given to a practice: every file it is made from that needs
+/// approval is approved, or the project does not ask for approval. Serve's pages, files and
+/// packs, `build --packs` and `notify` all ask here.
+pub fn offered(project: &Project, job: &Job) -> bool {
+    project.approval.offerable(job.inputs.iter().map(|p| p.as_ref()))
+}
+
+/// Each document of `jobs` with what it says of its sign-off ("Approved by ..."), once per
+/// title, in order: what a pack's README and a notification show.
+pub fn sign_offs<'a>(project: &Project, jobs: impl IntoIterator<Item = &'a Job>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for job in jobs {
+        let title = job.about.title.to_string();
+        if out.iter().any(|(t, _)| *t == title) {
+            continue;
+        }
+        if let Some(words) = project.approval.sign_off_of(job.inputs.iter().map(|p| p.as_ref())).words() {
+            out.push((title, words));
+        }
+    }
+    out
+}
+
 pub const GUIDE_TEMPLATE: &str = "guide.typ.tera";
 pub const POSTER_TEMPLATE: &str = "poster.typ.tera";
 pub const SOCIAL_TEMPLATE: &str = "social.typ.tera";
@@ -366,7 +389,7 @@ pub fn plan(
             );
         }
         if selection.packs
-            && let Some(pack) = pack::plan_job(&jobs, pi, &practice.ods_code)
+            && let Some(pack) = pack::plan_job(&jobs, pi, &practice.ods_code, &|j| offered(project, j))
         {
             jobs.push(pack);
         }

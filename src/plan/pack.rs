@@ -26,8 +26,10 @@ pub fn practice_of(target: &Target) -> Option<usize> {
 
 /// The pack job of practice `practice`, given the jobs planned so far. Its inputs are those
 /// of the jobs it gathers, so `watch` remakes the pack whenever it remakes one of them.
-pub fn plan_job(jobs: &[Job], practice: usize, ods: &str) -> Option<Job> {
-    let members: Vec<&Job> = jobs.iter().filter(|j| practice_of(&j.target) == Some(practice)).collect();
+/// Only jobs `offered` allows (approved ones) are gathered.
+pub fn plan_job(jobs: &[Job], practice: usize, ods: &str, offered: &dyn Fn(&Job) -> bool) -> Option<Job> {
+    let members: Vec<&Job> =
+        jobs.iter().filter(|j| practice_of(&j.target) == Some(practice) && offered(j)).collect();
     if members.is_empty() {
         return None;
     }

@@ -22,6 +22,8 @@ pub struct ChangeItem {
     pub what: String,
     /// The section's own change note, shown before the word counts.
     pub note: Option<String>,
+    /// Who approved the section as it is now, when approval is asked.
+    pub approved: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +49,7 @@ pub fn changes_view(project: &Project, editions: &Editions) -> ChangesView {
                 .as_deref()
                 .and_then(|s| section_meta(project, s))
                 .and_then(|m| m.change_note.clone()),
+            approved: None,
         })
         .collect();
     ChangesView { since: editions.since.clone(), items }
@@ -212,7 +215,17 @@ pub fn whats_new_view(project: &Project, editions: &Editions, practice: &Practic
             .and_then(|p| p.translation.as_ref())
             .is_some_and(|t| t.status == crate::load::translation::Review::Draft);
     }
-    let letters = compare_docs(&old.letters, &new.letters);
+    let mut letters = compare_docs(&old.letters, &new.letters);
+    // Each change names who approved it, as the practice's copy carries it.
+    let approved = |slug: &str, kind: &str| {
+        project.documents.iter().find(|d| d.slug == slug && d.kind.name() == kind).and_then(|d| d.sign_off.line()).map(str::to_string)
+    };
+    for d in &mut posters {
+        d.approved = approved(&d.slug, "poster");
+    }
+    for d in &mut letters {
+        d.approved = approved(&d.slug, "letter");
+    }
     let mut sections = Vec::new();
     let mut new_sections = Vec::new();
     // Status only: a practice summary needs no word counts, so bodies are not compared.
@@ -236,12 +249,12 @@ pub fn whats_new_view(project: &Project, editions: &Editions, practice: &Practic
         .filter_map(|c| {
             let slug = c.slug.clone()?;
             let note = section_meta(project, &slug)?.change_note.clone()?;
-            Some(ChangeItem {
-                title: c.title.clone(),
-                slug: Some(slug),
-                what: c.describe().join("; "),
-                note: Some(note),
-            })
+            let approved = project
+                .documents_of("guide-section")
+                .find(|d| d.slug == slug)
+                .and_then(|d| d.sign_off.line())
+                .map(str::to_string);
+            Some(ChangeItem { title: c.title.clone(), slug: Some(slug), what: c.describe().join("; "), note: Some(note), approved })
         })
         .collect();
     WhatsNewView { since: since.clone(), posters, letters, sections, new_sections, notes }

@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::Serialize;
 use tera::Context;
 
+use crate::approval::view::{DRAFT_NOTICE, SignOff};
 use crate::diag::Problem;
 use crate::editions::Editions;
 use crate::load::config::{Lmc, Practice};
@@ -85,6 +86,8 @@ struct SectionView<'a> {
     change_note: Option<&'a str>,
     sources: &'a [crate::load::content::Source],
     body: String,
+    /// Who approved this section: it ends with "Approved by NAME, ROLE, DATE".
+    sign_off: &'a SignOff,
 }
 
 #[derive(Serialize)]
@@ -202,6 +205,9 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
         .ok_or_else(|| Problem::error("content/lmc.yaml", "the LMC's details failed to load"))?;
     ctx.insert("lmc", lmc);
     ctx.insert("date", &date);
+    let sign_off = project.approval.sign_off_of(job.inputs.iter().map(|p| p.as_ref()));
+    ctx.insert("sign_off", &sign_off);
+    ctx.insert("draft_notice", DRAFT_NOTICE);
     let mut values = None;
     match &job.target {
         Target::Guide => {
@@ -224,6 +230,7 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
                     change_note: meta.change_note.as_deref(),
                     sources: &meta.sources,
                     body: body_typst(&project.root, d, 2, &mut warnings),
+                    sign_off: &d.sign_off,
                 });
             }
             ctx.insert("sections", &views);

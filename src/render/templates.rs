@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use tera::{Context, Kwargs, State, Tera, Value};
 
+use crate::approval::view::View;
 use crate::diag::{self, Problem, display_path};
 use crate::markdown::typst_escape as escape;
 use crate::theme;
@@ -50,6 +51,12 @@ impl Templates {
     /// Problems in individual templates, and project copies that have fallen behind the
     /// theme, are returned beside a `Templates` that holds all the good ones.
     pub fn load(root: &Path) -> (Templates, Vec<Problem>) {
+        Self::load_with(root, &View::none())
+    }
+
+    /// As [`Templates::load`], reading each project template that needs approval as `view`
+    /// says (its approved version, for what practices are given).
+    pub fn load_with(root: &Path, view: &View) -> (Templates, Vec<Problem>) {
         let dir = root.join(theme::PROJECT_DIR);
         let mut problems = Vec::new();
         let mut sources: BTreeMap<String, (Origin, String)> =
@@ -60,7 +67,8 @@ impl Templates {
                 continue;
             }
             let name = path.strip_prefix(&dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
-            match crate::load::text::read(path) {
+            let read = view.text(path).map(crate::load::text::normalise).map_or_else(|| crate::load::text::read(path), Ok);
+            match read {
                 Ok(text) => {
                     if let Some(built_in) = theme::get(&name) {
                         problems.extend(behind_theme(root, path, &name, built_in, &text));

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use tera::Context;
 
 use super::files;
-use super::keys::{self, Access};
+use crate::access::{self as keys, Access};
 use super::live::Live;
 use super::pages::Pages;
 use super::snapshot::{PracticeEntry, Snapshot};
@@ -69,7 +69,8 @@ impl App {
         ctx.insert("title", title);
         let lmc_name = self.snapshot().lmc_name.clone();
         ctx.insert("lmc_name", if lmc_name.is_empty() { "lmcpress" } else { &lmc_name });
-        ctx.insert("is_lmc", &(*scope == Access::Lmc));
+        ctx.insert("is_lmc", &scope.is_lmc());
+        ctx.insert("person", &scope.person());
         ctx.insert("building", &!self.live.built_once());
         ctx.insert("summary", &self.live.summary());
         ctx.insert("ods", "");
@@ -100,6 +101,9 @@ impl Who {
     pub(super) fn of(grant: &keys::Grant) -> Who {
         let base = match &grant.scope {
             Access::Lmc => "LMC editor link".to_string(),
+            // A person's own link: the history and the ledger name them, so that nobody
+            // approves their own change.
+            Access::Person(name) => return Who(name.clone()),
             Access::Practice(ods) => format!("{ods} practice link"),
         };
         Who(match &grant.label {
@@ -132,7 +136,13 @@ pub(super) fn allowed(app: &App, scope: &Access, ods: &str) -> Result<PracticeEn
     if !scope.opens(ods) {
         return Err(forbidden(app));
     }
-    app.practice(ods).ok_or_else(|| not_found(app))
+    let mut practice = app.practice(ods).ok_or_else(|| not_found(app))?;
+    // A practice sees only what a named person approved: every page, file, image and pack
+    // of a practice's link is made from this list.
+    if !scope.is_lmc() {
+        practice.documents.retain(|d| d.offered);
+    }
+    Ok(practice)
 }
 
 /// Same-origin check on top of the token: a browser always sends `Origin` on a form post.

@@ -16,7 +16,7 @@ use tera::Context;
 
 use super::app::{App, Shared, Who, forbidden, html, not_found, same_origin};
 use super::diff::{self, Row};
-use super::keys::{self, Access};
+use crate::access::{self as keys, Access};
 use super::snapshot::ContentEntry;
 use crate::diag::Problem;
 use crate::history::{History, audit};
@@ -61,7 +61,7 @@ fn resolve(app: &App, name: &str) -> Option<ContentEntry> {
 }
 
 fn lmc_only(app: &App, scope: &Access) -> Result<(), Response> {
-    if *scope == Access::Lmc { Ok(()) } else { Err(forbidden(app)) }
+    if scope.is_lmc() { Ok(()) } else { Err(forbidden(app)) }
 }
 
 #[derive(Serialize)]
@@ -253,6 +253,14 @@ async fn open(
     if let Err(r) = lmc_only(&app, &scope) {
         return r;
     }
+    if let Some(rest) = name.strip_prefix("review") {
+        let rel = rest.trim_start_matches('/');
+        if rel.is_empty() {
+            return super::review::list(&app, &scope).await;
+        }
+        let notice = q.get("done").map(|d| (StatusCode::OK, super::review::done_words(d)));
+        return super::review::page(&app, &scope, rel, notice).await;
+    }
     let Some(entry) = resolve(&app, &name) else { return not_found(&app) };
     if q.get("view").is_some_and(|v| v == "history") {
         return history_page(&app, &scope, &entry).await;
@@ -326,6 +334,12 @@ async fn act(
 ) -> Response {
     if let Err(r) = lmc_only(&app, &scope) {
         return r;
+    }
+    if let Some(rel) = name.strip_prefix("review/") {
+        if !form_ok(&app, &headers, &form) {
+            return form_expired(&app);
+        }
+        return super::review::act(&app, &scope, &who, rel, &form).await;
     }
     let Some(entry) = resolve(&app, &name) else { return not_found(&app) };
     if !form_ok(&app, &headers, &form) {

@@ -48,6 +48,8 @@ pub struct Item {
     pub language: Option<&'static str>,
     /// A translation not yet checked by a qualified translator.
     pub draft: bool,
+    /// Not approved by the LMC: only the LMC's links list it, marked.
+    pub unapproved: bool,
     /// Previews as PNG (posters, social images).
     pub images: Vec<Download>,
     /// A PDF to embed when there is no image (letters).
@@ -74,6 +76,7 @@ pub fn items(practice_dir: &Path, practice: &PracticeEntry) -> (Vec<Item>, Vec<I
             title: doc.title.clone(),
             language: doc.language,
             draft: doc.draft,
+            unapproved: !doc.offered,
             images: vec![],
             pdf: None,
             downloads: vec![],
@@ -158,6 +161,7 @@ mod tests {
             title: title.into(),
             language: slug.ends_with(".gu").then_some("Gujarati"),
             draft: slug.ends_with(".gu"),
+            offered: true,
             kind,
             files: files.iter().map(|(r, role)| (r.to_string(), *role)).collect(),
         };

@@ -15,7 +15,7 @@ use tera::Context;
 
 use super::app::{App, Shared, Who, allowed, forbidden, html, not_found, same_origin};
 use super::files;
-use super::keys::{self, Access, AccessList};
+use crate::access::{self as keys, Access, AccessList};
 use super::pages;
 use super::profile::{self, Logo, Saved};
 use super::snapshot::PracticeEntry;
@@ -202,7 +202,8 @@ async fn practice_page(
         let practice = practice.clone();
         tokio::task::spawn_blocking(move || {
             let (posters, letters) = files::items(&dir, &practice);
-            let ag = std::fs::read_to_string(dir.join("ag-disclaimer.txt")).ok();
+            let offered = practice.documents.iter().any(|d| d.files.iter().any(|(f, _)| f == "ag-disclaimer.txt"));
+            let ag = offered.then(|| std::fs::read_to_string(dir.join("ag-disclaimer.txt")).ok()).flatten();
             (posters, letters, ag)
         })
     };
@@ -258,6 +259,11 @@ async fn practice_file(
         Ok(p) => p,
         Err(r) => return r,
     };
+    // A practice's link opens only the files of the documents it is offered.
+    let listed = practice.documents.iter().any(|d| d.files.iter().any(|(f, _)| *f == rel));
+    if !scope.is_lmc() && !listed {
+        return not_found(&app);
+    }
     match files::confined(&app.out.join("practices").join(&practice.ods), &rel) {
         Some(path) => send_file(path).await,
         None => not_found(&app),
@@ -269,7 +275,7 @@ async fn guide_file(
     axum::Extension(scope): axum::Extension<Access>,
     UrlPath(rel): UrlPath<String>,
 ) -> Response {
-    if scope != Access::Lmc {
+    if !scope.is_lmc() {
         return forbidden(&app);
     }
     match files::confined(&app.out.join("guide"), &rel) {
@@ -326,7 +332,7 @@ fn viewed(scope: &Access, open: Option<&str>) -> Option<Viewed> {
     }
     let slug = (1..=100).contains(&open.len())
         && open.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
-    (slug && *scope == Access::Lmc).then(|| Viewed::Document(open.to_string()))
+    (slug && scope.is_lmc()).then(|| Viewed::Document(open.to_string()))
 }
 
 /// News of each rebuild. A practice's key hears only about its own practice. While the

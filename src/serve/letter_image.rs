@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::app::{Shared, allowed, not_found};
-use super::keys::Access;
+use crate::access::Access;
 use crate::pipeline::{self, Shown};
 
 /// (ODS, letter slug) → (the rebuild it was made after, PNG).
@@ -44,8 +44,8 @@ pub async fn first_page(
     let ods = practice.ods.clone();
     let Some(_turn) = super::typesetting::turn().await else { return super::typesetting::busy(&app) };
     let made = tokio::task::spawn_blocking(move || {
-        let text = std::fs::read_to_string(&entry.path).ok()?;
-        match pipeline::preview(&root, &entry.path, &text, Some(&ods)).ok()?.shown? {
+        // The approved words, as the practice's PDF has them: never a draft on disk.
+        match pipeline::preview_approved(&root, &entry.path, Some(&ods)).ok()?.shown? {
             Shown::Pages(mut pages) if !pages.is_empty() => Some(pages.swap_remove(0)),
             _ => None,
         }

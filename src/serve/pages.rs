@@ -4,7 +4,7 @@
 
 use tera::{Context, Tera};
 
-const TEMPLATES: [(&str, &str); 10] = [
+const TEMPLATES: [(&str, &str); 13] = [
     ("base.html", include_str!("assets/base.html")),
     ("index.html", include_str!("assets/index.html")),
     ("practice.html", include_str!("assets/practice.html")),
@@ -15,6 +15,9 @@ const TEMPLATES: [(&str, &str); 10] = [
     ("content_edit.html", include_str!("assets/content_edit.html")),
     ("content_preview.html", include_str!("assets/content_preview.html")),
     ("content_history.html", include_str!("assets/content_history.html")),
+    ("diff_table.html", include_str!("assets/diff_table.html")),
+    ("review_list.html", include_str!("assets/review_list.html")),
+    ("review.html", include_str!("assets/review.html")),
 ];
 
 pub const CSS: &str = include_str!("assets/serve.css");

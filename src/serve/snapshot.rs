@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::load::lang;
 use crate::pipeline::Loaded;
 use crate::plan::pack::practice_of;
-use crate::plan::{Job, Output, Role};
+use crate::plan::{Job, Role};
 use crate::write::pack::Recipe;
 
 #[derive(Debug, Default)]
@@ -72,6 +72,8 @@ pub struct Document {
     /// The language's English name, for a translation.
     pub language: Option<&'static str>,
     pub draft: bool,
+    /// Approved, so practices may have it; the LMC's links see the others too, marked.
+    pub offered: bool,
     pub kind: DocKind,
     /// (path inside the practice's folder, role), in the order the plan lists them.
     #[serde(skip)]
@@ -91,25 +93,31 @@ impl Snapshot {
     /// listed too (by the ODS code their file gives), so they can still be opened and mended.
     pub fn of(loaded: &Loaded, jobs: &[Job]) -> Snapshot {
         let project = &loaded.project;
-        let mut outputs: Vec<Vec<&Output>> = vec![Vec::new(); project.practices.len()];
-        for job in jobs {
+        let mut members: Vec<Vec<&Job>> = vec![Vec::new(); project.practices.len()];
+        // Only what a named person approved goes in a practice's pack.
+        for job in jobs.iter().filter(|j| crate::plan::offered(project, j)) {
             if let Some(pi) = practice_of(&job.target)
-                && let Some(o) = outputs.get_mut(pi)
+                && let Some(m) = members.get_mut(pi)
             {
-                o.extend(&job.outputs);
+                m.push(job);
             }
         }
         let mut practices: Vec<PracticeEntry> = project
             .practices
             .iter()
-            .zip(outputs)
+            .zip(members)
             .enumerate()
-            .map(|(pi, (p, outputs))| PracticeEntry {
+            .map(|(pi, (p, members))| PracticeEntry {
                 ods: p.ods_code.clone(),
                 name: p.name.clone(),
                 path: p.path.clone(),
                 documents: Vec::new(),
-                pack: Recipe::of(project, pi, outputs),
+                pack: Recipe::of(
+                    project,
+                    pi,
+                    members.iter().flat_map(|j| &j.outputs),
+                    &crate::plan::sign_offs(project, members.iter().copied()),
+                ),
             })
             .collect();
         for job in jobs {
@@ -132,6 +140,7 @@ impl Snapshot {
                         title: job.about.title.to_string(),
                         language: job.about.lang.and_then(lang::find).map(|l| l.english),
                         draft: job.about.draft,
+                        offered: crate::plan::offered(project, job),
                         kind,
                         files: Vec::new(),
                     });

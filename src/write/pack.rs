@@ -19,7 +19,7 @@ use crate::plan::{Output, Role};
 
 /// Bumped when the layout of packs or the wording of their README changes, so every pack is
 /// made again.
-pub const VERSION: &str = "pack 3";
+pub const VERSION: &str = "pack 4";
 
 /// Where a practice's file goes in its pack: a folder by its role, under its own name.
 pub fn name_in_pack(role: Role, file: &str) -> String {
@@ -67,7 +67,8 @@ const FOLDERS: [(&str, &str); 8] = [
 ];
 
 /// The pack's README.txt for the files it holds (names in the pack).
-pub fn readme(project: &Project, practice: usize, names: &[String]) -> String {
+/// `sign_offs`: each document's title and who approved it (or that it is a draft).
+pub fn readme(project: &Project, practice: usize, names: &[String], sign_offs: &[(String, String)]) -> String {
     let p = &project.practices[practice];
     let mut text = format!("Documents for {} (ODS code {})", p.name, p.ods_code);
     if let Some(lmc) = &project.lmc {
@@ -88,6 +89,12 @@ pub fn readme(project: &Project, practice: usize, names: &[String]) -> String {
     if names.iter().any(|n| n.starts_with("Other/")) {
         text.push_str("\r\nOther\r\n    Further documents made for your practice.\r\n");
     }
+    if !sign_offs.is_empty() {
+        text.push_str("\r\nWho approved each document\r\n");
+        for (title, words) in sign_offs {
+            text.push_str(&format!("    {title}: {words}\r\n"));
+        }
+    }
     text
 }
 
@@ -105,6 +112,7 @@ impl Recipe {
         project: &Project,
         practice: usize,
         outputs: impl IntoIterator<Item = &'a Output>,
+        sign_offs: &[(String, String)],
     ) -> Recipe {
         let mut members: Vec<(String, PathBuf)> = outputs
             .into_iter()
@@ -115,7 +123,7 @@ impl Recipe {
             .collect();
         members.sort();
         let names: Vec<String> = members.iter().map(|(n, _)| n.clone()).collect();
-        Recipe { readme: readme(project, practice, &names), members }
+        Recipe { readme: readme(project, practice, &names, sign_offs), members }
     }
 
     /// The pack's bytes, from the member files under `out`. A member that cannot be read

@@ -23,5 +23,6 @@ mod pack;
 mod posters;
 mod safety;
 mod serve;
+mod signoff;
 mod start;
 mod watch;

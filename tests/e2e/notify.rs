@@ -315,13 +315,13 @@ fn notify_attaches_a_small_pack_and_links_to_the_practice_page() {
     let key: String = text[start..].chars().take_while(char::is_ascii_hexdigit).collect();
     assert_eq!(key.len(), 64, "{text}");
     assert!(msg.body_html(0).unwrap().contains(&key));
-    let access = lmcpress::serve::keys::AccessList::load(fx.root()).unwrap();
+    let access = lmcpress::access::AccessList::load(fx.root()).unwrap();
     assert!(
         access.check(&key).is_some_and(|s| s.opens("Z90001") && !s.opens("Z90002")),
         "the key opens its practice"
     );
-    assert_eq!(sent_log(&fx)["sent"][0]["link_hash"], lmcpress::serve::keys::hash_key(&key));
-    let listed = access.grants.iter().find(|g| g.hash == lmcpress::serve::keys::hash_key(&key)).unwrap();
+    assert_eq!(sent_log(&fx)["sent"][0]["link_hash"], lmcpress::access::hash_key(&key));
+    let listed = access.grants.iter().find(|g| g.hash == lmcpress::access::hash_key(&key)).unwrap();
     assert_eq!(listed.label.as_deref(), Some("notify e-mail"), "the link says what it was made for");
     assert!(!run.stdout.contains(&key) && !run.stderr.contains(&key), "the key is never printed");
     assert_no_secrets(&fx, &[&run]);

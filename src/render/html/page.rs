@@ -73,6 +73,8 @@ pub struct SectionView {
     pub sources: Vec<crate::load::content::Source>,
     /// HTML made by lmcpress from the Markdown (the template inserts it with `| safe`).
     pub body: String,
+    /// Who approved the section, shown at its end.
+    pub sign_off: crate::approval::view::SignOff,
 }
 
 pub fn status_label(status: Status) -> String {
@@ -173,6 +175,7 @@ pub fn section_view(
         change_note: meta.and_then(|m| m.change_note.clone()),
         sources: meta.map(|m| m.sources.clone()).unwrap_or_default(),
         body: converted.html,
+        sign_off: doc.sign_off.clone(),
     }
 }
 

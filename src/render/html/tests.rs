@@ -43,6 +43,7 @@ fn section(slug: &str, title: &str, body: &str, meta: Option<GuideSection>) -> D
         shown: PathBuf::from(format!("content/guide/{slug}.md")),
         text: Arc::from(text.as_str()),
         body_start: 8,
+        sign_off: crate::approval::view::SignOff::NotRequired,
     }
 }
 

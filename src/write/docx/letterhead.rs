@@ -125,7 +125,16 @@ fn header(letter: &WordLetter, ids: &Ids) -> Header {
         // The gap below the rule, as in the PDF letter.
         .line_spacing(LineSpacing::new().before(0).after(mm(6.0) as u32))
         .set_borders(ParagraphBorders::with_empty().set(rule));
-    Header::new().add_table(table).add_paragraph(line)
+    let header = match letter.doc.sign_off.is_draft() {
+        // On every page, above the letterhead: nobody should send this by mistake.
+        true => Header::new().add_paragraph(
+            ids.para().style(styles::HEADER).add_run(
+                Run::new().bold().color("D5281B").add_text(xml_text(crate::approval::view::DRAFT_NOTICE)),
+            ),
+        ),
+        false => Header::new(),
+    };
+    header.add_table(table).add_paragraph(line)
 }
 
 fn cell(width: usize, p: Paragraph) -> TableCell {

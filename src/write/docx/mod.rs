@@ -180,6 +180,7 @@ pub fn letter(letter: &WordLetter) -> anyhow::Result<Vec<u8>> {
         creator: xml_text(&letter.practice.name),
         date: letter.iso_date.clone(),
         logo_alt: letter.logo.as_ref().map(|l| xml_text(&l.alt)),
+        description: letter.doc.sign_off.words().map(|d| xml_text(&d)),
     };
     package::write(docx, &meta)
 }

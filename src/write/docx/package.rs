@@ -13,6 +13,8 @@ pub(super) struct Meta {
     /// `YYYY-MM-DD`, or none to leave the dates out.
     pub date: Option<String>,
     pub logo_alt: Option<String>,
+    /// Who approved the letter ("Approved by ..."), or that it is a draft.
+    pub description: Option<String>,
 }
 
 pub const LANGUAGE: &str = "en-GB";
@@ -43,6 +45,9 @@ fn core(meta: &Meta) -> Vec<u8> {
     ));
     xml.push_str(&format!("<dc:title>{}</dc:title>", escape(&meta.title)));
     xml.push_str(&format!("<dc:creator>{}</dc:creator>", escape(&meta.creator)));
+    if let Some(description) = &meta.description {
+        xml.push_str(&format!("<dc:description>{}</dc:description>", escape(description)));
+    }
     xml.push_str(&format!("<dc:language>{LANGUAGE}</dc:language>"));
     xml.push_str("<cp:lastModifiedBy>lmcpress</cp:lastModifiedBy><cp:revision>1</cp:revision>");
     if let Some(date) = &meta.date {

@@ -14,6 +14,7 @@ fn doc(md: &str) -> Document {
         shown: "t.md".into(),
         text: Arc::from(md),
         body_start: 0,
+        sign_off: crate::approval::view::SignOff::NotRequired,
     }
 }
 
@@ -32,7 +33,7 @@ fn word_file(md: &str) -> Vec<u8> {
             Block::Table(t) => docx.add_table(*t),
         };
     }
-    let meta = package::Meta { title: "T".into(), creator: "C".into(), date: None, logo_alt: None };
+    let meta = package::Meta { title: "T".into(), creator: "C".into(), date: None, logo_alt: None, description: None };
     package::write(docx, &meta).unwrap()
 }
 
