@@ -151,13 +151,14 @@ pub fn pdf_text(path: &Path) -> String {
 }
 
 /// Facts about a PDF under the names poppler's `pdfinfo` gives them: `Pages`, `Tagged`
-/// (`yes`/`no`), `Title`, `Lang`, `Page size` (`W x H pts` of the first page).
+/// (`yes`/`no`), `Title`, `Subject`, `Lang`, `Page size` (`W x H pts` of the first page).
 pub fn info(path: &Path, key: &str) -> String {
     let facts = crate::pdf::read(path);
     match key {
         "Pages" => facts.pages.to_string(),
         "Tagged" => if facts.tagged { "yes" } else { "no" }.to_string(),
         "Title" => facts.title.unwrap_or_default(),
+        "Subject" => facts.subject.unwrap_or_default(),
         "Lang" => facts.lang.unwrap_or_default(),
         "Page size" => facts.sizes.first().map(|(w, h)| format!("{w:.3} x {h:.3} pts")).unwrap_or_default(),
         other => panic!("unknown PDF fact `{other}`"),

@@ -21,6 +21,8 @@ pub struct PdfFacts {
     /// Width and height of each page in points.
     pub sizes: Vec<(f64, f64)>,
     pub title: Option<String>,
+    /// The document's description (what `set document(description:)` gives).
+    pub subject: Option<String>,
     pub lang: Option<String>,
     /// The catalog marks the file as tagged (`/MarkInfo << /Marked true >>`).
     pub tagged: bool,
@@ -38,6 +40,7 @@ pub fn read(path: &Path) -> PdfFacts {
         .and_then(|m| m.get::<bool>(b"Marked".as_slice()))
         .unwrap_or(false);
     let title = pdf.metadata().title.as_deref().map(decode);
+    let subject = pdf.metadata().subject.as_deref().map(decode);
     let cache = InterpreterCache::new();
     let mut sizes = Vec::new();
     let mut text = Vec::new();
@@ -55,7 +58,7 @@ pub fn read(path: &Path) -> PdfFacts {
         interpret_page(page, &mut context, &mut glyphs);
         text.push(glyphs.into_text());
     }
-    PdfFacts { pages: sizes.len(), sizes, title, lang, tagged, text }
+    PdfFacts { pages: sizes.len(), sizes, title, subject, lang, tagged, text }
 }
 
 /// All pages' text, pages separated by a blank line.

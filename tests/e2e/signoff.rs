@@ -4,14 +4,16 @@
 
 use std::io::Read;
 
-use crate::common::{Fixture, pdf_text, squash};
+use crate::common::{Fixture, info, pdf_text, squash};
 use crate::serve::{Response, Server, input_value, project, request};
 
-const PEOPLE: &str = "approval: required\npeople:\n\
-  - name: Ed Editor\n    roles: [editor]\n\
-  - name: Ann Approver\n    title: Medical Secretary\n    roles: [editor, approver]\n\
-  - name: Bob Approver\n    roles: [approver]\n\
-  - name: Uma Translator\n    roles: [translator]\n    languages: [ur]\n";
+const PEOPLE: &str = concat!(
+    "approval: required\npeople:\n",
+    "  - name: Ed Editor\n    roles: [editor]\n",
+    "  - name: Ann Approver\n    title: Medical Secretary\n    roles: [editor, approver]\n",
+    "  - name: Bob Approver\n    roles: [approver]\n",
+    "  - name: Uma Translator\n    roles: [translator]\n    languages: [ur]\n",
+);
 
 /// `lmc.yaml` with sign-off turned on and the people above.
 fn with_people(fx: &Fixture) {
@@ -46,13 +48,14 @@ fn pack_readme(zip: &[u8]) -> String {
     readme
 }
 
-/// The text of the practice's poster PDF as served to it.
+/// The text of the practice's poster PDF as served to it, then its properties' description
+/// (where a poster says who approved it).
 fn served_poster(server: &Server, auth: &str, slug: &str) -> String {
     let pdf = server.get(&format!("/practices/Z90001/files/posters/{slug}.pdf"), &[("Authorization", auth)]);
     assert_eq!(pdf.status, 200, "the practice's poster");
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), &pdf.body).unwrap();
-    squash(&pdf_text(file.path()))
+    format!("{} | {}", squash(&pdf_text(file.path())), info(file.path(), "Subject"))
 }
 
 /// Waits until the practice's served poster holds `needle` (a rebuild is under way).
@@ -64,7 +67,7 @@ fn wait_poster(server: &Server, auth: &str, slug: &str, needle: &str) -> String 
             return text;
         }
         assert!(start.elapsed().as_secs() < 90, "the poster never said {needle:?}:\n{text}");
-        server.wait_log("rebuilt");
+        server.wait_log(" failed");
     }
 }
 
@@ -114,7 +117,7 @@ fn a_practice_gets_only_what_a_second_person_approved() {
         &[("csrf", &csrf), ("base", &base), ("action", "save"), ("front", front), ("body", body)],
     );
     assert_eq!(saved.status, 303, "{}", saved.text());
-    server.wait_log("rebuilt");
+    server.wait_log(" failed");
     let review_path = format!("/content/review/{poster}");
     let review = server.get(&review_path, &[("Authorization", ed.as_str())]).text();
     assert!(review.contains("WORDS ONLY THE DRAFT HAS."), "the review shows the change:\n{review}");
