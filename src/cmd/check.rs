@@ -26,11 +26,12 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     let all: Vec<&Problem> =
         project.problems.iter().chain(&drafts).chain(reports.iter().flat_map(|r| &r.problems)).collect();
     let (errors, warnings) = super::print_distinct(all);
-    sign_off_summary(project);
     // A document can fail for a reason already printed (a template that did not load).
     let failed = reports.iter().filter(|r| r.outcome == Outcome::Failed && r.problems.is_empty()).count();
     let errors = errors + failed;
     if errors == 0 {
+        // Said once, after everything else, and only when nothing more urgent is wrong.
+        sign_off_summary(project);
         eprintln!(
             "checked {} practices, {} content files and {} documents: no errors{}",
             project.practices.len(),

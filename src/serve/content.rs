@@ -510,6 +510,8 @@ struct VersionView {
     version: crate::history::Version,
     rows: Vec<Row>,
     current: bool,
+    /// Who approved exactly this version ("Dr A, 7 December 2026"), from the sign-off ledger.
+    approvals: Vec<String>,
 }
 
 async fn history_page(app: &App, scope: &Access, entry: &ContentEntry) -> Response {
@@ -528,6 +530,17 @@ async fn history_page(app: &App, scope: &Access, entry: &ContentEntry) -> Respon
         let current = std::fs::read(&path).ok();
         let base = version_hash(current.as_deref());
         let current_text = current.map(|b| String::from_utf8_lossy(&b).into_owned());
+        let ledger = crate::approval::ledger::Ledger::read(&root).unwrap_or_default();
+        let people = crate::approval::view::Settings::read(&root).people;
+        let book = crate::approval::state::Book::judge(&ledger, &people);
+        let approvals_of = |text: &str| -> Vec<String> {
+            let hash = crate::approval::hash(text.as_bytes());
+            book.history(&rel)
+                .iter()
+                .filter(|e| e.action == crate::approval::ledger::Action::Approve && e.hash == hash)
+                .map(|e| format!("{}, {}", e.who, crate::approval::state::long_date(&e.time)))
+                .collect()
+        };
         let views: Vec<VersionView> = versions
             .iter()
             .enumerate()
@@ -536,6 +549,7 @@ async fn history_page(app: &App, scope: &Access, entry: &ContentEntry) -> Respon
                 version: v.clone(),
                 rows: diff::rows(texts.get(i + 1).map_or("", String::as_str), &texts[i]),
                 current: !v.deleted && current_text.as_deref() == Some(texts[i].as_str()),
+                approvals: if v.deleted { Vec::new() } else { approvals_of(&texts[i]) },
             })
             .collect();
         anyhow::Ok((views, base, history.kind()))

@@ -232,8 +232,20 @@ try {
   await Promise.all([wide.waitForURL(/\?saved=1$/), wide.locator('form.restore button').last().click()]);
   check(fs.readFileSync(sectionFile, 'utf8') === original, 'restoring the first version put the file back');
 
+  // Sign-off: the shipped LMC asks for approval and nobody has approved this project yet, so
+  // the section waits on the review list; its page shows the difference and the rendered pages.
+  const reviewUrl = `/content/review/content/guide/${section}.md`;
+  await wide.goto(`${base}/content/review/`);
+  check(await wide.locator(`a[href="${reviewUrl}"]`).count() === 1, 'the review list links the unapproved section');
+  await axe(wide, 'review list');
+  await wide.goto(`${base}${reviewUrl}`);
+  check(await wide.locator('table.diff').count() === 1, 'the review page shows the difference since approval');
+  check(await wide.locator('img.page').count() > 0, 'the review page shows the pages as they would go out');
+  await axe(wide, 'review page');
+  await shot(wide, 'review');
+
   const narrow = await (await browser.newContext({ viewport: { width: 320, height: 700 }, isMobile: true, hasTouch: true })).newPage();
-  for (const [name, url] of [['content list', '/content/'], ['content editor', `/content/guide/${section}`], ['history page', `/content/guide/${section}?view=history`]]) {
+  for (const [name, url] of [['content list', '/content/'], ['content editor', `/content/guide/${section}`], ['history page', `/content/guide/${section}?view=history`], ['review list', '/content/review/'], ['review page', reviewUrl]]) {
     await narrow.goto(`${base}${url}`);
     if (name === 'content editor') await narrow.waitForSelector('#preview-body img.page', { timeout: 60000 });
     check(!await narrow.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1), `no sideways scrolling on the ${name} at 320 px`);
@@ -261,6 +273,8 @@ try {
     check(res.status() === 403, `a practice's link gets 403 on the content list (got ${res.status()})`);
     const res2 = await outsider.goto(`${keyedBase}/content/guide/${section}`);
     check(res2.status() === 403, 'and on the editor');
+    const res3 = await outsider.goto(`${keyedBase}/content/review/`);
+    check(res3.status() === 403, 'and on the review list');
   } finally {
     keyed.kill('SIGINT');
   }
