@@ -173,7 +173,8 @@ pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Event) + S
             watcher(dir, RecursiveMode::Recursive)?;
             later.retain(|d| *d != dir);
             // Files written before the folder was watched are changes too.
-            paths.extend(walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).map(|e| e.into_path()));
+            paths
+                .extend(walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).map(|e| e.into_path()));
         }
         let changed = relevant_changes(paths, &root, &out);
         // A sign-off changes which version practices get of files no job lists as read:

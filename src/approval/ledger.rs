@@ -131,7 +131,8 @@ impl Ledger {
                 Ok(entry) if entry.prev != prev => Some(if prev.is_empty() {
                     "the first entry names an entry before it".into()
                 } else {
-                    "it does not follow the entry before it: a line was deleted, moved or added by hand".into()
+                    "it does not follow the entry before it: a line was deleted, moved or added by hand"
+                        .into()
                 }),
                 Ok(entry) => {
                     prev = entry.id.clone();

@@ -53,7 +53,9 @@ pub fn translation_language(rel: &str) -> Option<&str> {
 pub fn approvable_files(root: &Path) -> Vec<String> {
     let mut out = Vec::new();
     for dir in ["content", "templates"] {
-        for entry in walkdir::WalkDir::new(root.join(dir)).follow_links(false).into_iter().filter_map(Result::ok) {
+        for entry in
+            walkdir::WalkDir::new(root.join(dir)).follow_links(false).into_iter().filter_map(Result::ok)
+        {
             if !entry.file_type().is_file() {
                 continue;
             }

@@ -74,7 +74,9 @@ pub fn record(root: &Path, people: &People, act: Act) -> anyhow::Result<Result<E
         super::store::keep(root, &bytes)?;
     }
     if act.action == Action::RequestChanges && act.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-        return Ok(Err(Refusal::Other("say what should change: a request for changes needs a comment".into())));
+        return Ok(Err(Refusal::Other(
+            "say what should change: a request for changes needs a comment".into(),
+        )));
     }
     let new = New {
         action: act.action,
@@ -140,7 +142,15 @@ mod tests {
     }
 
     fn act<'a>(action: Action, who: &'a str, shown: &'a str, authors: &'a [String]) -> Act<'a> {
-        Act { action, rel: "content/guide/a.md", shown, who, authors, note: Some("why".into()), via: "terminal" }
+        Act {
+            action,
+            rel: "content/guide/a.md",
+            shown,
+            who,
+            authors,
+            note: Some("why".into()),
+            via: "terminal",
+        }
     }
 
     #[test]

@@ -40,8 +40,18 @@ pub fn long_date(rfc3339: &str) -> String {
     match parsed {
         Ok(t) => {
             let month = [
-                "January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December",
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
             ][usize::from(u8::from(t.month())) - 1];
             format!("{} {month} {}", t.day(), t.year())
         }
@@ -137,12 +147,9 @@ impl Book {
             return Err(format!("a {} does not approve this file", role.describe()));
         }
         if entry.action == Action::Approve {
-            let own = self
-                .entries
-                .get(&entry.file)
-                .into_iter()
-                .flatten()
-                .any(|e| e.action == Action::Submit && e.hash == entry.hash && same_person(&e.who, &entry.who));
+            let own = self.entries.get(&entry.file).into_iter().flatten().any(|e| {
+                e.action == Action::Submit && e.hash == entry.hash && same_person(&e.who, &entry.who)
+            });
             if own {
                 return Err("they submitted that version themselves".into());
             }
@@ -199,7 +206,12 @@ mod tests {
 
     fn people() -> People {
         People(vec![
-            Person { name: "Ed".into(), roles: vec![Role::Editor, Role::Approver], title: None, languages: vec![] },
+            Person {
+                name: "Ed".into(),
+                roles: vec![Role::Editor, Role::Approver],
+                title: None,
+                languages: vec![],
+            },
             Person {
                 name: "Ann".into(),
                 roles: vec![Role::Approver],

@@ -27,7 +27,9 @@ pub fn keep(root: &Path, bytes: &[u8]) -> anyhow::Result<String> {
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_data().ok();
-    tmp.persist(&target).map_err(|e| e.error).with_context(|| format!("failed to write `{}`", target.display()))?;
+    tmp.persist(&target)
+        .map_err(|e| e.error)
+        .with_context(|| format!("failed to write `{}`", target.display()))?;
     Ok(hash)
 }
 

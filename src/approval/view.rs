@@ -109,7 +109,9 @@ impl Settings {
         let text = std::fs::read_to_string(root.join("content").join("lmc.yaml"));
         match text.ok().map(|t| serde_saphyr::from_str::<Lenient>(&t)) {
             None => Settings::default(),
-            Some(Ok(l)) => Settings { required: l.approval.as_deref() == Some("required"), people: People(l.people) },
+            Some(Ok(l)) => {
+                Settings { required: l.approval.as_deref() == Some("required"), people: People(l.people) }
+            }
             Some(Err(_)) => Settings { required: true, people: People::default() },
         }
     }

@@ -1,9 +1,9 @@
 use std::path::PathBuf;
 
+use lmcpress::access::{Access, AccessList, access_file};
 use lmcpress::diag::Problem;
 use lmcpress::history::audit::{self, Entry};
 use lmcpress::load::config::is_ods;
-use lmcpress::access::{Access, AccessList, access_file};
 
 #[derive(clap::Args)]
 pub struct Args {

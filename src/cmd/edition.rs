@@ -31,7 +31,8 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     let Action::New { name, root, unapproved } = args.action;
     let root = super::root_or_cwd(root);
     ensure_project(&root)?;
-    let root = root.canonicalize().map_err(|e| Problem::general(format!("failed to open the project: {e}")))?;
+    let root =
+        root.canonicalize().map_err(|e| Problem::general(format!("failed to open the project: {e}")))?;
     let view = lmcpress::approval::view::View::open(&root, lmcpress::approval::view::Mode::Drafts);
     let pending: Vec<String> = view
         .files()

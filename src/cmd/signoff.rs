@@ -68,8 +68,9 @@ fn relative(root: &Path, file: &Path) -> Result<String, Problem> {
     };
     let rel = approval::relative(root, &path);
     if !approval::needs_approval(&rel) {
-        return Err(Problem::general(format!("`{rel}` does not need approval"))
-            .hint("content Markdown files and the project's templates/ need approval; practice profiles do not"));
+        return Err(Problem::general(format!("`{rel}` does not need approval")).hint(
+            "content Markdown files and the project's templates/ need approval; practice profiles do not",
+        ));
     }
     Ok(rel)
 }
@@ -165,7 +166,9 @@ fn act(
         if let Some(v) = version
             && !hash.starts_with(v.trim())
         {
-            eprintln!("error: `{rel}` is no longer version {v}: run `lmcpress review` to see what it holds now");
+            eprintln!(
+                "error: `{rel}` is no longer version {v}: run `lmcpress review` to see what it holds now"
+            );
             ok = false;
             continue;
         }
@@ -183,7 +186,15 @@ fn act(
         let done = rules::record(
             root,
             &settings.people,
-            rules::Act { action, rel: &rel, shown: &hash, who, authors: &authors, note: note.clone(), via: "terminal" },
+            rules::Act {
+                action,
+                rel: &rel,
+                shown: &hash,
+                who,
+                authors: &authors,
+                note: note.clone(),
+                via: "terminal",
+            },
         )
         .map_err(|e| Problem::general(format!("{e:#}")))?;
         match done {

@@ -68,7 +68,13 @@ pub fn compare_docs(old: &[Doc], new: &[Doc]) -> Vec<DocChange> {
                 Some(o) if norm(&o.text) != norm(&n.text) => DocStatus::Changed,
                 Some(_) => return None,
             };
-            Some(DocChange { slug: n.slug.clone(), title: n.title.clone(), status, draft: false, approved: None })
+            Some(DocChange {
+                slug: n.slug.clone(),
+                title: n.title.clone(),
+                status,
+                draft: false,
+                approved: None,
+            })
         })
         .collect();
     out.extend(old.iter().filter(|o| !new.iter().any(|n| n.slug == o.slug)).map(|o| DocChange {

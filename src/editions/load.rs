@@ -87,7 +87,9 @@ impl Edition {
     /// Reads the edition in `dir` (`content/` or an archive folder), each file that needs
     /// approval as `view` says. Missing parts are empty.
     pub fn load(dir: &Path, view: &View) -> Edition {
-        let read = |p: &Path| view.text(p).map(crate::load::text::normalise).or_else(|| crate::load::text::read(p).ok());
+        let read = |p: &Path| {
+            view.text(p).map(crate::load::text::normalise).or_else(|| crate::load::text::read(p).ok())
+        };
         let name = edition_in(dir);
         let mut sections: Vec<Section> = markdown_files(&dir.join("guide"))
             .iter()

@@ -8,7 +8,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use crate::approval::{self, people::{People, Person, Role}};
+use crate::approval::{
+    self,
+    people::{People, Person, Role},
+};
 use crate::diag::{Problem, display_path};
 use crate::load::colour::Rgb;
 use crate::load::dates;

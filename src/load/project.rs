@@ -149,7 +149,8 @@ impl Project {
         }
 
         let ledger = root.join(crate::approval::DIR).join(crate::approval::ledger::FILE);
-        problems.extend(view.problems.iter().map(|p| Problem::error(display_path(&root, &ledger), p.clone())));
+        problems
+            .extend(view.problems.iter().map(|p| Problem::error(display_path(&root, &ledger), p.clone())));
 
         Ok(Project { root, lmc, practices, documents, problems, broken_inputs, approval: view })
     }

@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 
 use lettre::message::Mailbox;
 
+use crate::access::{Access, AccessList, hash_key};
 use crate::diag::Problem;
 use crate::load::config::Lmc;
 use crate::pipeline::Loaded;
-use crate::access::{Access, AccessList, hash_key};
 use crate::write::write_atomic;
 use log::{Sent, SentLog};
 use message::{Settings, compose, new_message_id};

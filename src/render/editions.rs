@@ -218,7 +218,12 @@ pub fn whats_new_view(project: &Project, editions: &Editions, practice: &Practic
     let mut letters = compare_docs(&old.letters, &new.letters);
     // Each change names who approved it, as the practice's copy carries it.
     let approved = |slug: &str, kind: &str| {
-        project.documents.iter().find(|d| d.slug == slug && d.kind.name() == kind).and_then(|d| d.sign_off.line()).map(str::to_string)
+        project
+            .documents
+            .iter()
+            .find(|d| d.slug == slug && d.kind.name() == kind)
+            .and_then(|d| d.sign_off.line())
+            .map(str::to_string)
     };
     for d in &mut posters {
         d.approved = approved(&d.slug, "poster");
@@ -254,7 +259,13 @@ pub fn whats_new_view(project: &Project, editions: &Editions, practice: &Practic
                 .find(|d| d.slug == slug)
                 .and_then(|d| d.sign_off.line())
                 .map(str::to_string);
-            Some(ChangeItem { title: c.title.clone(), slug: Some(slug), what: c.describe().join("; "), note: Some(note), approved })
+            Some(ChangeItem {
+                title: c.title.clone(),
+                slug: Some(slug),
+                what: c.describe().join("; "),
+                note: Some(note),
+                approved,
+            })
         })
         .collect();
     WhatsNewView { since: since.clone(), posters, letters, sections, new_sections, notes }

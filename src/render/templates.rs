@@ -67,7 +67,10 @@ impl Templates {
                 continue;
             }
             let name = path.strip_prefix(&dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
-            let read = view.text(path).map(crate::load::text::normalise).map_or_else(|| crate::load::text::read(path), Ok);
+            let read = view
+                .text(path)
+                .map(crate::load::text::normalise)
+                .map_or_else(|| crate::load::text::read(path), Ok);
             match read {
                 Ok(text) => {
                     if let Some(built_in) = theme::get(&name) {

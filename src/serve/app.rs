@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Response};
 use tera::Context;
 
 use super::files;
-use crate::access::{self as keys, Access};
 use super::live::Live;
 use super::pages::Pages;
 use super::snapshot::{PracticeEntry, Snapshot};
+use crate::access::{self as keys, Access};
 
 pub struct App {
     pub root: PathBuf,

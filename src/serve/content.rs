@@ -16,8 +16,8 @@ use tera::Context;
 
 use super::app::{App, Shared, Who, forbidden, html, not_found, same_origin};
 use super::diff::{self, Row};
-use crate::access::{self as keys, Access};
 use super::snapshot::ContentEntry;
+use crate::access::{self as keys, Access};
 use crate::diag::Problem;
 use crate::history::{History, audit};
 use crate::pipeline::{self, Shown};

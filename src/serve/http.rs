@@ -15,10 +15,10 @@ use tera::Context;
 
 use super::app::{App, Shared, Who, allowed, forbidden, html, not_found, same_origin};
 use super::files;
-use crate::access::{self as keys, Access, AccessList};
 use super::pages;
 use super::profile::{self, Logo, Saved};
 use super::snapshot::PracticeEntry;
+use crate::access::{self as keys, Access, AccessList};
 use crate::diag::display_path;
 use crate::history::audit;
 use crate::plan::priority::Viewed;
@@ -202,7 +202,8 @@ async fn practice_page(
         let practice = practice.clone();
         tokio::task::spawn_blocking(move || {
             let (posters, letters) = files::items(&dir, &practice);
-            let offered = practice.documents.iter().any(|d| d.files.iter().any(|(f, _)| f == "ag-disclaimer.txt"));
+            let offered =
+                practice.documents.iter().any(|d| d.files.iter().any(|(f, _)| f == "ag-disclaimer.txt"));
             let ag = offered.then(|| std::fs::read_to_string(dir.join("ag-disclaimer.txt")).ok()).flatten();
             (posters, letters, ag)
         })

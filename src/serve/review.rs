@@ -127,7 +127,12 @@ impl Record {
 }
 
 /// The review page of `rel`, with `notice` (status, words) above it after a refused act.
-pub(super) async fn page(app: &App, scope: &Access, rel: &str, notice: Option<(StatusCode, String)>) -> Response {
+pub(super) async fn page(
+    app: &App,
+    scope: &Access,
+    rel: &str,
+    notice: Option<(StatusCode, String)>,
+) -> Response {
     if !approval::needs_approval(rel) {
         return not_found(app);
     }
@@ -205,7 +210,13 @@ pub(super) async fn act(
         Some("submit") => Action::Submit,
         Some("approve") => Action::Approve,
         Some("request-changes") => Action::RequestChanges,
-        _ => return app.message(StatusCode::BAD_REQUEST, "Unknown action", "The form asked for something this page does not do."),
+        _ => {
+            return app.message(
+                StatusCode::BAD_REQUEST,
+                "Unknown action",
+                "The form asked for something this page does not do.",
+            );
+        }
     };
     if !approval::needs_approval(rel) || approval::inside(&app.root, rel).is_none() {
         return not_found(app);
@@ -229,7 +240,15 @@ pub(super) async fn act(
             },
             _ => Vec::new(),
         };
-        let act = rules::Act { action, rel: &rel_owned, shown: &shown, who: &who_name, authors: &authors, note, via: "browser" };
+        let act = rules::Act {
+            action,
+            rel: &rel_owned,
+            shown: &shown,
+            who: &who_name,
+            authors: &authors,
+            note,
+            via: "browser",
+        };
         let done = rules::record(&root, &settings.people, act)?;
         if done.is_ok() {
             let what = match action {
@@ -243,11 +262,15 @@ pub(super) async fn act(
     })
     .await;
     match done {
-        Ok(Ok(Ok(()))) => Redirect::to(&format!("/content/review/{rel}?done={}", action_key(action))).into_response(),
+        Ok(Ok(Ok(()))) => {
+            Redirect::to(&format!("/content/review/{rel}?done={}", action_key(action))).into_response()
+        }
         Ok(Ok(Err(rules::Refusal::Stale))) => {
             page(app, scope, rel, Some((StatusCode::CONFLICT, rules::Refusal::Stale.to_string()))).await
         }
-        Ok(Ok(Err(rules::Refusal::Other(why)))) => page(app, scope, rel, Some((StatusCode::FORBIDDEN, why))).await,
+        Ok(Ok(Err(rules::Refusal::Other(why)))) => {
+            page(app, scope, rel, Some((StatusCode::FORBIDDEN, why))).await
+        }
         Ok(Err(e)) => app.message(StatusCode::INTERNAL_SERVER_ERROR, "Not recorded", &format!("{e:#}")),
         Err(_) => app.message(StatusCode::INTERNAL_SERVER_ERROR, "Not recorded", "It did not finish."),
     }

@@ -236,7 +236,10 @@ impl FileHashes {
     }
 
     /// These digests instead of the files' bytes on disk.
-    pub fn with_overrides<'a>(mut self, overrides: impl IntoIterator<Item = (&'a Path, Digest)>) -> FileHashes {
+    pub fn with_overrides<'a>(
+        mut self,
+        overrides: impl IntoIterator<Item = (&'a Path, Digest)>,
+    ) -> FileHashes {
         self.overrides = overrides.into_iter().map(|(p, d)| (p.as_os_str().to_owned(), d)).collect();
         self
     }

@@ -68,7 +68,12 @@ const FOLDERS: [(&str, &str); 8] = [
 
 /// The pack's README.txt for the files it holds (names in the pack).
 /// `sign_offs`: each document's title and who approved it (or that it is a draft).
-pub fn readme(project: &Project, practice: usize, names: &[String], sign_offs: &[(String, String)]) -> String {
+pub fn readme(
+    project: &Project,
+    practice: usize,
+    names: &[String],
+    sign_offs: &[(String, String)],
+) -> String {
     let p = &project.practices[practice];
     let mut text = format!("Documents for {} (ODS code {})", p.name, p.ods_code);
     if let Some(lmc) = &project.lmc {

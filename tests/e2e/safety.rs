@@ -363,6 +363,8 @@ fn nothing_a_practice_hands_out_still_describes_the_ended_ag_service() {
 fn built() -> &'static Fixture {
     static BUILT: std::sync::LazyLock<Fixture> = std::sync::LazyLock::new(|| {
         let fx = Fixture::shipped_with_editions();
+        // What practices receive: the sample approved, as an LMC would before sending it.
+        fx.approve_all();
         fx.run(&["build", "--quiet", "--packs"]).ok();
         fx
     });

@@ -31,7 +31,9 @@ pub(crate) fn project() -> (Fixture, String) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let fx = Fixture { dir };
     // Sign-off has tests of its own (signoff.rs): here documents go out as they are.
-    let lmc = std::fs::read_to_string(repo.join("content/lmc.yaml")).unwrap().replace("approval: required", "approval: off");
+    let lmc = std::fs::read_to_string(repo.join("content/lmc.yaml"))
+        .unwrap()
+        .replace("approval: required", "approval: off");
     fx.write("content/lmc.yaml", &lmc);
     fx.write(
         "content/ag-disclaimer.md",

@@ -139,9 +139,11 @@ fn a_practice_gets_only_what_a_second_person_approved() {
     assert!(fx.out("drafts").is_dir(), "the draft is built apart for the LMC");
 
     // Who may not approve: the editor, a translator of another language, a practice.
-    let refused = post(&server, &review_path, &ed, &[("csrf", &csrf), ("hash", &hash), ("action", "approve")]);
+    let refused =
+        post(&server, &review_path, &ed, &[("csrf", &csrf), ("hash", &hash), ("action", "approve")]);
     assert_eq!(refused.status, 403, "an editor approved");
-    let refused = post(&server, &review_path, &uma, &[("csrf", &csrf), ("hash", &hash), ("action", "approve")]);
+    let refused =
+        post(&server, &review_path, &uma, &[("csrf", &csrf), ("hash", &hash), ("action", "approve")]);
     assert_eq!(refused.status, 403, "a translator approved an English poster");
     for path in ["/content/review/", review_path.as_str()] {
         assert_eq!(server.get(path, &[("Authorization", practice.as_str())]).status, 403, "{path}");
@@ -233,7 +235,14 @@ fn unapproved_documents_say_so_in_every_format_and_approval_names_the_approver()
         .into_iter()
         .filter_map(Result::ok)
         .map(|e| e.path().strip_prefix(fx.root()).unwrap().to_string_lossy().into_owned())
-        .filter(|p| p.ends_with(".md") && !p.contains("/practices/") && !p.contains(".gu.") && !p.contains(".pa.") && !p.contains(".ur.") && !p.contains(".pl."))
+        .filter(|p| {
+            p.ends_with(".md")
+                && !p.contains("/practices/")
+                && !p.contains(".gu.")
+                && !p.contains(".pa.")
+                && !p.contains(".ur.")
+                && !p.contains(".pl.")
+        })
         .collect();
     let mut args = vec!["approve", "--as", "Ann Approver"];
     args.extend(files.iter().map(String::as_str));
@@ -259,7 +268,8 @@ fn unapproved_documents_say_so_in_every_format_and_approval_names_the_approver()
 /// The text of every header part of a Word file.
 fn word_headers(path: &std::path::Path) -> String {
     let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let names: Vec<String> = archive.file_names().filter(|n| n.starts_with("word/header")).map(String::from).collect();
+    let names: Vec<String> =
+        archive.file_names().filter(|n| n.starts_with("word/header")).map(String::from).collect();
     let mut all = String::new();
     for name in names {
         archive.by_name(&name).unwrap().read_to_string(&mut all).unwrap();

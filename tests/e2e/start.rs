@@ -58,6 +58,21 @@ fn init_then_build_makes_every_document_and_each_opens() {
     let check = fx.run(&["check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
     assert!(check.stderr.contains("no errors") && !check.stderr.contains("warning"), "{}", check.stderr);
+    // Nothing reaches a practice before someone approves it: no packs yet, every page marked.
+    let build = fx.run(&["build", "--packs"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(!fx.out("packs").exists(), "a pack was made of unapproved documents");
+    let review = fx.run(&["review"]);
+    assert!(review.stdout.contains("content/ag-disclaimer.md: draft"), "{}", review.stdout);
+    let files: Vec<String> = review
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_once(": ").map(|(f, _)| f.to_string()))
+        .filter(|f| f.starts_with("content/") || f.starts_with("templates/"))
+        .collect();
+    let mut approve = vec!["approve", "--as", "Example Approver"];
+    approve.extend(files.iter().map(String::as_str));
+    fx.run(&approve).ok();
     let build = fx.run(&["build", "--packs"]);
     assert_eq!(build.code, 0, "{}", build.stderr);
 

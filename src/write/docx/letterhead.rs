@@ -127,11 +127,9 @@ fn header(letter: &WordLetter, ids: &Ids) -> Header {
         .set_borders(ParagraphBorders::with_empty().set(rule));
     let header = match letter.doc.sign_off.is_draft() {
         // On every page, above the letterhead: nobody should send this by mistake.
-        true => Header::new().add_paragraph(
-            ids.para().style(styles::HEADER).add_run(
-                Run::new().bold().color("D5281B").add_text(xml_text(crate::approval::view::DRAFT_NOTICE)),
-            ),
-        ),
+        true => Header::new().add_paragraph(ids.para().style(styles::HEADER).add_run(
+            Run::new().bold().color("D5281B").add_text(xml_text(crate::approval::view::DRAFT_NOTICE)),
+        )),
         false => Header::new(),
     };
     header.add_table(table).add_paragraph(line)

@@ -33,7 +33,13 @@ fn word_file(md: &str) -> Vec<u8> {
             Block::Table(t) => docx.add_table(*t),
         };
     }
-    let meta = package::Meta { title: "T".into(), creator: "C".into(), date: None, logo_alt: None, description: None };
+    let meta = package::Meta {
+        title: "T".into(),
+        creator: "C".into(),
+        date: None,
+        logo_alt: None,
+        description: None,
+    };
     package::write(docx, &meta).unwrap()
 }
 
