@@ -130,7 +130,13 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         }
         Action::Revoke { who, root } => {
             let root = super::root_or_cwd(root);
-            let scope = who.scope()?;
+            let mut scope = who.scope()?;
+            // A person's links end by the name lmc.yaml gives them, however it was typed.
+            if let Access::Person(name) = &scope
+                && let Ok(known) = known_person(&root, name)
+            {
+                scope = Access::Person(known);
+            }
             let mut list = AccessList::load(&root)?;
             let n = list.revoke(&scope);
             list.save(&root)?;
