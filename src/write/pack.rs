@@ -19,7 +19,7 @@ use crate::plan::{Output, Role};
 
 /// Bumped when the layout of packs or the wording of their README changes, so every pack is
 /// made again.
-pub const VERSION: &str = "pack 3";
+pub const VERSION: &str = "pack 4";
 
 /// Where a practice's file goes in its pack: a folder by its role, under its own name.
 pub fn name_in_pack(role: Role, file: &str) -> String {
@@ -74,6 +74,7 @@ pub fn readme(project: &Project, practice: usize, names: &[String]) -> String {
         text.push_str(&format!(", from {}, edition {}", lmc.name, lmc.edition));
     }
     text.push_str(".\r\n\r\nWhat each folder holds:\r\n");
+    let mut letters_said = false;
     for (folder, about) in FOLDERS {
         if names.iter().any(|n| n.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))) {
             text.push_str(&format!("\r\n{folder}\r\n    {about}\r\n"));
@@ -83,10 +84,33 @@ pub fn readme(project: &Project, practice: usize, names: &[String]) -> String {
             {
                 text.push_str(&format!("    {when}\r\n"));
             }
+            // So is when to use each letter, said once under the first letters folder.
+            if folder.starts_with("Letters/") && !letters_said {
+                letters_said = true;
+                text.push_str(&letters_use_when(project, names));
+            }
         }
     }
     if names.iter().any(|n| n.starts_with("Other/")) {
         text.push_str("\r\nOther\r\n    Further documents made for your practice.\r\n");
+    }
+    text
+}
+
+/// Each letter in the pack (PDF or Word) that says when to use it, by title, with its own
+/// sentence.
+fn letters_use_when(project: &Project, names: &[String]) -> String {
+    let in_pack = |slug: &str| {
+        names.iter().any(|n| {
+            n.starts_with("Letters/") && Path::new(n).file_stem().is_some_and(|stem| stem == slug)
+        })
+    };
+    let mut text = String::new();
+    for (slug, title, when) in project.letters_use_when().filter(|(slug, _, _)| in_pack(slug)) {
+        if text.is_empty() {
+            text.push_str("    When to use each letter:\r\n");
+        }
+        text.push_str(&format!("    - {title}: {when}\r\n"));
     }
     text
 }
