@@ -106,7 +106,7 @@ fn letters_use_when(project: &Project, names: &[String]) -> String {
         })
     };
     let mut text = String::new();
-    for (slug, title, when) in project.letters_use_when().filter(|(slug, _, _)| in_pack(slug)) {
+    for (_, title, when) in project.letters_use_when().filter(|(slug, _, _)| in_pack(slug)) {
         if text.is_empty() {
             text.push_str("    When to use each letter:\r\n");
         }
