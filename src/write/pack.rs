@@ -101,9 +101,9 @@ pub fn readme(project: &Project, practice: usize, names: &[String]) -> String {
 /// sentence.
 fn letters_use_when(project: &Project, names: &[String]) -> String {
     let in_pack = |slug: &str| {
-        names.iter().any(|n| {
-            n.starts_with("Letters/") && Path::new(n).file_stem().is_some_and(|stem| stem == slug)
-        })
+        names
+            .iter()
+            .any(|n| n.starts_with("Letters/") && Path::new(n).file_stem().is_some_and(|stem| stem == slug))
     };
     let mut text = String::new();
     for (_, title, when) in project.letters_use_when().filter(|(slug, _, _)| in_pack(slug)) {

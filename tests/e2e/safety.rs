@@ -480,7 +480,11 @@ fn the_guide_says_when_to_refer_without_advice_and_guidance() {
 #[test]
 fn the_ag_advice_is_llr_lmcs_own() {
     let fx = built();
-    let retired = source_number(fx, "10-advice-and-guidance", "https://www.sslmcs.co.uk/resources/gp-contract-2026-27/ag-retired/");
+    let retired = source_number(
+        fx,
+        "10-advice-and-guidance",
+        "https://www.sslmcs.co.uk/resources/gp-contract-2026-27/ag-retired/",
+    );
     let rcgp = source_number(
         fx,
         "10-advice-and-guidance",
@@ -532,7 +536,11 @@ fn the_guide_keeps_optimiserx_safety_alerts() {
     says(
         "the guide",
         &guide_web(),
-        &["Cost prompts may be ignored", "Safety alerts are always acted on", "keep it running while that agreement stands"],
+        &[
+            "Cost prompts may be ignored",
+            "Safety alerts are always acted on",
+            "keep it running while that agreement stands",
+        ],
         &["leave it on and ignore its prompts"],
     );
 }
@@ -595,7 +603,9 @@ fn the_safe_limit_poster_never_turns_away_urgent_patients() {
         "the A&G poster",
         &ag,
         &[
-            &format!("If you start to feel worse while you wait, do not wait for the reply: call us on {phone}"),
+            &format!(
+                "If you start to feel worse while you wait, do not wait for the reply: call us on {phone}"
+            ),
             &format!("If you have heard nothing in two weeks, please call us on {phone}"),
         ],
         &[],
@@ -610,10 +620,17 @@ fn the_stress_test_practice_is_marked_in_every_output() {
         let path = entry.unwrap().path();
         if path.is_file() {
             let text = std::fs::read_to_string(&path).unwrap();
-            assert!(!text.contains("TEST PRACTICE"), "{} is a test profile among the samples", path.display());
+            assert!(
+                !text.contains("TEST PRACTICE"),
+                "{} is a test profile among the samples",
+                path.display()
+            );
         }
     }
-    assert!(!built().out("practices/Z90002").exists(), "a build of the shipped content made the test practice");
+    assert!(
+        !built().out("practices/Z90002").exists(),
+        "a build of the shipped content made the test practice"
+    );
     let fx = Fixture::shipped_with_stress_test();
     fx.run(&["build", "--quiet", "--practice", "Z90002"]).ok();
     let dir = fx.out("practices/Z90002");
@@ -708,11 +725,25 @@ fn practice_numbers(fx: &Fixture) -> Vec<(String, String, Option<String>)> {
 #[test]
 fn the_rejected_referral_reply_is_never_for_suspected_cancer() {
     let fx = built();
-    let exclusion = ["The referral was not for suspected cancer", "not a missing test that a cancer pathway needs"];
-    says("the rejected-referral reply (PDF)", &letter_text(fx, "Z90001", "reply-rejected-referral"), &exclusion, &[]);
-    says("the rejected-referral reply (Word)", &word_text(fx, "Z90001", "reply-rejected-referral"), &exclusion, &[]);
+    let exclusion =
+        ["The referral was not for suspected cancer", "not a missing test that a cancer pathway needs"];
+    says(
+        "the rejected-referral reply (PDF)",
+        &letter_text(fx, "Z90001", "reply-rejected-referral"),
+        &exclusion,
+        &[],
+    );
+    says(
+        "the rejected-referral reply (Word)",
+        &word_text(fx, "Z90001", "reply-rejected-referral"),
+        &exclusion,
+        &[],
+    );
     // The web page sets "never" in bold, so the phrases stop short of it.
-    let must = ["for an urgent suspected cancer referral, or for one returned because a test the cancer pathway needs", "resend that on the PRISM form"];
+    let must = [
+        "for an urgent suspected cancer referral, or for one returned because a test the cancer pathway needs",
+        "resend that on the PRISM form",
+    ];
     says("the guide PDF", &guide_pdf(), &must, &[]);
     says("the web guide", &guide_web(), &must, &[]);
 }
@@ -721,7 +752,12 @@ fn the_rejected_referral_reply_is_never_for_suspected_cancer() {
 fn the_declining_letter_never_declines_cancer_pathway_work() {
     let fx = built();
     let exclusion = ["not for a test or action that an urgent suspected cancer pathway requires"];
-    says("the declining letter (PDF)", &letter_text(fx, "Z90001", "declining-unfunded-work"), &exclusion, &[]);
+    says(
+        "the declining letter (PDF)",
+        &letter_text(fx, "Z90001", "declining-unfunded-work"),
+        &exclusion,
+        &[],
+    );
     says("the declining letter (Word)", &word_text(fx, "Z90001", "declining-unfunded-work"), &exclusion, &[]);
     let must = ["Never decline work that a cancer pathway needs."];
     says("the guide PDF", &guide_pdf(), &must, &[]);
@@ -735,13 +771,16 @@ fn urgent_call_backs_reach_the_professional_line_or_say_they_will_not() {
     let mut without = 0;
     for (ods, phone, line) in practice_numbers(fx) {
         for slug in ["private-consultant-nhs-referral", "declining-unfunded-work"] {
-            for (format, text) in [("PDF", letter_text(fx, &ods, slug)), ("Word", word_text(fx, &ods, slug))] {
+            for (format, text) in [("PDF", letter_text(fx, &ods, slug)), ("Word", word_text(fx, &ods, slug))]
+            {
                 let what = format!("{ods}'s {slug} ({format})");
                 match &line {
                     Some(line) => says(
                         &what,
                         &text,
-                        &[&format!("on {line}, our line for health professionals, which does not go through")],
+                        &[&format!(
+                            "on {line}, our line for health professionals, which does not go through"
+                        )],
                         &[&format!("on {phone} the same day"), "the number our patients use"],
                     ),
                     None => says(
@@ -756,7 +795,11 @@ fn urgent_call_backs_reach_the_professional_line_or_say_they_will_not() {
                 }
             }
         }
-        if line.is_some() { with_line += 1 } else { without += 1 }
+        if line.is_some() {
+            with_line += 1
+        } else {
+            without += 1
+        }
         says(
             &format!("{ods}'s private consultant letter"),
             &letter_text(fx, &ods, "private-consultant-nhs-referral"),
@@ -869,7 +912,8 @@ fn the_guide_gives_the_advice_and_guidance_rules_in_force() {
 
 #[test]
 fn the_guide_asks_practices_to_review_the_data_sharing_they_already_do() {
-    let must = ["withdraw from any data sharing that is not required", "agreements the practice has already signed"];
+    let must =
+        ["withdraw from any data sharing that is not required", "agreements the practice has already signed"];
     says("the guide PDF", &guide_pdf(), &must, &[]);
     says("the web guide", &guide_web(), &must, &[]);
 }
@@ -910,10 +954,18 @@ fn where_to_get_help_gives_mental_health_and_text_relay_routes() {
     says(
         "where-to-get-help",
         &poster("where-to-get-help"),
-        &["call 111 and choose the mental health option", "If you are deaf or find it hard to speak, call 18001 111."],
+        &[
+            "call 111 and choose the mental health option",
+            "If you are deaf or find it hard to speak, call 18001 111.",
+        ],
         &[],
     );
-    says("where-to-get-help.pl", &poster("where-to-get-help.pl"), &["zdrowia psychicznego", "18001 111"], &[]);
+    says(
+        "where-to-get-help.pl",
+        &poster("where-to-get-help.pl"),
+        &["zdrowia psychicznego", "18001 111"],
+        &[],
+    );
     // Shaped scripts come back in glyph order, but the digits of the text relay number survive.
     for lang in ["gu", "pa", "ur"] {
         let text = poster(&format!("where-to-get-help.{lang}"));
@@ -925,7 +977,12 @@ fn where_to_get_help_gives_mental_health_and_text_relay_routes() {
 #[test]
 fn the_ag_poster_promises_no_booking_the_gp_may_not_have_allowed() {
     let text = squash(&pdf_text(&built().out("practices/Z90006/posters/advice-and-guidance.pdf")));
-    says("the A&G poster", &text, &["we may ask them to set this up for you"], &["we ask them to set this up"]);
+    says(
+        "the A&G poster",
+        &text,
+        &["we may ask them to set this up for you"],
+        &["we ask them to set this up"],
+    );
 }
 
 #[test]
@@ -950,19 +1007,29 @@ fn the_edition_is_dated_after_its_last_revision_and_the_archive_says_superseded(
     for entry in std::fs::read_dir(fx.path("content/guide")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         let reviewed = front_value(fx, &format!("content/guide/{name}"), "reviewed").unwrap();
-        assert!(reviewed <= published, "{name} was revised on {reviewed}, after the guide's date {published}");
+        assert!(
+            reviewed <= published,
+            "{name} was revised on {reviewed}, after the guide's date {published}"
+        );
     }
     let (year, rest) = published.split_once('-').unwrap();
     let (month, day) = rest.split_once('-').unwrap();
     let months = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-        "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
-    let long = format!(
-        "{} {} {year}",
-        day.trim_start_matches('0'),
-        months[month.parse::<usize>().unwrap() - 1]
-    );
+    let long =
+        format!("{} {} {year}", day.trim_start_matches('0'), months[month.parse::<usize>().unwrap() - 1]);
     let pdf = guide_pdf();
     let title_page = &pdf[..pdf.find("Contents").expect("a contents page")];
     says("the guide's title page", title_page, &[&format!("Published {long}")], &[]);
@@ -975,8 +1042,15 @@ fn the_edition_is_dated_after_its_last_revision_and_the_archive_says_superseded(
 fn clinical_letters_name_nmc_guidance_beside_the_gmcs() {
     let fx = built();
     for slug in ["reply-rejected-referral", "referral-letter", "reply-irrelevant-information-request"] {
-        for (format, text) in [("PDF", letter_text(fx, "Z90001", slug)), ("Word", word_text(fx, "Z90001", slug))] {
-            says(&format!("{slug} ({format})"), &text, &["GMC", "NMC Code"], &["the GMC's guidance on delegation and referral asks for"]);
+        for (format, text) in
+            [("PDF", letter_text(fx, "Z90001", slug)), ("Word", word_text(fx, "Z90001", slug))]
+        {
+            says(
+                &format!("{slug} ({format})"),
+                &text,
+                &["GMC", "NMC Code"],
+                &["the GMC's guidance on delegation and referral asks for"],
+            );
         }
     }
 }
@@ -1011,6 +1085,9 @@ fn every_source_address_in_the_content_is_in_the_sources_table() {
     // Each row says what its source is cited for.
     for row in rows {
         let cells: Vec<&str> = row.split(" | ").collect();
-        assert!(cells.len() >= 4 && cells[3].trim_end_matches(" |").len() > 10, "a row without its use: {row}");
+        assert!(
+            cells.len() >= 4 && cells[3].trim_end_matches(" |").len() > 10,
+            "a row without its use: {row}"
+        );
     }
 }
