@@ -133,6 +133,11 @@ pub(crate) struct PracticeFile {
     postcode: String,
     /// The phone number patients call.
     phone: String,
+    /// A number for health professionals that does not go through the patients' queue (a
+    /// bypass line), if the practice has one: letters give it wherever they ask a clinician
+    /// to call back urgently.
+    #[serde(default)]
+    professional_phone: Option<String>,
     /// The practice's e-mail address.
     #[schemars(with = "String", email)]
     email: Spanned<String>,
@@ -170,6 +175,8 @@ pub struct Practice {
     pub address: Vec<String>,
     pub postcode: String,
     pub phone: String,
+    /// The bypass line for health professionals, if any (`practice.professional_line`).
+    pub professional_phone: Option<String>,
     pub email: String,
     pub website: Option<String>,
     /// Path typst reads the logo from, absolute from the project root ("/content/...").
@@ -436,7 +443,7 @@ pub fn practice_from(root: &Path, path: &Path, text: Arc<str>) -> Result<Practic
                     &spanned,
                     "`posters` must be `all` or a list of poster names".into(),
                 )
-                .hint("for example `posters: [safe-limits, fifteen-minutes]`"),
+                .hint("for example `posters: [safe-daily-limits, where-to-get-help]`"),
             );
             PosterChoice::All
         }
@@ -500,6 +507,7 @@ pub fn practice_from(root: &Path, path: &Path, text: Arc<str>) -> Result<Practic
         address: file.address,
         postcode: file.postcode,
         phone: file.phone,
+        professional_phone: file.professional_phone.filter(|p| !p.trim().is_empty()),
         email: file.email.value,
         website: file.website,
         logo,

@@ -163,6 +163,9 @@ pub struct Letter {
     pub signed_by: SignedBy,
     pub file_name_field: Option<String>,
     pub fields: Vec<Field>,
+    /// The letter's own sentence on when to use it (and when never to): serve's practice
+    /// page and the pack's README show it beside the letter, never words of their own.
+    pub use_when: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -212,9 +215,10 @@ impl Document {
 const KINDS: [&str; 4] = ["guide-section", "poster", "letter", "ag-disclaimer"];
 
 /// Placeholder names every document may use, besides a letter's own fields.
-pub const PRACTICE_FIELDS: [&str; 10] = [
+pub const PRACTICE_FIELDS: [&str; 11] = [
     "practice.name",
     "practice.phone",
+    "practice.professional_line",
     "practice.email",
     "practice.website",
     "practice.address",
@@ -394,6 +398,9 @@ pub(crate) struct LetterFile {
     /// The values the letter asks for.
     #[serde(default)]
     fields: Vec<FieldFile>,
+    /// When to use the letter, and when never to, in a sentence or two for the practice.
+    #[serde(default)]
+    use_when: Option<String>,
 }
 
 /// The front matter of the Advice & Guidance wording (`content/ag-disclaimer.md`).
@@ -783,6 +790,7 @@ fn parse_letter(
             signed_by: f.signed_by,
             file_name_field: f.file_name_field.map(|s| s.value),
             fields,
+            use_when: f.use_when,
         }),
     ))
 }

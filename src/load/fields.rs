@@ -43,6 +43,7 @@ pub fn standard_values(lmc: &Lmc, practice: Option<&Practice>) -> Values {
         let address = p.address.join(", ");
         put("practice.name", Some(&p.name));
         put("practice.phone", Some(&p.phone));
+        put("practice.professional_line", Some(&professional_line(p)));
         put("practice.email", Some(&p.email));
         put("practice.website", p.website.as_deref());
         put("practice.address", Some(&address));
@@ -53,6 +54,24 @@ pub fn standard_values(lmc: &Lmc, practice: Option<&Practice>) -> Values {
         put("practice.brand_colour", Some(&p.brand_colour));
     }
     v
+}
+
+/// How a clinician reaches the practice urgently, as words that follow "telephone us ... on":
+/// the practice's bypass line when its profile gives one, else its patients' number with a
+/// plain warning, so that no letter sends an urgent call into the patients' queue unawares.
+pub fn professional_line(p: &Practice) -> String {
+    match &p.professional_phone {
+        Some(line) => format!(
+            "{}, our line for health professionals, which does not go through the patients' queue",
+            line.trim()
+        ),
+        None => format!(
+            "{}. This is the number our patients use, and we have no separate line for professionals: \
+             please say at once that you are a clinician calling about an urgent patient, and ask to \
+             speak to a GP",
+            p.phone.trim()
+        ),
+    }
 }
 
 /// The values one document is made with: the LMC's and the practice's details, then a
@@ -250,6 +269,42 @@ mod tests {
 
     fn field(kind: FieldKind, required: bool) -> Field {
         Field { name: "f".into(), label: "F".into(), kind, required, ..Default::default() }
+    }
+
+    fn practice(extra: &str) -> Practice {
+        let text = format!(
+            "ods_code: C82001\nname: Surgery\naddress: [1 High St]\npostcode: LE1 1AA\n\
+             phone: 0116 496 0000\nemail: a@example.org\nbrand_colour: \"#005EB8\"\n\
+             signatory: {{name: Dr A, role: GP Partner}}\n{extra}"
+        );
+        let path = std::path::Path::new("content/practices/a.yaml");
+        config::practice_from(std::path::Path::new("."), path, text.into()).unwrap()
+    }
+
+    #[test]
+    fn an_urgent_call_back_never_goes_to_the_patients_queue_unsaid() {
+        let with = professional_line(&practice("professional_phone: \"0116 496 0009\"\n"));
+        assert!(with.starts_with("0116 496 0009, our line for health professionals"), "{with}");
+        assert!(with.contains("does not go through the patients' queue"), "{with}");
+        assert!(!with.contains("0116 496 0000"), "{with}");
+        for extra in ["", "professional_phone: \"  \"\n"] {
+            let without = professional_line(&practice(extra));
+            assert!(without.starts_with("0116 496 0000."), "{without}");
+            assert!(without.contains("the number our patients use"), "{without}");
+            assert!(without.contains("say at once that you are a clinician"), "{without}");
+        }
+        let values = standard_values(
+            &config::lmc_from(
+                std::path::Path::new("."),
+                std::path::Path::new("content/lmc.yaml"),
+                "name: L\nshort_name: L\nbrand_colour: \"#003087\"\nedition: \"2026/27\"\n\
+                 guide: {title: G, slug: g, published: 2026-04-01}\n"
+                    .into(),
+            )
+            .unwrap(),
+            Some(&practice("")),
+        );
+        assert!(values["practice.professional_line"].plain().contains("the number our patients use"));
     }
 
     #[test]

@@ -172,6 +172,17 @@ impl Project {
         })
     }
 
+    /// Each letter's own sentence on when to use it, as (slug, title, sentence), for the
+    /// letters that give one: the one source serve and the pack's README show.
+    pub fn letters_use_when(&self) -> impl Iterator<Item = (&str, &str, &str)> + '_ {
+        self.documents.iter().filter_map(|d| match &d.kind {
+            crate::load::content::Kind::Letter(l) => {
+                l.use_when.as_deref().map(|w| (d.slug.as_str(), d.title.as_str(), w))
+            }
+            _ => None,
+        })
+    }
+
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(Problem::is_error)
     }

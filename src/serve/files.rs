@@ -55,6 +55,8 @@ pub struct Item {
     /// A PDF to embed when there is no image (letters).
     pub pdf: Option<Download>,
     pub downloads: Vec<Download>,
+    /// A letter's own sentence on when to use it.
+    pub use_when: Option<String>,
 }
 
 fn version(path: &Path) -> String {
@@ -80,6 +82,7 @@ pub fn items(practice_dir: &Path, practice: &PracticeEntry) -> (Vec<Item>, Vec<I
             images: vec![],
             pdf: None,
             downloads: vec![],
+            use_when: None,
         };
         for (rel, role) in &doc.files {
             let d = Download {

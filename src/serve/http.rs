@@ -208,9 +208,13 @@ async fn practice_page(
             (posters, letters, ag)
         })
     };
-    let Ok((posters, letters, ag)) = read.await else {
+    let Ok((posters, mut letters, ag)) = read.await else {
         return app.message(StatusCode::INTERNAL_SERVER_ERROR, "Failed", "The page could not be made.");
     };
+    let snapshot = app.snapshot();
+    for letter in &mut letters {
+        letter.use_when = snapshot.letters_use_when.get(&letter.slug).cloned();
+    }
     let mut ctx = app.context(&practice.name, &scope);
     ctx.insert("practice", &practice);
     ctx.insert("ods", &practice.ods);

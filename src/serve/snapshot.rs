@@ -20,6 +20,8 @@ pub struct Snapshot {
     pub practices: Vec<PracticeEntry>,
     /// The A&G wording's own sentence on when to paste it.
     pub ag_use_when: Option<String>,
+    /// Each letter's own sentence on when to use it, by slug.
+    pub letters_use_when: std::collections::BTreeMap<String, String>,
     /// The files the LMC editor may open, in the order `/content/` lists them.
     pub content: Vec<ContentEntry>,
 }
@@ -160,9 +162,11 @@ impl Snapshot {
         practices.sort_by(|a, b| a.ods.cmp(&b.ods));
         practices.dedup_by(|a, b| a.ods == b.ods);
         let ag_use_when = project.ag_use_when().map(str::to_string);
+        let letters_use_when =
+            project.letters_use_when().map(|(slug, _, when)| (slug.to_string(), when.to_string())).collect();
         let lmc_name = project.lmc.as_ref().map_or_else(|| "lmcpress".to_string(), |l| l.name.clone());
         let content = content_entries(project);
-        Snapshot { lmc_name, practices, ag_use_when, content }
+        Snapshot { lmc_name, practices, ag_use_when, letters_use_when, content }
     }
 
     /// The content file named `name` in an editor's address, if there is one.

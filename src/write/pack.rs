@@ -80,6 +80,7 @@ pub fn readme(
         text.push_str(&format!(", from {}, edition {}", lmc.name, lmc.edition));
     }
     text.push_str(".\r\n\r\nWhat each folder holds:\r\n");
+    let mut letters_said = false;
     for (folder, about) in FOLDERS {
         if names.iter().any(|n| n.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))) {
             text.push_str(&format!("\r\n{folder}\r\n    {about}\r\n"));
@@ -88,6 +89,11 @@ pub fn readme(
                 && let Some(when) = project.ag_use_when()
             {
                 text.push_str(&format!("    {when}\r\n"));
+            }
+            // So is when to use each letter, said once under the first letters folder.
+            if folder.starts_with("Letters/") && !letters_said {
+                letters_said = true;
+                text.push_str(&letters_use_when(project, names));
             }
         }
     }
@@ -99,6 +105,24 @@ pub fn readme(
         for (title, words) in sign_offs {
             text.push_str(&format!("    {title}: {words}\r\n"));
         }
+    }
+    text
+}
+
+/// Each letter in the pack (PDF or Word) that says when to use it, by title, with its own
+/// sentence.
+fn letters_use_when(project: &Project, names: &[String]) -> String {
+    let in_pack = |slug: &str| {
+        names
+            .iter()
+            .any(|n| n.starts_with("Letters/") && Path::new(n).file_stem().is_some_and(|stem| stem == slug))
+    };
+    let mut text = String::new();
+    for (_, title, when) in project.letters_use_when().filter(|(slug, _, _)| in_pack(slug)) {
+        if text.is_empty() {
+            text.push_str("    When to use each letter:\r\n");
+        }
+        text.push_str(&format!("    - {title}: {when}\r\n"));
     }
     text
 }

@@ -2,12 +2,13 @@
 
 use crate::common::{Fixture, info, pdf_text, squash};
 
+/// The shipped sample practices, and Z90002, the stress-test profile the tests add.
 const PRACTICES: [&str; 6] = ["Z90001", "Z90002", "Z90003", "Z90004", "Z90005", "Z90006"];
 const STRESS_NAME: &str = r"Dr #1 & Partners [Ltd] $5 <x> @y \ * _";
 
 #[test]
 fn build_writes_every_kind_of_output() {
-    let fx = Fixture::shipped();
+    let fx = Fixture::shipped_with_stress_test();
     let run = fx.run(&["build"]).ok();
     assert!(run.stderr.contains("0 failed"), "{}", run.stderr);
 
@@ -54,7 +55,7 @@ fn poster_choice_limits_a_practice_to_its_posters() {
 
 #[test]
 fn each_practice_document_carries_its_details() {
-    let fx = Fixture::shipped();
+    let fx = Fixture::shipped_with_stress_test();
     fx.run(&["build"]).ok();
     for ods in PRACTICES {
         let profile = std::fs::read_dir(fx.path("content/practices"))
@@ -88,7 +89,7 @@ fn each_practice_document_carries_its_details() {
 
 #[test]
 fn data_is_never_code_in_any_output() {
-    let fx = Fixture::shipped();
+    let fx = Fixture::shipped_with_stress_test();
     fx.run(&["build", "--practice", "Z90002"]).ok();
     let dir = fx.out("practices/Z90002");
     for entry in walkdir::WalkDir::new(&dir) {

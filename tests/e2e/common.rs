@@ -20,6 +20,16 @@ impl Fixture {
         Fixture { dir }
     }
 
+    /// A copy of the shipped project with the stress-test profile (Z90002, "TEST PRACTICE",
+    /// special characters in every field) among its practices. The profile lives in
+    /// `tests/fixtures/stress-test/` so that no build of the shipped content ever makes it.
+    pub fn shipped_with_stress_test() -> Fixture {
+        let fx = Fixture::shipped();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&repo.join("tests/fixtures/stress-test"), &fx.path("content/practices"));
+        fx
+    }
+
     /// The text of template `name` as this project sees it: its own copy, else the theme's.
     pub fn template(&self, name: &str) -> String {
         let own = self.path("templates").join(name);

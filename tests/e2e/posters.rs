@@ -74,7 +74,7 @@ fn label(name: &str) -> Label {
     Label::new(PicoStr::intern(name)).unwrap()
 }
 
-fn compile(fx: &Fixture, typ: &Path) -> PagedDocument {
+pub(crate) fn compile(fx: &Fixture, typ: &Path) -> PagedDocument {
     let source = std::fs::read_to_string(typ).unwrap();
     let input = Input { root: fx.root(), source, source_name: typ.display().to_string(), today: None };
     match typeset::compile(input) {
@@ -83,7 +83,7 @@ fn compile(fx: &Fixture, typ: &Path) -> PagedDocument {
     }
 }
 
-fn metadata(doc: &PagedDocument, name: &str) -> Dict {
+pub(crate) fn metadata(doc: &PagedDocument, name: &str) -> Dict {
     let content = doc.introspector().query_label(label(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     match &content.to_packed::<MetadataElem>().unwrap().value {
         Value::Dict(d) => d.clone(),
@@ -91,7 +91,7 @@ fn metadata(doc: &PagedDocument, name: &str) -> Dict {
     }
 }
 
-fn number(d: &Dict, key: &str) -> f64 {
+pub(crate) fn number(d: &Dict, key: &str) -> f64 {
     match d.get(key).unwrap_or_else(|_| panic!("no `{key}` in {d:?}")) {
         Value::Float(f) => *f,
         Value::Int(i) => *i as f64,
