@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::approval::view::SignOff;
 use crate::diag::Problem;
 use crate::load::content::{Document, Kind};
 use crate::load::lang;
@@ -105,13 +106,36 @@ fn against(doc: &Document, english: &Document) -> Vec<Problem> {
 pub fn draft_warnings(documents: &[Document]) -> Vec<Problem> {
     documents
         .iter()
-        .filter_map(|d| of(d).filter(|t| t.status == Review::Draft).map(|t| (d, t)))
-        .map(|(d, t)| {
+        .filter_map(|d| of(d).map(|t| (d, t)))
+        .filter_map(|(d, t)| {
             let name = lang::find(t.lang).map_or(t.lang, |l| l.english);
-            Problem::warning(&d.shown, format!("draft translation into {name}: its outputs say so"))
-                .hint("have a qualified translator check it, then set `translation: reviewed`, `reviewed_by` and `reviewed_on`")
+            let signed = d.sign_off != SignOff::NotRequired;
+            if signed && t.status == Review::Reviewed {
+                // With sign-off, only a translator's approval in the ledger counts.
+                return Some(
+                    Problem::warning(&d.shown, format!("`translation: reviewed` does not approve this {name} translation"))
+                        .hint(format!("a translator of {name} named in lmc.yaml approves it: `lmcpress approve {} --as NAME`", d.shown.display())),
+                )
+                .filter(|_| is_draft(d));
+            }
+            let hint = if signed {
+                format!("a translator of {name} named in lmc.yaml checks it and approves it: `lmcpress approve {} --as NAME`", d.shown.display())
+            } else {
+                "have a qualified translator check it, then set `translation: reviewed`, `reviewed_by` and `reviewed_on`".to_string()
+            };
+            is_draft(d).then(|| Problem::warning(&d.shown, format!("draft translation into {name}: its outputs say so")).hint(hint))
         })
         .collect()
+}
+
+/// Whether `doc` is a translation no qualified translator has checked: with sign-off, one a
+/// translator of its language has not approved; without it, one its front matter calls a draft.
+pub fn is_draft(doc: &Document) -> bool {
+    match (of(doc), &doc.sign_off) {
+        (None, _) => false,
+        (Some(t), SignOff::NotRequired) => t.status == Review::Draft,
+        (Some(_), sign_off) => sign_off.is_draft(),
+    }
 }
 
 /// What the poster and social templates need to set a translation: `lang` and `dir` for
@@ -133,7 +157,7 @@ pub fn view(doc: &Document) -> View {
         lang: language.map_or("en", |l| l.code),
         dir: if language.is_some_and(|l| l.rtl) { "rtl" } else { "ltr" },
         font: language.map_or("Liberation Sans", |l| l.font),
-        draft: t.is_some_and(|t| t.status == Review::Draft),
+        draft: is_draft(doc),
         notice_en: lang::ENGLISH_DRAFT_NOTICE,
         notice: language.and_then(|l| l.draft_notice),
     }

@@ -211,9 +211,11 @@ pub fn whats_new_view(project: &Project, editions: &Editions, practice: &Practic
         d.status == DocStatus::Removed || poster(&d.slug).is_some_and(|p| practice.wants(&d.slug, p))
     });
     for d in &mut posters {
-        d.draft = poster(&d.slug)
-            .and_then(|p| p.translation.as_ref())
-            .is_some_and(|t| t.status == crate::load::translation::Review::Draft);
+        d.draft = project
+            .documents
+            .iter()
+            .find(|doc| doc.slug == d.slug && matches!(doc.kind, Kind::Poster(_)))
+            .is_some_and(crate::load::translated::is_draft);
     }
     let mut letters = compare_docs(&old.letters, &new.letters);
     // Each change names who approved it, as the practice's copy carries it.

@@ -483,7 +483,19 @@ fn notify_tells_practices_only_of_approved_changes_and_names_the_approver() {
     let poster = fx.read("content/posters/help.md");
     fx.write("content/posters/help.md", &poster.replace("title: Help", "title: Unapproved Title"));
     let preview = notify(&fx, None, &["--preview", "Z90001", "--base-url", "https://docs.example.org"]);
-    assert!(preview.stdout.contains("Help") && !preview.stdout.contains("Unapproved Title"), "{}", preview.stdout);
-    assert!(preview.stdout.contains("Approved by Test Approver"), "the approver is not named:\n{}", preview.stdout);
-    assert!(preview.stderr.contains("changed since approval"), "notify did not say what it left out:\n{}", preview.stderr);
+    assert!(
+        preview.stdout.contains("Help") && !preview.stdout.contains("Unapproved Title"),
+        "{}",
+        preview.stdout
+    );
+    assert!(
+        preview.stdout.contains("Approved by Test Approver"),
+        "the approver is not named:\n{}",
+        preview.stdout
+    );
+    assert!(
+        preview.stderr.contains("changed since approval"),
+        "notify did not say what it left out:\n{}",
+        preview.stderr
+    );
 }
