@@ -9,6 +9,7 @@
 //! Every character of the Markdown that a reader would see survives conversion:
 //! anything typst could read as syntax is escaped, never dropped.
 
+pub mod doc;
 pub mod headings;
 pub(crate) mod placeholder;
 mod plain;

@@ -260,6 +260,22 @@ impl<'r, 'a> Footnotes<'r, 'a> {
         }
     }
 
+    /// Whether the note of label key `key` is shown at its references (rather than in place).
+    pub fn at_references(&self, key: &str) -> bool {
+        self.at_references.contains(key)
+    }
+
+    /// The label as the first definition for `key` writes it.
+    pub fn label(&self, key: &str) -> Option<&str> {
+        match self.definitions.get(key) {
+            Some(Node::Elem(tag, _)) => match &**tag {
+                Tag::FootnoteDefinition(label) => Some(label),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Whether `definition` is the first (the one references show) for its label.
     pub fn is_first(&self, definition: &Node<'a>) -> bool {
         let Node::Elem(tag, _) = definition else {

@@ -101,3 +101,16 @@ fn each_emitter_snapshot() {
     let body = &typ[typ.find("Dear colleague").expect("the body in the typst source")..];
     insta::assert_snapshot!("letter_typst_body", body);
 }
+
+#[test]
+fn the_fixture_section_as_one_doc() {
+    // What every emitter reads: the guide section normalised once, every policy decided.
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/one-document/content/guide/01-levels.md"),
+    )
+    .unwrap();
+    let body = &text[text[3..].find("---\n").unwrap() + 7..];
+    let doc = lmcpress::markdown::doc::normalise(body, &lmcpress::markdown::doc::Resolve::NOTHING);
+    insta::assert_debug_snapshot!("guide_section_doc", doc);
+}
