@@ -179,7 +179,15 @@ fn trace_to_markdown(project: &Project, job: &Job, source_name: &str, errors: Ve
         Target::Merged { doc, .. } | Target::Standalone { doc, .. } => vec![&project.documents[doc]],
         Target::WhatsNew { .. } | Target::Pack { .. } => Vec::new(),
     };
-    let converted: Vec<_> = docs.iter().map(|d| render::body_converted(&project.root, d, 2)).collect();
+    // Each body converted exactly as the render converted it (a standalone file sits under
+    // its title as a guide section does).
+    let converted: Vec<_> = docs
+        .iter()
+        .map(|d| match job.target {
+            Target::Standalone { .. } => render::markdown_converted(&project.root, d, 2),
+            _ => render::body_converted(&project.root, d),
+        })
+        .collect();
     errors
         .into_iter()
         .map(|problem| {

@@ -316,7 +316,7 @@ fn plain_text_loose_list_items() {
 fn plain_text_links_images_and_breaks() {
     assert_eq!(
         plain("[site](https://x.org) <https://y.org> <a@b.org> [mail](mailto:c@d.org) ![alt](i.png)"),
-        "site (https://x.org) https://y.org a@b.org mail (mailto:c@d.org) alt"
+        "site (https://x.org) https://y.org a@b.org mail (c@d.org) alt"
     );
     assert_eq!(plain("a  \nb"), "a\nb");
     assert_eq!(plain("- [ ] a\n- [x] b"), "- [ ] a\n- [x] b");
