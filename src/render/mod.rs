@@ -38,6 +38,8 @@ pub struct Rendered {
     /// The values a document of a practice was made with (for a merge, its first row's):
     /// the Word edition of the same job is made from exactly these.
     pub values: Option<Values>,
+    /// Files the render itself read (the web page's images), besides the planned inputs.
+    pub reads: Vec<std::path::PathBuf>,
 }
 
 /// Page set-up for posters and social images. Numbers are typst code made here, so the
@@ -201,15 +203,16 @@ pub fn image_warnings(shown: &Path, doc: &markdown::Doc, warnings: &mut Vec<Prob
 pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rendered, Problem> {
     let Loaded { project, templates, editions: compared } = loaded;
     let mut warnings = Vec::new();
+    let mut reads = Vec::new();
     let mut ctx = Context::new();
     if let Target::Standalone { html, .. } = job.target {
         if html {
-            standalone::html_context(&mut ctx, project, &mut warnings);
+            reads = standalone::html_context(&mut ctx, project, &mut warnings);
         } else {
             standalone::pdf_context(&mut ctx, project, &mut warnings);
         }
         let source = templates.render(job.template, &ctx)?;
-        return Ok(Rendered { source, warnings, values: None });
+        return Ok(Rendered { source, warnings, values: None, reads });
     }
     let lmc = project
         .lmc
@@ -267,7 +270,9 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
             );
             ctx.insert("whats_new", &view);
         }
-        Target::GuideHtml => html::insert_guide(&mut ctx, project, compared.as_ref(), lmc, &mut warnings),
+        Target::GuideHtml => {
+            reads = html::insert_guide(&mut ctx, project, compared.as_ref(), lmc, &mut warnings);
+        }
         Target::Poster { doc, practice, format } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
             values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?);
@@ -315,7 +320,7 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
         Target::Standalone { .. } => unreachable!("rendered above, without an LMC"),
     }
     let source = templates.render(job.template, &ctx)?;
-    Ok(Rendered { source, warnings, values })
+    Ok(Rendered { source, warnings, values, reads })
 }
 
 /// A guide section's in-force period as the guide shows it after the review date

@@ -10,7 +10,7 @@ mod page;
 #[cfg(test)]
 mod tests;
 
-pub use convert::{Converted, Options, to_html};
+pub use convert::{Converted, Options, doc_to_html, to_html};
 pub use page::{PageView, RESERVED_IDS, insert_guide, section_view, status_label};
 
 pub use crate::plan::GUIDE_HTML_TEMPLATE;
