@@ -14,11 +14,13 @@
 pub mod doc;
 pub mod headings;
 pub(crate) mod placeholder;
-mod plain;
+pub(crate) mod plain;
 pub(crate) mod tree;
 pub mod typst_escape;
 mod typst_markup;
 
+#[cfg(test)]
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
 
@@ -173,18 +175,4 @@ pub fn fields_of(doc: &Doc) -> Vec<&doc::Field> {
 
 pub use doc::Doc;
 pub(crate) use placeholder::{Piece, pieces};
-
-/// The runs of text a reader of `body` sees, each with its range in `body`: entities and
-/// escapes decoded, code as written, raw HTML shown as text. Checks of what can be shown
-/// (glyphs) judge these, not the source.
-pub fn visible_runs(body: &str) -> Vec<(Range<usize>, pulldown_cmark::CowStr<'_>)> {
-    use pulldown_cmark::{Event, Parser};
-    Parser::new_ext(body, tree::options())
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => Some((range, t)),
-            Event::InlineMath(t) | Event::DisplayMath(t) => Some((range, t)),
-            _ => None,
-        })
-        .collect()
-}
+pub use tree::visible_runs;

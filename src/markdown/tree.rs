@@ -96,6 +96,20 @@ impl Text {
     }
 }
 
+/// The runs of text a reader of `body` sees, each with its range in `body`: entities and
+/// escapes decoded, code as written, raw HTML shown as text. Checks of what can be shown
+/// (glyphs) judge these, not the source.
+pub fn visible_runs(body: &str) -> Vec<(Range<usize>, CowStr<'_>)> {
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => Some((range, t)),
+            Event::InlineMath(t) | Event::DisplayMath(t) => Some((range, t)),
+            _ => None,
+        })
+        .collect()
+}
+
 pub(crate) fn parse(md: &str) -> Vec<Node<'_>> {
     let mut stack: Vec<(Tag<'_>, Vec<Node<'_>>)> = Vec::new();
     let mut top = Vec::new();

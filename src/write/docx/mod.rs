@@ -190,4 +190,6 @@ pub fn letter(letter: &WordLetter) -> anyhow::Result<Vec<u8>> {
 }
 
 #[cfg(test)]
+pub(crate) mod every_format;
+#[cfg(test)]
 mod tests;
