@@ -97,7 +97,7 @@ fn produce_any(loaded: &Loaded, job: &Job, emit_typst: bool) -> Result<Produced,
     let today = date.map(typeset::datetime);
     let date_text = date.map(dates::long);
     let start = Instant::now();
-    let Rendered { source, mut warnings, values } =
+    let Rendered { source, mut warnings, values, reads } =
         render::render_job(loaded, job, date_text.as_deref()).map_err(|p| vec![p])?;
     timings::add(Work::Render, start);
     let mut files = Vec::new();
@@ -105,7 +105,8 @@ fn produce_any(loaded: &Loaded, job: &Job, emit_typst: bool) -> Result<Produced,
         for o in &job.outputs {
             files.push((o.rel.clone(), source.clone().into_bytes()));
         }
-        return Ok(Produced { files, read: Vec::new(), warnings });
+        // What the render read (the web page's images) is what the job read.
+        return Ok(Produced { files, read: reads, warnings });
     }
     let source_name = format!("templates/{} (generated typst for {})", job.template, job.id);
     if emit_typst {
@@ -163,7 +164,9 @@ fn produce_any(loaded: &Loaded, job: &Job, emit_typst: bool) -> Result<Produced,
         timings::add(work, start);
         files.push((o.rel.clone(), bytes));
     }
-    Ok(Produced { files, read: compiled.files_read, warnings })
+    let mut read = compiled.files_read;
+    read.extend(reads);
+    Ok(Produced { files, read, warnings })
 }
 
 /// Points typst errors that fall inside a document's converted Markdown at the author's line
@@ -179,7 +182,15 @@ fn trace_to_markdown(project: &Project, job: &Job, source_name: &str, errors: Ve
         Target::Merged { doc, .. } | Target::Standalone { doc, .. } => vec![&project.documents[doc]],
         Target::WhatsNew { .. } | Target::Pack { .. } => Vec::new(),
     };
-    let converted: Vec<_> = docs.iter().map(|d| render::body_converted(&project.root, d, 2)).collect();
+    // Each body converted exactly as the render converted it (a standalone file sits under
+    // its title as a guide section does).
+    let converted: Vec<_> = docs
+        .iter()
+        .map(|d| match job.target {
+            Target::Standalone { .. } => render::markdown_converted(&project.root, d, 2),
+            _ => render::body_converted(&project.root, d),
+        })
+        .collect();
     errors
         .into_iter()
         .map(|problem| {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::load::{Doc, Edition};
+use super::load::{ArchivedDoc, Edition};
 use super::sections::{SectionChange, match_sections, section_change};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -58,7 +58,7 @@ pub fn compare(since: &str, old: &Edition, new: &Edition) -> Comparison {
 
 /// Posters or letters by file name: a new file is new, different text is changed. Line
 /// endings and trailing spaces do not count as a change.
-pub fn compare_docs(old: &[Doc], new: &[Doc]) -> Vec<DocChange> {
+pub fn compare_docs(old: &[ArchivedDoc], new: &[ArchivedDoc]) -> Vec<DocChange> {
     let norm = |t: &str| t.lines().map(str::trim_end).collect::<Vec<_>>().join("\n").trim().to_string();
     let mut out: Vec<DocChange> = new
         .iter()
@@ -112,8 +112,11 @@ mod tests {
                 change_note: None,
                 body,
             });
-        let doc =
-            ("[a-z]{1,6}", "[a-z ]{0,30}").prop_map(|(slug, text)| Doc { title: slug.clone(), slug, text });
+        let doc = ("[a-z]{1,6}", "[a-z ]{0,30}").prop_map(|(slug, text)| ArchivedDoc {
+            title: slug.clone(),
+            slug,
+            text,
+        });
         // File names are unique within a folder.
         (prop::collection::vec(section, 0..8), prop::collection::vec(doc, 0..4)).prop_map(
             |(mut sections, mut posters)| {
@@ -134,8 +137,8 @@ mod tests {
         }
     }
 
-    fn doc(slug: &str, text: &str) -> Doc {
-        Doc { slug: slug.into(), title: slug.to_uppercase(), text: text.into() }
+    fn doc(slug: &str, text: &str) -> ArchivedDoc {
+        ArchivedDoc { slug: slug.into(), title: slug.to_uppercase(), text: text.into() }
     }
 
     #[test]

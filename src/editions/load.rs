@@ -30,7 +30,7 @@ pub struct Section {
 
 /// A poster or letter: compared as a whole file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Doc {
+pub struct ArchivedDoc {
     pub slug: String,
     pub title: String,
     pub text: String,
@@ -41,8 +41,8 @@ pub struct Edition {
     /// `edition:` from the edition's `lmc.yaml`, as written.
     pub name: Option<String>,
     pub sections: Vec<Section>,
-    pub posters: Vec<Doc>,
-    pub letters: Vec<Doc>,
+    pub posters: Vec<ArchivedDoc>,
+    pub letters: Vec<ArchivedDoc>,
 }
 
 #[derive(Deserialize, Default)]
@@ -109,13 +109,13 @@ impl Edition {
             })
             .collect();
         sections.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
-        let docs = |sub: &str| -> Vec<Doc> {
+        let docs = |sub: &str| -> Vec<ArchivedDoc> {
             markdown_files(&dir.join(sub))
                 .iter()
                 .filter_map(|p| {
                     let text = read(p)?;
                     let (slug, front, _) = split(p, &text)?;
-                    Some(Doc { title: front.title.unwrap_or_else(|| slug.clone()), slug, text })
+                    Some(ArchivedDoc { title: front.title.unwrap_or_else(|| slug.clone()), slug, text })
                 })
                 .collect()
         };

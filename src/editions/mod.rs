@@ -14,7 +14,7 @@ mod sections;
 mod words;
 
 pub use compare::{Comparison, DocChange, DocStatus, compare, compare_docs};
-pub use load::{Doc, Edition, FOLDERS, Section, current_name};
+pub use load::{ArchivedDoc, Edition, FOLDERS, Section, current_name};
 pub use loaded::Editions;
 pub use name::EditionName;
 pub use redline::{DEL_END, DEL_START, INS_END, INS_START, marks_to_typst, redline_markdown};

@@ -183,37 +183,8 @@ fn plain_markup(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::editions::words::body_diff;
+    use crate::markdown::testing::markdown;
     use proptest::prelude::*;
-
-    /// Markdown made of pieces that stress the marks: emphasis, links, code, footnotes,
-    /// placeholders, lists, tables and headings, in any order and any change.
-    fn markdown() -> impl Strategy<Value = String> {
-        let piece = prop::sample::select(vec![
-            "word",
-            "other",
-            "**bold**",
-            "_it_",
-            "[link text](https://x.org/a)",
-            "`co de`",
-            "(see",
-            "this)",
-            "{{ lmc.name }}",
-            "note.[^1]",
-            "<https://y.org>",
-            "a&b",
-            "£5,",
-            "\\#",
-            "1.",
-            "e.g.",
-            "it's",
-            "\n- item",
-            "\n## Head",
-            "\n| a | b |\n|---|---|\n| c | d |\n",
-            "\n\n",
-            "\n> quote",
-        ]);
-        prop::collection::vec(piece, 0..25).prop_map(|v| v.join(" "))
-    }
 
     fn compiles(typst: &str) -> Result<(), String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;

@@ -1,47 +1,7 @@
 //! Heading levels that never skip. Authors type `###` where they mean "a small heading";
 //! PDF/UA and WCAG need an outline without gaps (no level 1 → 3, no document that opens at
-//! level 3). Both the typst and the HTML converters take their levels from here, so the
-//! PDF and the web page share one outline.
-
-use pulldown_cmark::{Event, Parser, Tag};
-
-/// One heading of a Markdown document, in document order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Heading {
-    /// The level the author typed (1 for `#` … 6 for `######`).
-    pub typed: u8,
-    /// The level it gets: 1 for the document's top headings, never more than one deeper
-    /// than the heading it sits under.
-    pub level: u8,
-    /// Byte offset of the heading in the Markdown source.
-    pub offset: usize,
-}
-
-impl Heading {
-    /// Whether the author's level had to change (relative to the document's top level).
-    pub fn adjusted(&self, top: u8) -> bool {
-        self.typed != self.level + top.saturating_sub(1)
-    }
-}
-
-/// The headings of `md` with levels that never skip.
-pub fn outline(md: &str) -> Vec<Heading> {
-    let mut typed = Vec::new();
-    let mut offsets = Vec::new();
-    for (event, range) in Parser::new_ext(md, super::tree::options()).into_offset_iter() {
-        if let Event::Start(Tag::Heading { level, .. }) = event {
-            typed.push(level as u8);
-            offsets.push(range.start);
-        }
-    }
-    let levels = relative_levels(&typed);
-    typed
-        .into_iter()
-        .zip(levels)
-        .zip(offsets)
-        .map(|((typed, level), offset)| Heading { typed, level, offset })
-        .collect()
-}
+//! level 3). [`super::doc`] gives every heading its level from here, once, so every format
+//! shares one outline.
 
 /// Levels for headings typed at `typed`: a heading sits under the nearest earlier heading
 /// typed shallower than itself, one level below it; headings with none above are level 1.
@@ -52,17 +12,16 @@ pub fn relative_levels(typed: &[u8]) -> Vec<u8> {
     typed.iter().map(|&t| leveller.level(t)).collect()
 }
 
-/// [`relative_levels`] one heading at a time, for converters that meet headings as they
-/// write them (footnotes can be written out of document order).
+/// [`relative_levels`] one heading at a time.
 #[derive(Debug, Default)]
-pub struct Leveller {
+struct Leveller {
     /// (typed, given) of the open headings, shallowest first.
     open: Vec<(u8, u8)>,
 }
 
 impl Leveller {
     /// The level for the next heading, typed at `typed`.
-    pub fn level(&mut self, typed: u8) -> u8 {
+    fn level(&mut self, typed: u8) -> u8 {
         while self.open.last().is_some_and(|&(t, _)| t >= typed) {
             self.open.pop();
         }
@@ -93,16 +52,6 @@ mod tests {
     fn siblings_stay_siblings() {
         assert_eq!(relative_levels(&[2, 3, 2, 4]), [1, 2, 1, 2]);
         assert_eq!(relative_levels(&[1, 2, 2, 1]), [1, 2, 2, 1]);
-    }
-
-    #[test]
-    fn outline_reads_offsets_and_ignores_code() {
-        let md = "intro\n\n### Notes\n\n```\n# not a heading\n```\n\n#### Sub\n";
-        let h = outline(md);
-        assert_eq!(h.len(), 2);
-        assert_eq!((h[0].typed, h[0].level, &md[h[0].offset..h[0].offset + 9]), (3, 1, "### Notes"));
-        assert_eq!((h[1].typed, h[1].level), (4, 2));
-        assert!(h[0].adjusted(1) && !h[0].adjusted(3));
     }
 
     proptest! {

@@ -1,6 +1,8 @@
-//! Markdown content → typst markup or plain text. Stage-neutral: `load` checks documents
-//! with it and `render` and `editions` convert with it, so it knows no project, profile,
-//! template or output format beyond the syntax it writes.
+//! Markdown content → one normalised document ([`doc::Doc`]) → typst markup or plain text.
+//! Stage-neutral: `load` checks documents with it and `render`, `write` and `editions`
+//! convert with it, so it knows no project, profile or template. pulldown-cmark has one door,
+//! `tree`, and every policy (levels, notes, links, images, fields) is decided once, in
+//! [`doc`]; the emitters here and in `render::html` and `write::docx` only write syntax.
 //!
 //! The dialect is CommonMark with tables, footnotes, strikethrough, task lists,
 //! definition lists and smart punctuation. `{{ name }}` in ordinary text is a
@@ -9,13 +11,16 @@
 //! Every character of the Markdown that a reader would see survives conversion:
 //! anything typst could read as syntax is escaped, never dropped.
 
+pub mod doc;
 pub mod headings;
 pub(crate) mod placeholder;
-mod plain;
+pub(crate) mod plain;
 pub(crate) mod tree;
 pub mod typst_escape;
 mod typst_markup;
 
+#[cfg(test)]
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
 
@@ -68,12 +73,20 @@ pub struct Placeholder {
 /// The markup calls `field("name")` for each placeholder; the template must
 /// define `field`.
 pub fn to_typst(md: &str, opts: &TypstOptions) -> Converted {
-    let nodes = tree::parse(md);
-    let mut renderer = typst_markup::Renderer::new(&nodes, opts.heading_offset, opts.resolve_image);
-    renderer.blocks(&nodes, "\n\n");
+    let image = |dest: &str| {
+        (opts.resolve_image)(dest).map(|rooted| doc::Asset { file: rooted.clone().into(), rooted, mime: "" })
+    };
+    let doc = doc::normalise(md, &doc::Resolve { image: &image, ..doc::Resolve::NOTHING });
+    doc_to_typst(&doc, opts.heading_offset)
+}
+
+/// A normalised document as typst markup, its headings `heading_offset` below their level.
+pub fn doc_to_typst(doc: &Doc, heading_offset: u8) -> Converted {
+    let mut renderer = typst_markup::Renderer::new(doc, heading_offset);
+    renderer.blocks(&doc.blocks, "\n\n");
     Converted {
         markup: renderer.out,
-        missing_images: renderer.missing_images,
+        missing_images: doc.missing_images.clone(),
         source_map: renderer.source_map,
     }
 }
@@ -83,36 +96,11 @@ pub fn to_typst(md: &str, opts: &TypstOptions) -> Converted {
 ///
 /// Line breaks in `md` are treated as spaces. Images are shown by their alt text.
 pub fn inline_to_typst(md: &str) -> String {
-    // A leading no-break space makes the line a paragraph whatever it starts
-    // with, yet counts as whitespace for emphasis and smart quotes, as the start
-    // of a line would.
-    let line: String = md.trim().chars().map(|c| if matches!(c, '\n' | '\r') { ' ' } else { c }).collect();
-    let source = format!("{NBSP}{line}");
-    let mut nodes = tree::parse(&source);
-    strip_first_text_prefix(&mut nodes, NBSP);
-    let no_images = |_: &str| None;
-    let mut renderer = typst_markup::Renderer::new(&nodes, 0, &no_images);
-    for node in &nodes {
-        match node {
-            tree::Node::Elem(tag, children) if matches!(**tag, pulldown_cmark::Tag::Paragraph) => {
-                renderer.inlines(children);
-            }
-            // Not expected after the no-break space, but never lose text.
-            other => renderer.blocks(std::slice::from_ref(other), " "),
-        }
-    }
+    let inlines = doc::normalise_inline(md, &doc::Resolve::NOTHING);
+    let empty = Doc::default();
+    let mut renderer = typst_markup::Renderer::new(&empty, 0);
+    renderer.inlines(&inlines);
     renderer.out
-}
-
-const NBSP: &str = "\u{a0}";
-
-/// Removes `prefix` from the start of the first paragraph.
-fn strip_first_text_prefix(nodes: &mut [tree::Node<'_>], prefix: &str) {
-    if let Some(tree::Node::Elem(_, children)) = nodes.first_mut()
-        && let Some(tree::Node::Text(text)) = children.first_mut()
-    {
-        text.strip_prefix(prefix);
-    }
 }
 
 /// Converts Markdown to plain text: blocks separated by one blank line, lists as
@@ -122,67 +110,69 @@ fn strip_first_text_prefix(nodes: &mut [tree::Node<'_>], prefix: &str) {
 /// Placeholders are replaced by `resolve(name)`, inserted as is. If any resolve
 /// to `None`, they are all returned, in source order.
 pub fn to_plain_text(md: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<String, Vec<Placeholder>> {
-    let nodes = tree::parse(md);
-    let mut plain = plain::Plain::new(&nodes, resolve);
-    let text = plain.document(&nodes);
-    let mut unresolved = plain.unresolved;
-    if unresolved.is_empty() {
-        Ok(text)
-    } else {
-        unresolved.sort_by_key(|p| (p.range.start, p.range.end));
-        unresolved.dedup();
-        Err(unresolved)
-    }
+    let doc = doc::normalise(md, &doc::Resolve { value: resolve, ..doc::Resolve::NOTHING });
+    doc_to_plain_text(&doc)
+}
+
+/// A normalised document as plain text (see [`to_plain_text`]).
+pub fn doc_to_plain_text(doc: &Doc) -> Result<String, Vec<Placeholder>> {
+    let unresolved: Vec<Placeholder> = fields_of(doc)
+        .into_iter()
+        .filter(|f| f.value.is_none())
+        .map(|f| Placeholder { name: f.name.clone(), range: f.range.clone() })
+        .collect();
+    if unresolved.is_empty() { Ok(plain::document(doc)) } else { Err(unresolved) }
 }
 
 /// Every `{{ name }}` placeholder in ordinary text (not in code, raw HTML, link
 /// destinations or image descriptions), in source order.
 pub fn placeholders(md: &str) -> Vec<Placeholder> {
-    fn walk(nodes: &[tree::Node<'_>], found: &mut Vec<Placeholder>) {
-        for node in nodes {
-            match node {
-                tree::Node::Text(text) => {
-                    for piece in placeholder::pieces(&text.text) {
-                        if let placeholder::Piece::Placeholder { name, range } = piece {
-                            found
-                                .push(Placeholder { name: name.to_owned(), range: text.source_range(range) });
-                        }
-                    }
-                }
-                tree::Node::Elem(tag, children) => {
-                    use pulldown_cmark::Tag;
-                    // Converted as literal text, so not placeholders.
-                    if !matches!(**tag, Tag::CodeBlock(_) | Tag::Image { .. }) {
-                        walk(children, found);
-                    }
-                }
+    let doc = doc::normalise(md, &doc::Resolve::NOTHING);
+    fields_of(&doc)
+        .into_iter()
+        .map(|f| Placeholder { name: f.name.clone(), range: f.range.clone() })
+        .collect()
+}
+
+/// The fields of `doc`, each once, in source order.
+pub fn fields_of(doc: &Doc) -> Vec<&doc::Field> {
+    fn inlines<'d>(content: &'d [doc::Inline], out: &mut Vec<&'d doc::Field>) {
+        for i in content {
+            match i {
+                doc::Inline::Field(f) => out.push(f),
+                doc::Inline::Style(_, c) => inlines(c, out),
+                doc::Inline::Link(l) => inlines(&l.content, out),
                 _ => {}
             }
         }
     }
-    let nodes = tree::parse(md);
+    fn blocks<'d>(content: &'d [doc::Block], out: &mut Vec<&'d doc::Field>) {
+        for b in content {
+            match b {
+                doc::Block::Para(i) | doc::Block::Plain(i) | doc::Block::Heading { content: i, .. } => {
+                    inlines(i, out)
+                }
+                doc::Block::Quote(c) | doc::Block::NoteInPlace { blocks: c, .. } => blocks(c, out),
+                doc::Block::List { items, .. } => items.iter().for_each(|c| blocks(c, out)),
+                doc::Block::Table { head, rows, .. } => {
+                    head.iter().chain(rows.iter().flatten()).for_each(|c| inlines(c, out))
+                }
+                doc::Block::Terms { items, .. } => items.iter().for_each(|t| {
+                    inlines(&t.term, out);
+                    t.definitions.iter().for_each(|c| blocks(c, out));
+                }),
+                doc::Block::Code { .. } | doc::Block::RawText(_) | doc::Block::Rule => {}
+            }
+        }
+    }
     let mut found = Vec::new();
-    walk(&nodes, &mut found);
-    found.sort_by_key(|p| (p.range.start, p.range.end));
+    blocks(&doc.blocks, &mut found);
+    doc.notes.iter().for_each(|n| blocks(&n.blocks, &mut found));
+    found.sort_by_key(|f| (f.range.start, f.range.end));
+    found.dedup_by_key(|f| (f.range.start, f.range.end));
     found
 }
 
-// Other output formats (Word letters) walk pulldown-cmark's events themselves, with the same
-// dialect and the same placeholder syntax.
+pub use doc::Doc;
 pub(crate) use placeholder::{Piece, pieces};
-pub(crate) use tree::options;
-
-/// The runs of text a reader of `body` sees, each with its range in `body`: entities and
-/// escapes decoded, code as written, raw HTML shown as text. Checks of what can be shown
-/// (glyphs) judge these, not the source.
-pub fn visible_runs(body: &str) -> Vec<(Range<usize>, pulldown_cmark::CowStr<'_>)> {
-    use pulldown_cmark::{Event, Parser};
-    Parser::new_ext(body, options())
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => Some((range, t)),
-            Event::InlineMath(t) | Event::DisplayMath(t) => Some((range, t)),
-            _ => None,
-        })
-        .collect()
-}
+pub use tree::visible_runs;

@@ -96,6 +96,20 @@ impl Text {
     }
 }
 
+/// The runs of text a reader of `body` sees, each with its range in `body`: entities and
+/// escapes decoded, code as written, raw HTML shown as text. Checks of what can be shown
+/// (glyphs) judge these, not the source.
+pub fn visible_runs(body: &str) -> Vec<(Range<usize>, CowStr<'_>)> {
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => Some((range, t)),
+            Event::InlineMath(t) | Event::DisplayMath(t) => Some((range, t)),
+            _ => None,
+        })
+        .collect()
+}
+
 pub(crate) fn parse(md: &str) -> Vec<Node<'_>> {
     let mut stack: Vec<(Tag<'_>, Vec<Node<'_>>)> = Vec::new();
     let mut top = Vec::new();
@@ -256,6 +270,22 @@ impl<'r, 'a> Footnotes<'r, 'a> {
     pub fn definition(&self, label: &str) -> Option<&'r [Node<'a>]> {
         match self.definitions.get(&footnote_key(label)) {
             Some(Node::Elem(_, children)) => Some(children),
+            _ => None,
+        }
+    }
+
+    /// Whether the note of label key `key` is shown at its references (rather than in place).
+    pub fn at_references(&self, key: &str) -> bool {
+        self.at_references.contains(key)
+    }
+
+    /// The label as the first definition for `key` writes it.
+    pub fn label(&self, key: &str) -> Option<&str> {
+        match self.definitions.get(key) {
+            Some(Node::Elem(tag, _)) => match &**tag {
+                Tag::FootnoteDefinition(label) => Some(label),
+                _ => None,
+            },
             _ => None,
         }
     }

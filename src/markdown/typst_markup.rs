@@ -1,15 +1,14 @@
-//! Markdown tree → typst markup.
+//! [`Doc`] → typst markup.
 //!
 //! Everything is emitted in function-call form (`#strong[...]`, `#list(...)`), not
 //! typst's own markup shorthands: calls nest without caring about line starts or
-//! indentation, and all text goes through [`escape::markup_into`].
+//! indentation, and all text goes through [`escape::markup_into`]. Every policy (levels,
+//! notes, links, images) is the [`Doc`]'s; this keeps only typst's own state: the show
+//! budget, and which notes are open.
 
 use std::fmt::Write as _;
 
-use pulldown_cmark::{Alignment, CodeBlockKind, LinkType, Tag};
-
-use super::placeholder::{self, Piece};
-use super::tree::{self, Footnotes, Node};
+use super::doc::{Align, Block, Doc, Inline, LinkKind, Style, Term};
 use crate::markdown::typst_escape as escape;
 
 /// typst gives up beyond 64 nested show rules (typst-library
@@ -35,41 +34,28 @@ mod cost {
 /// footnotes that each refer to the next several times stays small.
 const MAX_FOOTNOTE_DEPTH: usize = 8;
 
-/// typst rejects empty and overlong URLs (typst-library `Url::new`).
-const MAX_URL_LEN: usize = 8000;
-
-pub(super) struct Renderer<'r, 'a> {
+pub(super) struct Renderer<'d> {
     pub out: String,
-    pub missing_images: Vec<String>,
     /// (offset in `out`, offset in the Markdown) where each run of text starts, in `out`
     /// order: lets a typst error in the markup be traced to the author's line.
     pub source_map: Vec<(usize, usize)>,
+    doc: &'d Doc,
     heading_offset: u8,
-    levels: super::headings::Leveller,
-    resolve_image: &'r dyn Fn(&str) -> Option<String>,
-    footnotes: Footnotes<'r, 'a>,
-    /// Footnotes being rendered, innermost last: a reference back to one of them
+    /// Notes being rendered (numbers), innermost last: a reference back to one of them
     /// would never end.
-    open_footnotes: Vec<String>,
+    open_notes: Vec<usize>,
     /// Show depth used by the wrappers currently open.
     depth: u32,
 }
 
-impl<'r, 'a> Renderer<'r, 'a> {
-    pub fn new(
-        nodes: &'r [Node<'a>],
-        heading_offset: u8,
-        resolve_image: &'r dyn Fn(&str) -> Option<String>,
-    ) -> Self {
+impl<'d> Renderer<'d> {
+    pub fn new(doc: &'d Doc, heading_offset: u8) -> Self {
         Renderer {
             out: String::new(),
-            missing_images: Vec::new(),
             source_map: Vec::new(),
+            doc,
             heading_offset,
-            levels: Default::default(),
-            resolve_image,
-            footnotes: Footnotes::collect(nodes),
-            open_footnotes: Vec::new(),
+            open_notes: Vec::new(),
             depth: 0,
         }
     }
@@ -90,18 +76,15 @@ impl<'r, 'a> Renderer<'r, 'a> {
 
     /// Renders blocks separated by `separator`, skipping blocks that render to
     /// nothing (so no stray blank lines).
-    pub fn blocks(&mut self, nodes: &'r [Node<'a>], separator: &str) {
+    pub fn blocks(&mut self, blocks: &[Block], separator: &str) {
         let mut wrote_any = false;
-        for run in tree::runs(nodes) {
+        for block in blocks {
             let mark = self.out.len();
             if wrote_any {
                 self.out.push_str(separator);
             }
             let body = self.out.len();
-            match run {
-                tree::Run::Inline(run) => self.inlines(run),
-                tree::Run::Block(block) => self.block(block),
-            }
+            self.block(block);
             if self.out.len() == body {
                 self.out.truncate(mark);
             } else {
@@ -110,74 +93,53 @@ impl<'r, 'a> Renderer<'r, 'a> {
         }
     }
 
-    fn block(&mut self, node: &'r Node<'a>) {
-        self.map_source(std::slice::from_ref(node));
-        let Node::Elem(tag, children) = node else {
-            if let Node::Rule = node {
-                self.out.push_str("#line(length: 100%)");
-            } else {
-                self.inline(node);
-            }
-            return;
-        };
-        match &**tag {
-            Tag::Paragraph => self.inlines(children),
-            Tag::Heading { level, .. } => self.heading(*level as usize, children),
-            Tag::BlockQuote(_) => {
+    fn block(&mut self, block: &Block) {
+        if let Some(at) = block.first_at() {
+            self.source_map.push((self.out.len(), at));
+        }
+        match block {
+            Block::Para(inlines) | Block::Plain(inlines) => self.inlines(inlines),
+            Block::Heading { level, content } => self.heading(*level, content),
+            Block::Quote(blocks) => {
                 if self.enter(cost::QUOTE) {
                     self.out.push_str("#quote(block: true)[");
-                    self.blocks(children, "\n\n");
+                    self.blocks(blocks, "\n\n");
                     self.out.push(']');
                     self.leave(cost::QUOTE);
                 } else {
-                    self.blocks(children, "\n\n");
+                    self.blocks(blocks, "\n\n");
                 }
             }
-            Tag::CodeBlock(kind) => self.code_block(kind, children),
-            Tag::HtmlBlock => {
-                let mut html = String::new();
-                tree::plain_inline_text(children, &mut html);
-                escape::markup_into(&mut self.out, html.trim_end());
-            }
-            Tag::List(start) => self.list(*start, children),
-            Tag::FootnoteDefinition(label) => {
-                if !self.footnotes.shown_at_references(node) {
-                    let first = self.footnotes.is_first(node);
-                    self.footnote_in_place(label, children, first);
+            Block::Code { lang, text } => {
+                self.out.push_str("#raw(block: true, ");
+                if let Some(lang) = lang {
+                    write!(self.out, "lang: \"{}\", ", escape::string(lang)).unwrap();
                 }
+                write!(self.out, "\"{}\")", escape::string(text)).unwrap();
             }
-            Tag::Table(alignments) => self.table(alignments, children),
-            Tag::DefinitionList => self.terms(children),
-            Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Superscript
-            | Tag::Subscript
-            | Tag::Link { .. }
-            | Tag::Image { .. } => self.inline(node),
-            // Only ever inside the containers handled above, and metadata blocks
-            // are not enabled; keep their content rather than lose it.
-            Tag::Item
-            | Tag::TableHead
-            | Tag::TableRow
-            | Tag::TableCell
-            | Tag::DefinitionListTitle
-            | Tag::DefinitionListDefinition
-            | Tag::MetadataBlock(_) => self.blocks(children, "\n\n"),
+            Block::RawText(text) => escape::markup_into(&mut self.out, text),
+            Block::List { start, tight, items } => self.list(*start, *tight, items),
+            Block::Table { align, head, rows } => self.table(align, head, rows),
+            Block::Terms { tight, items } => self.terms(*tight, items),
+            Block::Rule => self.out.push_str("#line(length: 100%)"),
+            Block::NoteInPlace { label, blocks } => {
+                escape::markup_into(&mut self.out, &format!("[^{label}]:"));
+                self.out.push(' ');
+                self.blocks(blocks, "\n\n");
+            }
         }
     }
 
-    fn heading(&mut self, level: usize, children: &'r [Node<'a>]) {
+    fn heading(&mut self, level: u8, content: &[Inline]) {
         if !self.enter(cost::HEADING) {
-            self.inlines(children);
+            self.inlines(content);
             return;
         }
         let mark = self.out.len();
-        // Levels never skip, whatever the author typed: PDF/UA requires it.
-        let level = usize::from(self.levels.level(level as u8)) + usize::from(self.heading_offset);
+        let level = usize::from(level) + usize::from(self.heading_offset);
         write!(self.out, "#heading(level: {level})[").unwrap();
         let body = self.out.len();
-        self.inlines(children);
+        self.inlines(content);
         if self.out.len() == body {
             // typst would accept an empty heading, but it would still be
             // numbered and listed in outlines.
@@ -188,23 +150,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
         self.leave(cost::HEADING);
     }
 
-    fn code_block(&mut self, kind: &CodeBlockKind<'a>, children: &'r [Node<'a>]) {
-        let mut code = String::new();
-        tree::plain_inline_text(children, &mut code);
-        if code.ends_with('\n') {
-            code.pop();
-        }
-        self.out.push_str("#raw(block: true, ");
-        if let CodeBlockKind::Fenced(info) = kind
-            && let Some(lang) = info.split_whitespace().next()
-        {
-            write!(self.out, "lang: \"{}\", ", escape::string(lang)).unwrap();
-        }
-        write!(self.out, "\"{}\")", escape::string(&code)).unwrap();
-    }
-
-    fn list(&mut self, start: Option<u64>, items: &'r [Node<'a>]) {
-        let tight = !items.iter().any(tree::has_paragraph);
+    fn list(&mut self, start: Option<u64>, tight: bool, items: &[Vec<Block>]) {
         // A single newline is a space in markup: a nested list follows its
         // item's text without a paragraph break.
         let separator = if tight { "\n" } else { "\n\n" };
@@ -219,9 +165,7 @@ impl<'r, 'a> Renderer<'r, 'a> {
                     None => "- ".to_owned(),
                 };
                 escape::markup_into(&mut self.out, &marker);
-                if let Node::Elem(_, children) = item {
-                    self.blocks(children, separator);
-                }
+                self.blocks(item, separator);
             }
             return;
         }
@@ -231,273 +175,198 @@ impl<'r, 'a> Renderer<'r, 'a> {
         }
         for item in items {
             self.out.push_str("\n  [");
-            if let Node::Elem(_, children) = item {
-                self.blocks(children, separator);
-            }
+            self.blocks(item, separator);
             self.out.push_str("],");
         }
         self.out.push_str("\n)");
         self.leave(cost::LIST);
     }
 
-    fn table(&mut self, alignments: &[Alignment], rows: &'r [Node<'a>]) {
+    fn table(&mut self, align: &[Align], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) {
         if !self.enter(cost::TABLE) {
-            // Too deep for a real table: one paragraph per row.
-            for (index, row) in rows.iter().enumerate() {
+            // Too deep for a real table: one paragraph per row, its cells separated by `|`.
+            let all = (!head.is_empty()).then_some(head).into_iter().chain(rows.iter().map(Vec::as_slice));
+            for (index, row) in all.enumerate() {
                 if index > 0 {
                     self.out.push_str("\n\n");
                 }
-                self.flat_cells(row);
+                let shown = row.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+                for (i, cell) in row[..shown].iter().enumerate() {
+                    if i > 0 {
+                        escape::markup_into(&mut self.out, " | ");
+                    }
+                    self.inlines(cell);
+                }
             }
             return;
         }
-        let columns = alignments.len().max(1);
+        let columns = align.len().max(1);
         write!(self.out, "#table(columns: {columns}, align: (").unwrap();
-        for alignment in alignments {
+        for alignment in align {
             self.out.push_str(match alignment {
-                Alignment::None => "auto",
-                Alignment::Left => "left",
-                Alignment::Center => "center",
-                Alignment::Right => "right",
+                Align::None => "auto",
+                Align::Left => "left",
+                Align::Center => "center",
+                Align::Right => "right",
             });
             // Also after the last: `(auto)` would not be an array.
             self.out.push_str(", ");
         }
         self.out.push_str("),");
+        if !head.is_empty() {
+            self.out.push_str("\n  table.header(");
+            self.cells(head);
+            self.out.push_str("),");
+        }
         for row in rows {
-            let Node::Elem(tag, cells) = row else { continue };
-            let is_head = matches!(**tag, Tag::TableHead);
-            self.out.push_str(if is_head { "\n  table.header(" } else { "\n  " });
-            self.table_cells(cells, columns);
-            if is_head {
-                self.out.push_str("),");
-            }
+            self.out.push_str("\n  ");
+            self.cells(row);
         }
         self.out.push_str("\n)");
         self.leave(cost::TABLE);
     }
 
-    /// Emits a row's cells, padded to the column count so rows stay aligned.
-    fn table_cells(&mut self, cells: &'r [Node<'a>], columns: usize) {
-        let mut count = 0;
+    fn cells(&mut self, cells: &[Vec<Inline>]) {
         for cell in cells {
-            let Node::Elem(tag, children) = cell else { continue };
-            if matches!(**tag, Tag::TableRow) {
-                // Header cells may come wrapped in a row.
-                self.table_cells(children, columns);
-                continue;
-            }
             self.out.push('[');
-            self.inlines(children);
+            self.inlines(cell);
             self.out.push_str("], ");
-            count += 1;
-        }
-        if count > 0 {
-            for _ in count..columns {
-                self.out.push_str("[], ");
-            }
         }
     }
 
-    /// A row's cells as text separated by `|`.
-    fn flat_cells(&mut self, row: &'r Node<'a>) {
-        let Node::Elem(_, cells) = row else { return };
-        for (index, cell) in cells.iter().enumerate() {
-            if index > 0 {
-                escape::markup_into(&mut self.out, " | ");
-            }
-            match cell {
-                Node::Elem(tag, _) if matches!(**tag, Tag::TableRow) => self.flat_cells(cell),
-                Node::Elem(_, children) => self.inlines(children),
-                other => self.inline(other),
-            }
-        }
-    }
-
-    fn terms(&mut self, children: &'r [Node<'a>]) {
-        let tight = !children.iter().any(tree::has_paragraph);
+    fn terms(&mut self, tight: bool, items: &[Term]) {
         let separator = if tight { "\n" } else { "\n\n" };
         if !self.enter(cost::TERMS) {
             // Too deep for a real term list: a paragraph per term and definition.
-            self.blocks(children, "\n\n");
+            let mut blocks = Vec::new();
+            for item in items {
+                if !item.term.is_empty() {
+                    blocks.push(Block::Plain(item.term.clone()));
+                }
+                blocks.extend(item.definitions.iter().flatten().cloned());
+            }
+            self.blocks(&blocks, "\n\n");
             return;
         }
         write!(self.out, "#terms(tight: {tight},").unwrap();
-        // Whether a `terms.item(` is open, and whether it has a description yet.
-        let mut open = false;
-        let mut described = false;
-        for child in children {
-            let Node::Elem(tag, content) = child else { continue };
-            if let Tag::DefinitionListTitle = **tag {
-                if open {
-                    self.out.push_str("]),");
+        for item in items {
+            self.out.push_str("\n  terms.item([");
+            self.inlines(&item.term);
+            self.out.push_str("], [");
+            let mut described = false;
+            for definition in &item.definitions {
+                let mark = self.out.len();
+                if described {
+                    // Each definition of a term is its own paragraph, even in a
+                    // tight list.
+                    self.out.push_str("\n\n");
                 }
-                self.out.push_str("\n  terms.item([");
-                self.inlines(content);
-                self.out.push_str("], [");
-                (open, described) = (true, false);
-                continue;
+                let body = self.out.len();
+                self.blocks(definition, separator);
+                if self.out.len() == body {
+                    self.out.truncate(mark);
+                } else {
+                    described = true;
+                }
             }
-            if !open {
-                self.out.push_str("\n  terms.item([], [");
-                (open, described) = (true, false);
-            }
-            let mark = self.out.len();
-            if described {
-                // Each definition of a term is its own paragraph, even in a
-                // tight list.
-                self.out.push_str("\n\n");
-            }
-            let body = self.out.len();
-            self.blocks(content, separator);
-            if self.out.len() == body {
-                self.out.truncate(mark);
-            } else {
-                described = true;
-            }
-        }
-        if open {
             self.out.push_str("]),");
         }
         self.out.push_str("\n)");
         self.leave(cost::TERMS);
     }
 
-    /// A definition nothing refers to, or a duplicate, shown as written rather
-    /// than dropped.
-    fn footnote_in_place(&mut self, label: &str, children: &'r [Node<'a>], first: bool) {
-        escape::markup_into(&mut self.out, &format!("[^{label}]:"));
-        self.out.push(' ');
-        // Its own label would show itself again; a duplicate's label shows the
-        // first definition, which may be shown nowhere else.
-        let key = tree::footnote_key(label);
-        let open = first && !self.open_footnotes.contains(&key);
-        if open {
-            self.open_footnotes.push(key);
-        }
-        self.blocks(children, "\n\n");
-        if open {
-            self.open_footnotes.pop();
+    pub fn inlines(&mut self, inlines: &[Inline]) {
+        for inline in inlines {
+            self.inline(inline);
         }
     }
 
-    /// Notes where the markup about to be written comes from: the first text inside
-    /// `nodes`, so that an error in an element's call (an image that fails to load) is
-    /// traced to its own line, not the text before it.
-    fn map_source(&mut self, nodes: &[Node<'_>]) {
-        if let Some(pos) = tree::first_source(nodes) {
-            self.source_map.push((self.out.len(), pos));
-        }
-    }
-
-    pub fn inlines(&mut self, nodes: &'r [Node<'a>]) {
-        for node in nodes {
-            self.inline(node);
-        }
-    }
-
-    fn inline(&mut self, node: &'r Node<'a>) {
-        match node {
-            Node::Text(text) => {
-                self.source_map.push((self.out.len(), text.source_range(0..0).start));
-                for piece in placeholder::pieces(&text.text) {
-                    match piece {
-                        Piece::Literal(s) => escape::markup_into(&mut self.out, s),
-                        Piece::Placeholder { name, .. } => {
-                            write!(self.out, "#field(\"{}\")", escape::string(name)).unwrap();
+    fn inline(&mut self, inline: &Inline) {
+        match inline {
+            Inline::Text { text, at } => {
+                if let Some(at) = at {
+                    self.source_map.push((self.out.len(), *at));
+                }
+                escape::markup_into(&mut self.out, text);
+            }
+            // The template's `field` shows the value, or a blank labelled for it.
+            Inline::Field(field) => write!(self.out, "#field(\"{}\")", escape::string(&field.name)).unwrap(),
+            Inline::Code(code) => write!(self.out, "#raw(\"{}\")", escape::string(code)).unwrap(),
+            Inline::NoteRef(n) => self.note(*n),
+            Inline::SoftBreak => self.out.push(' '),
+            Inline::HardBreak => self.out.push_str("#linebreak()"),
+            Inline::Task(done) => self.out.push_str(if *done { "☑ " } else { "☐ " }),
+            Inline::Style(style, content) => {
+                let open = match style {
+                    Style::Emphasis => "#emph[",
+                    Style::Strong => "#strong[",
+                    Style::Strike => "#strike[",
+                    Style::Super => "#super[",
+                    Style::Sub => "#sub[",
+                };
+                self.wrap(open, cost::STYLE, content);
+            }
+            Inline::Link(link) => {
+                if link.kind == LinkKind::Refused {
+                    self.inlines(&link.content);
+                } else {
+                    let open = format!("#link(\"{}\")[", escape::string(&link.dest));
+                    self.wrap(&open, cost::LINK, &link.content);
+                }
+            }
+            Inline::Image { alt, asset, at, .. } => {
+                if let Some(at) = at {
+                    self.source_map.push((self.out.len(), *at));
+                }
+                match asset.map(|i| &self.doc.assets[i]) {
+                    Some(asset) => {
+                        write!(self.out, "#image(\"{}\"", escape::string(&asset.rooted)).unwrap();
+                        if !alt.is_empty() {
+                            write!(self.out, ", alt: \"{}\"", escape::string(alt)).unwrap();
                         }
+                        self.out.push(')');
+                    }
+                    None => {
+                        let shown =
+                            if alt.is_empty() { "[image]".to_owned() } else { format!("[image: {alt}]") };
+                        escape::markup_into(&mut self.out, &shown);
                     }
                 }
             }
-            Node::Code(code) => write!(self.out, "#raw(\"{}\")", escape::string(code)).unwrap(),
-            Node::Html(html) => escape::markup_into(&mut self.out, html),
-            Node::FootnoteRef(label) => self.footnote_ref(label),
-            Node::SoftBreak => self.out.push(' '),
-            Node::HardBreak => self.out.push_str("#linebreak()"),
-            Node::TaskMarker(checked) => self.out.push_str(if *checked { "☑ " } else { "☐ " }),
-            Node::Rule => self.block(node),
-            Node::Elem(tag, children) => match &**tag {
-                Tag::Emphasis => self.wrap("#emph[", cost::STYLE, children),
-                Tag::Strong => self.wrap("#strong[", cost::STYLE, children),
-                Tag::Strikethrough => self.wrap("#strike[", cost::STYLE, children),
-                Tag::Superscript => self.wrap("#super[", cost::STYLE, children),
-                Tag::Subscript => self.wrap("#sub[", cost::STYLE, children),
-                Tag::Link { link_type, dest_url, .. } => {
-                    let url = match link_type {
-                        LinkType::Email => format!("mailto:{dest_url}"),
-                        _ => dest_url.to_string(),
-                    };
-                    if url.is_empty() || url.len() > MAX_URL_LEN {
-                        self.inlines(children);
-                    } else {
-                        let open = format!("#link(\"{}\")[", escape::string(&url));
-                        self.wrap(&open, cost::LINK, children);
-                    }
-                }
-                Tag::Image { dest_url, .. } => {
-                    self.map_source(children);
-                    self.image(dest_url, children)
-                }
-                _ => self.block(node),
-            },
         }
     }
 
-    fn wrap(&mut self, open: &str, cost: u32, children: &'r [Node<'a>]) {
+    fn wrap(&mut self, open: &str, cost: u32, content: &[Inline]) {
         if self.enter(cost) {
             self.out.push_str(open);
-            self.inlines(children);
+            self.inlines(content);
             self.out.push(']');
             self.leave(cost);
         } else {
-            self.inlines(children);
+            self.inlines(content);
         }
     }
 
-    fn image(&mut self, destination: &str, description: &'r [Node<'a>]) {
-        let mut alt = String::new();
-        tree::plain_inline_text(description, &mut alt);
-        match (self.resolve_image)(destination) {
-            Some(path) => {
-                write!(self.out, "#image(\"{}\"", escape::string(&path)).unwrap();
-                if !alt.is_empty() {
-                    write!(self.out, ", alt: \"{}\"", escape::string(&alt)).unwrap();
-                }
-                self.out.push(')');
-            }
-            None => {
-                if !self.missing_images.iter().any(|m| m == destination) {
-                    self.missing_images.push(destination.to_owned());
-                }
-                let shown = if alt.is_empty() { "[image]".to_owned() } else { format!("[image: {alt}]") };
-                escape::markup_into(&mut self.out, &shown);
-            }
-        }
-    }
-
-    fn footnote_ref(&mut self, label: &str) {
-        let key = tree::footnote_key(label);
-        let definition = self
-            .footnotes
-            .definition(label)
-            .filter(|_| !self.open_footnotes.contains(&key))
-            .filter(|_| self.open_footnotes.len() < MAX_FOOTNOTE_DEPTH);
-        let Some(children) = definition else {
-            escape::markup_into(&mut self.out, &format!("[^{label}]"));
+    /// Note `n` where it is referred to (typst numbers and places it at the foot of the page).
+    fn note(&mut self, n: usize) {
+        let doc = self.doc;
+        let Some(note) = doc.notes.get(n - 1) else { return };
+        if self.open_notes.contains(&n) || self.open_notes.len() >= MAX_FOOTNOTE_DEPTH {
+            escape::markup_into(&mut self.out, &format!("[^{}]", note.label));
             return;
-        };
-        self.open_footnotes.push(key);
+        }
+        self.open_notes.push(n);
         if self.enter(cost::FOOTNOTE) {
             self.out.push_str("#footnote[");
-            self.blocks(children, "\n\n");
+            self.blocks(&note.blocks, "\n\n");
             self.out.push(']');
             self.leave(cost::FOOTNOTE);
         } else {
             // Too deep for a real footnote: its text in brackets, where it is.
             escape::markup_into(&mut self.out, " [");
-            self.blocks(children, " ");
+            self.blocks(&note.blocks, " ");
             escape::markup_into(&mut self.out, "]");
         }
-        self.open_footnotes.pop();
+        self.open_notes.pop();
     }
 }

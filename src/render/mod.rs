@@ -20,7 +20,7 @@ use crate::load::config::{Lmc, Practice};
 use crate::load::content::{Document, GuideSection, Kind, Status};
 use crate::load::fields::{self, Values};
 use crate::load::project::Project;
-use crate::markdown::{self, TypstOptions};
+use crate::markdown::{self, doc::Resolve, doc::confine_image};
 use crate::plan::{Job, PosterFormat, Target};
 use crate::render::templates::Templates;
 
@@ -39,6 +39,8 @@ pub struct Rendered {
     /// The values a document of a practice was made with (for a merge, its first row's):
     /// the Word edition of the same job is made from exactly these.
     pub values: Option<Values>,
+    /// Files the render itself read (the web page's images), besides the planned inputs.
+    pub reads: Vec<std::path::PathBuf>,
 }
 
 /// Page set-up for posters and social images. Numbers are typst code made here, so the
@@ -102,6 +104,25 @@ struct DocView<'a> {
     body: String,
 }
 
+/// The level a document's top body headings sit at: a poster's or a guide section's title is
+/// its level-1 heading, so its body's headings sit under it; a letter has no title heading
+/// (PDF/UA wants the first heading at level 1), so its start at 1. Rendering and tracing a
+/// typst error back to the Markdown both read it here.
+pub fn top_level(doc: &Document) -> u8 {
+    if matches!(doc.kind, Kind::Letter(_)) { 1 } else { 2 }
+}
+
+/// A document's body normalised, with images resolved and confined to the project.
+pub fn body_doc(root: &Path, doc: &Document) -> markdown::Doc {
+    markdown_doc(root, doc.path.parent().unwrap_or(root), doc.body())
+}
+
+/// Markdown normalised with images resolved relative to `dir` and confined to `root`.
+pub fn markdown_doc(root: &Path, dir: &Path, md: &str) -> markdown::Doc {
+    let image = |dest: &str| confine_image(root, dir, dest);
+    markdown::doc::normalise(md, &Resolve { image: &image, ..Resolve::NOTHING })
+}
+
 /// Converts a document's body to typst, resolving images inside the project.
 pub fn body_typst(root: &Path, doc: &Document, top_level: u8, warnings: &mut Vec<Problem>) -> String {
     let dir = doc.path.parent().unwrap_or(root);
@@ -120,84 +141,81 @@ pub fn markdown_typst(
     top_level: u8,
     warnings: &mut Vec<Problem>,
 ) -> String {
-    heading_warnings(shown, file, top_level, warnings);
-    let converted = convert(root, dir, &file.0[file.1..], top_level);
-    for missing in converted.missing_images {
-        warnings.push(
-            Problem::warning(shown, format!("image `{missing}` was not found in the project; its description is shown instead"))
-                .hint("images must be PNG, JPEG, GIF or SVG files inside the project, with paths relative to the Markdown file"),
-        );
-    }
-    converted.markup
+    let doc = markdown_doc(root, dir, &file.0[file.1..]);
+    doc_warnings(shown, file, &doc, top_level, warnings);
+    markdown::doc_to_typst(&doc, top_level.saturating_sub(1)).markup
 }
 
 /// A document's body as typst, as [`body_typst`] makes it, with its map back to the Markdown:
 /// for tracing a typst error to the author's line.
-pub fn body_converted(root: &Path, doc: &Document, top_level: u8) -> markdown::Converted {
-    convert(root, doc.path.parent().unwrap_or(root), doc.body(), top_level)
+pub fn body_converted(root: &Path, doc: &Document) -> markdown::Converted {
+    markdown_converted(root, doc, top_level(doc))
 }
 
-fn convert(root: &Path, dir: &Path, body: &str, top_level: u8) -> markdown::Converted {
-    let resolve = |dest: &str| resolve_image(root, dir, dest);
-    markdown::to_typst(
-        body,
-        &TypstOptions { heading_offset: top_level.saturating_sub(1), resolve_image: &resolve },
-    )
+/// A document's body as typst with its top headings at `top_level`, with its map back to the
+/// Markdown.
+pub fn markdown_converted(root: &Path, doc: &Document, top_level: u8) -> markdown::Converted {
+    markdown::doc_to_typst(&body_doc(root, doc), top_level.saturating_sub(1))
 }
 
-/// A warning, with its line, for each heading whose level changed more than by shifting the
-/// whole document: PDF/UA and WCAG need headings that never skip a level.
-fn heading_warnings(
+/// What the PDF of a document warns about: images that are not available, and each heading
+/// whose level changed more than by shifting the whole document (PDF/UA and WCAG need
+/// headings that never skip a level), with its line.
+pub fn doc_warnings(
     shown: &Path,
     (text, body_start): (&std::sync::Arc<str>, usize),
+    doc: &markdown::Doc,
     top_level: u8,
     warnings: &mut Vec<Problem>,
 ) {
-    let outline = markdown::headings::outline(&text[body_start..]);
-    let Some(top) = outline.iter().map(|h| h.typed).min() else { return };
-    for h in outline.iter().filter(|h| h.adjusted(top)) {
-        let start = body_start + h.offset;
-        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let outline: Vec<_> = doc.headings.iter().filter(|h| !h.in_note).collect();
+    if let Some(top) = outline.iter().map(|h| h.typed).min() {
+        for h in outline.iter().filter(|h| h.adjusted(top)) {
+            let start = body_start + h.offset;
+            let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            warnings.push(
+                Problem::warning(
+                    shown,
+                    format!(
+                        "this heading skips a level; it is shown as a level {} heading",
+                        h.level + top_level - 1
+                    ),
+                )
+                .at(text, start..end)
+                .hint("headings go down one level at a time (`#`, then `##`, then `###`)"),
+            );
+        }
+    }
+    image_warnings(shown, doc, warnings);
+}
+
+/// A warning for each image of `doc` that is not available, in every format that shows it.
+pub fn image_warnings(shown: &Path, doc: &markdown::Doc, warnings: &mut Vec<Problem>) {
+    for missing in &doc.missing_images {
         warnings.push(
             Problem::warning(
                 shown,
-                format!(
-                    "this heading skips a level; it is shown as a level {} heading",
-                    h.level + top_level - 1
-                ),
+                format!("image `{missing}` was not found in the project; its description is shown instead"),
             )
-            .at(text, start..end)
-            .hint("headings go down one level at a time (`#`, then `##`, then `###`)"),
+            .hint(markdown::doc::IMAGE_HINT),
         );
     }
-}
-
-fn resolve_image(root: &Path, dir: &Path, dest: &str) -> Option<String> {
-    if dest.contains("://") || dest.starts_with("data:") {
-        return None;
-    }
-    let ext = Path::new(dest).extension()?.to_str()?.to_ascii_lowercase();
-    if !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp") {
-        return None;
-    }
-    let real = dir.join(dest).canonicalize().ok()?;
-    let inside = real.strip_prefix(root).ok()?;
-    real.is_file().then(|| format!("/{}", inside.to_string_lossy().replace('\\', "/")))
 }
 
 /// Renders the template of `job` with `templates`. `date` dates letters.
 pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rendered, Problem> {
     let Loaded { project, templates, editions: compared } = loaded;
     let mut warnings = Vec::new();
+    let mut reads = Vec::new();
     let mut ctx = Context::new();
     if let Target::Standalone { html, .. } = job.target {
         if html {
-            standalone::html_context(&mut ctx, project, &mut warnings);
+            reads = standalone::html_context(&mut ctx, project, &mut warnings);
         } else {
             standalone::pdf_context(&mut ctx, project, &mut warnings);
         }
         let source = templates.render(job.template, &ctx)?;
-        return Ok(Rendered { source, warnings, values: None });
+        return Ok(Rendered { source, warnings, values: None, reads });
     }
     let lmc = project
         .lmc
@@ -259,7 +277,9 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
             );
             ctx.insert("whats_new", &view);
         }
-        Target::GuideHtml => html::insert_guide(&mut ctx, project, compared.as_ref(), lmc, &mut warnings),
+        Target::GuideHtml => {
+            reads = html::insert_guide(&mut ctx, project, compared.as_ref(), lmc, &mut warnings);
+        }
         Target::Poster { doc, practice, format } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
             values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?);
@@ -307,7 +327,7 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
         Target::Standalone { .. } => unreachable!("rendered above, without an LMC"),
     }
     let source = templates.render(job.template, &ctx)?;
-    Ok(Rendered { source, warnings, values })
+    Ok(Rendered { source, warnings, values, reads })
 }
 
 /// A guide section's in-force period as the guide shows it after the review date
@@ -367,10 +387,7 @@ fn insert_doc(
     ctx.insert("has", &has);
     ctx.insert("brand", &Brand { colour: &practice.brand_colour, text: &practice.brand_text });
     ctx.insert("field_data", &field_data::typst_data(&values, letter_fields));
-    // A poster's title is its level-1 heading, so its body's headings sit under it; a letter
-    // has no title heading (PDF/UA wants the first heading at level 1), so its start at 1.
-    let top = if matches!(doc.kind, Kind::Letter(_)) { 1 } else { 2 };
-    let body = body_typst(&project.root, doc, top, warnings);
+    let body = body_typst(&project.root, doc, top_level(doc), warnings);
     // The "Re:" line may hold placeholders, which become `#field(..)` calls.
     let subject = match &doc.kind {
         Kind::Letter(l) => l.subject.as_deref().map(markdown::inline_to_typst),

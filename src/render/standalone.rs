@@ -30,8 +30,13 @@ pub fn pdf_context(ctx: &mut Context, project: &Project, warnings: &mut Vec<Prob
 }
 
 /// The context of a standalone web page. A guide section's front matter gives the title,
-/// status badge and review date; without front matter the file's name is the title.
-pub fn html_context(ctx: &mut Context, project: &Project, warnings: &mut Vec<Problem>) {
+/// status badge and review date; without front matter the file's name is the title. Returns
+/// the image files it embeds.
+pub fn html_context(
+    ctx: &mut Context,
+    project: &Project,
+    warnings: &mut Vec<Problem>,
+) -> Vec<std::path::PathBuf> {
     let doc = &project.documents[0];
     let mut ids = Ids::with_reserved(&RESERVED_IDS);
     // Without a project there are no values: placeholders show as written.
@@ -54,5 +59,7 @@ pub fn html_context(ctx: &mut Context, project: &Project, warnings: &mut Vec<Pro
         single: true,
     };
     ctx.insert("page", &page);
+    let reads = section.reads.clone();
     ctx.insert("sections", &[section]);
+    reads
 }

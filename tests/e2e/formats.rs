@@ -101,3 +101,34 @@ fn each_emitter_snapshot() {
     let body = &typ[typ.find("Dear colleague").expect("the body in the typst source")..];
     insta::assert_snapshot!("letter_typst_body", body);
 }
+
+#[test]
+fn the_fixture_section_as_one_doc() {
+    // What every emitter reads: the guide section normalised once, every policy decided.
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/one-document/content/guide/01-levels.md"),
+    )
+    .unwrap();
+    let body = &text[text[3..].find("---\n").unwrap() + 7..];
+    let doc = lmcpress::markdown::doc::normalise(body, &lmcpress::markdown::doc::Resolve::NOTHING);
+    insta::assert_debug_snapshot!("guide_section_doc", doc);
+}
+
+#[test]
+fn a_typst_error_in_a_letter_with_headings_is_traced_to_its_markdown_line() {
+    // Regression: letters are converted with their headings from level 1, but errors were
+    // traced by converting them from level 2, so the body was never found and the error named
+    // only the generated source.
+    let fx = Fixture::minimal();
+    std::fs::create_dir_all(fx.path("content/letters")).unwrap();
+    std::fs::write(fx.path("content/letters/broken.png"), b"not a picture").unwrap();
+    fx.write(
+        "content/letters/pictures.md",
+        "---\nkind: letter\ntitle: Pictures\nsigned_by: practice\n---\n\n# About\n\nText first.\n\n![A chart](broken.png)\n",
+    );
+    let run = fx.run(&["check", "--typeset"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("content/letters/pictures.md:11:"), "{}", run.stderr);
+    assert!(run.stderr.contains("typst reported it at line"), "{}", run.stderr);
+}

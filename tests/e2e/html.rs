@@ -127,8 +127,8 @@ fn render_html_makes_one_section_a_page() {
     assert!(html.contains("<h2 id=\"background\">Background</h2>"), "{html}");
     assert!(html.contains("badge-current"));
     assert!(!html.contains("id=\"contents\""), "one section needs no contents list");
-    // No project values here: the placeholder is shown as written.
-    assert!(html.contains("Written by {{ lmc.short_name }}."), "{html}");
+    // No project values here: the placeholder is a labelled blank, as in the PDF and Word.
+    assert!(html.contains("Written by <span class=\"blank\">[Short name]</span>."), "{html}");
 
     fx.write("plain.md", "# Notes\n\nJust text & more.\n");
     fx.run(&["render", "--html", "plain.md"]).ok();
@@ -136,4 +136,28 @@ fn render_html_makes_one_section_a_page() {
     assert!(plain.contains("<h1 id=\"guide-title\">plain</h1>"));
     assert!(plain.contains("<h2 id=\"notes\">Notes</h2>"));
     assert!(plain.contains("Just text &amp; more."));
+}
+
+#[test]
+fn editing_an_image_rebuilds_the_web_guide() {
+    // Regression: the web page embeds its images, but its job recorded no reads, so an edited
+    // image left the old one in the page until something else changed.
+    let fx = guide_fixture("Test LMC");
+    let svg = |colour: &str| {
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"3\"><rect width=\"4\" height=\"3\" fill=\"{colour}\"/></svg>"
+        )
+    };
+    fx.write("content/guide/chart.svg", &svg("red"));
+    fx.write(
+        "content/guide/20-chart.md",
+        "---\nkind: guide-section\ntitle: Chart\norder: 30\nstatus: current\nreviewed: 2025-04-01\n---\n\n![A chart](chart.svg)\n",
+    );
+    fx.run(&["build", "--quiet"]).ok();
+    let before = fx.read(&format!("output/{PAGE}"));
+    assert!(before.contains("<img src=\"data:image/svg+xml;base64,"), "the chart is embedded");
+    fx.write("content/guide/chart.svg", &svg("blue"));
+    fx.run(&["build", "--quiet"]).ok();
+    let after = fx.read(&format!("output/{PAGE}"));
+    assert_ne!(before, after, "the page embeds the edited chart");
 }

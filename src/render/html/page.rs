@@ -7,7 +7,6 @@ use serde::Serialize;
 use tera::Context;
 
 use super::convert::{self, Options};
-use super::escape::base64;
 use super::ids::{self, Ids};
 use crate::diag::Problem;
 use crate::load::config::Lmc;
@@ -75,6 +74,9 @@ pub struct SectionView {
     pub body: String,
     /// Who approved the section, shown at its end.
     pub sign_off: crate::approval::view::SignOff,
+    /// The image files the body embeds: the job's reads, so editing one rebuilds the page.
+    #[serde(skip)]
+    pub reads: Vec<std::path::PathBuf>,
 }
 
 pub fn status_label(status: Status) -> String {
@@ -84,14 +86,14 @@ pub fn status_label(status: Status) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-/// The whole guide: every guide section in order.
+/// The whole guide: every guide section in order. Returns the image files it embeds.
 pub fn insert_guide(
     ctx: &mut Context,
     project: &Project,
     compared: Option<&crate::editions::Editions>,
     lmc: &Lmc,
     warnings: &mut Vec<Problem>,
-) {
+) -> Vec<std::path::PathBuf> {
     let mut sections: Vec<&Document> = project.documents_of("guide-section").collect();
     sections.sort_by_key(|d| match &d.kind {
         Kind::GuideSection(s) => (s.order, d.slug.clone()),
@@ -138,6 +140,7 @@ pub fn insert_guide(
     };
     ctx.insert("page", &page);
     ctx.insert("sections", &views);
+    views.into_iter().flat_map(|v| v.reads).collect()
 }
 
 /// One document as a section of the page. Its body's top headings are `h{top_level}`.
@@ -151,15 +154,11 @@ pub fn section_view(
 ) -> SectionView {
     let id = ids.claim(ids::section_base(&doc.slug), "");
     let dir = doc.path.parent().unwrap_or(root);
-    let image = |dest: &str| image_data_url(root, dir, dest);
-    let converted =
-        convert::to_html(doc.body(), ids, &Options { top_level, scope: &id, resolve, image: &image });
-    for missing in converted.missing_images {
-        warnings.push(
-            Problem::warning(&doc.shown, format!("image `{missing}` was not found in the project; its description is shown instead"))
-                .hint("images must be PNG, JPEG, GIF, SVG or WebP files inside the project, with paths relative to the Markdown file"),
-        );
-    }
+    let image = |dest: &str| crate::markdown::doc::confine_image(root, dir, dest);
+    let (body, converted) =
+        convert::to_html(doc.body(), ids, &Options { top_level, scope: &id }, resolve, &image);
+    crate::render::image_warnings(&doc.shown, &body, warnings);
+    let reads = body.assets.iter().map(|a| root.join(a.rooted.trim_start_matches('/'))).collect();
     let meta: Option<&GuideSection> = match &doc.kind {
         Kind::GuideSection(s) => Some(s),
         _ => None,
@@ -176,31 +175,10 @@ pub fn section_view(
         sources: meta.map(|m| m.sources.clone()).unwrap_or_default(),
         body: converted.html,
         sign_off: doc.sign_off.clone(),
+        reads,
     }
 }
 
 pub(crate) fn href_of_website(site: &str) -> String {
     if site.contains("://") { site.to_string() } else { format!("https://{site}") }
-}
-
-/// An image inside the project as a `data:` URL, so the page stays one file that needs
-/// nothing from anywhere else.
-fn image_data_url(root: &Path, dir: &Path, dest: &str) -> Option<String> {
-    if dest.contains("://") || dest.starts_with("data:") {
-        return None;
-    }
-    let ext = Path::new(dest).extension()?.to_str()?.to_ascii_lowercase();
-    let mime = match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "svg" => "image/svg+xml",
-        "webp" => "image/webp",
-        _ => return None,
-    };
-    let real = dir.join(dest).canonicalize().ok()?;
-    let root = root.canonicalize().ok()?;
-    real.strip_prefix(&root).ok()?;
-    let bytes = std::fs::read(&real).ok()?;
-    Some(format!("data:{mime};base64,{}", base64(&bytes)))
 }

@@ -18,6 +18,7 @@ use docx_rs::{Docx, Paragraph, Run, Table};
 use crate::load::config::Practice;
 use crate::load::content::{Document, Field, Kind};
 use crate::load::fields::{FieldValue, Values};
+use crate::markdown::doc::{Resolve, field_label, normalise, normalise_inline};
 use crate::markdown::{Piece, pieces};
 
 /// Everything a Word letter shows. It is made from the same values the PDF letter's
@@ -69,19 +70,30 @@ fn declared(doc: &Document) -> &[Field] {
     }
 }
 
+/// The label a declared field shows when it has no value.
+fn declared_label(doc: &Document, name: &str) -> Option<String> {
+    declared(doc).iter().find(|f| f.name == name).map(|f| f.label.clone())
+}
+
 /// The label a placeholder shows: the field's own, or one made from its name.
 fn label(doc: &Document, name: &str) -> String {
-    declared(doc).iter().find(|f| f.name == name).map(|f| f.label.clone()).unwrap_or_else(|| {
-        let last = name.rsplit('.').next().unwrap_or(name).replace('_', " ");
-        let mut chars = last.chars();
-        chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-    })
+    declared_label(doc, name).unwrap_or_else(|| field_label(name))
 }
 
 /// Values and labels for [`text_runs`].
 pub(crate) struct Lookup<'a> {
     values: &'a crate::load::fields::Values,
     doc: &'a Document,
+}
+
+impl Lookup<'_> {
+    /// A field's value as the normalised document carries it: an address's lines broken.
+    fn value(&self, name: &str) -> Option<String> {
+        self.values.get(name).map(|v| match v {
+            FieldValue::Text(t) => t.clone(),
+            FieldValue::Lines(lines) => lines.join("\n"),
+        })
+    }
 }
 
 /// Runs for `text`, in `base`'s formatting: literal text as is, each placeholder as its
@@ -112,7 +124,7 @@ pub(crate) fn text_runs(text: &str, v: &Lookup, base: &Run) -> Vec<Run> {
     runs
 }
 
-fn placeholder(label: &str, base: &Run) -> Run {
+pub(crate) fn placeholder(label: &str, base: &Run) -> Run {
     base.clone()
         .style(styles::PLACEHOLDER)
         .highlight(styles::HIGHLIGHT)
@@ -128,19 +140,6 @@ pub(crate) fn xml_text(text: &str) -> String {
         .collect()
 }
 
-/// The Markdown source of the letter's subject: the PDF gets it converted to typst, so it
-/// is read here from the front matter.
-fn subject_source(doc: &Document) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Front {
-        #[serde(default)]
-        subject: Option<String>,
-    }
-    let head = doc.text.get(..doc.body_start)?.trim();
-    let yaml = head.strip_prefix("---")?.trim_end().strip_suffix("---")?;
-    serde_saphyr::from_str::<Front>(yaml).ok()?.subject
-}
-
 /// The document title: the same as the PDF letter's.
 pub fn title(doc: &Document, practice: &Practice) -> String {
     format!("{} – {}", doc.title, practice.name)
@@ -154,12 +153,18 @@ pub fn letter(letter: &WordLetter) -> anyhow::Result<Vec<u8>> {
     docx = letterhead::page(docx, letter, &ids);
 
     let mut blocks = vec![letterhead::date_and_recipient(letter, &v, &ids)];
-    let mut body = body::Body::new(&v, &ids);
-    if let Some(subject) = subject_source(letter.doc) {
-        let p = body.inline_markdown(&subject, ids.para().style(styles::TITLE));
+    let value = |name: &str| v.value(name);
+    let label = |name: &str| declared_label(letter.doc, name);
+    let resolve = Resolve { image: &|_| None, value: &value, label: &label };
+    let mut body = body::Body::new(&ids);
+    if let Kind::Letter(l) = &letter.doc.kind
+        && let Some(subject) = &l.subject
+    {
+        let subject = normalise_inline(subject, &resolve);
+        let p = body.inline_paragraph(&subject, ids.para().style(styles::TITLE));
         blocks.push(Block::Para(Box::new(p)));
     }
-    body.markdown(letter.doc.body());
+    body.document(&normalise(letter.doc.body(), &resolve));
     blocks.append(&mut body.blocks);
     blocks.extend(letterhead::signature(letter, &v, &ids).into_iter().map(|p| Block::Para(Box::new(p))));
 
@@ -185,5 +190,7 @@ pub fn letter(letter: &WordLetter) -> anyhow::Result<Vec<u8>> {
     package::write(docx, &meta)
 }
 
+#[cfg(test)]
+pub(crate) mod every_format;
 #[cfg(test)]
 mod tests;

@@ -19,21 +19,9 @@ pub(super) struct Meta {
 
 pub const LANGUAGE: &str = "en-GB";
 
-/// Escapes text for XML content and attribute values.
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for XML content and attribute values: the web page's escaper, as XML and
+/// HTML escape alike.
+use crate::render::html::escape::attr as escape;
 
 fn core(meta: &Meta) -> Vec<u8> {
     let mut xml = String::from(concat!(
@@ -103,7 +91,7 @@ mod tests {
 
     #[test]
     fn escapes_every_markup_character() {
-        assert_eq!(escape(r#"<a & "b" 'c'> ]]>"#), "&lt;a &amp; &quot;b&quot; &apos;c&apos;&gt; ]]&gt;");
+        assert_eq!(escape(r#"<a & "b" 'c'> ]]>"#), "&lt;a &amp; &quot;b&quot; &#39;c&#39;&gt; ]]&gt;");
     }
 
     #[test]
