@@ -82,11 +82,16 @@ impl AccessList {
     pub fn load(root: &Path) -> anyhow::Result<AccessList> {
         let path = access_file(root);
         match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text)
-                .with_context(|| format!("failed to read the access list `{}`", path.display())),
+            Ok(text) => AccessList::parse(&text, &path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AccessList::default()),
             Err(e) => Err(e).with_context(|| format!("failed to read `{}`", path.display())),
         }
+    }
+
+    /// The access list in `text`, read from `path` (named in the error).
+    pub fn parse(text: &str, path: &Path) -> anyhow::Result<AccessList> {
+        serde_json::from_str(text)
+            .with_context(|| format!("failed to read the access list `{}`", path.display()))
     }
 
     pub fn save(&self, root: &Path) -> anyhow::Result<()> {

@@ -2,6 +2,7 @@
 //! Markdown content, and validating all of it so that every problem is reported at once.
 //! Nothing here knows typst or tera.
 
+pub mod broken;
 pub mod colour;
 pub mod config;
 pub mod content;

@@ -8,9 +8,9 @@ use lettre::Address;
 use lettre::message::Mailbox;
 
 use crate::diag::{Problem, display_path};
+use crate::load::broken;
 use crate::load::config::Practice;
 use crate::load::project::Project;
-use crate::serve::snapshot::broken_profile;
 
 pub struct Recipient<'a> {
     pub practice: &'a Practice,
@@ -80,7 +80,7 @@ fn broken_profiles(project: &Project) -> Vec<Unreachable> {
                 .map_or_else(|| "the profile does not load".to_string(), |p| p.message.clone());
             // The profile may be a second file with an ODS code already taken; then its code
             // would name the other practice, so it is left out.
-            let ods = broken_profile(path).map(|e| e.ods).filter(|ods| project.practice(ods).is_none());
+            let ods = broken::profile(path).map(|e| e.ods).filter(|ods| project.practice(ods).is_none());
             Unreachable { ods, profile: shown, why }
         })
         .collect()

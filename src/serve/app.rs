@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tera::Context;
 
@@ -29,6 +29,9 @@ pub struct App {
     snapshot: std::sync::RwLock<Arc<Snapshot>>,
     /// The practices and documents browsers have open, made first by each rebuild.
     pub viewers: Arc<crate::plan::priority::Viewers>,
+    /// The access list as last read, with its file's time and size: read again only when
+    /// they change (see `auth::access_list`).
+    pub(super) access: tokio::sync::Mutex<Option<(super::auth::Stamp, Arc<crate::access::AccessList>)>>,
 }
 
 impl App {
@@ -48,6 +51,7 @@ impl App {
             secret: keys::random_secret()?,
             snapshot: std::sync::RwLock::default(),
             viewers: Arc::default(),
+            access: tokio::sync::Mutex::default(),
         })
     }
 
@@ -60,8 +64,9 @@ impl App {
         self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    pub(super) fn csrf(&self, ods: &str) -> String {
-        blake3::keyed_hash(&self.secret, format!("profile-form|{ods}").as_bytes()).to_hex().to_string()
+    /// The form token of `scope` (a practice's ODS code, or `content`): see `auth`.
+    pub(super) fn csrf(&self, scope: &str) -> String {
+        super::auth::csrf_token(&self.secret, scope)
     }
 
     pub(super) fn context(&self, title: &str, scope: &Access) -> Context {
@@ -143,17 +148,4 @@ pub(super) fn allowed(app: &App, scope: &Access, ods: &str) -> Result<PracticeEn
         practice.documents.retain(|d| d.offered);
     }
     Ok(practice)
-}
-
-/// Same-origin check on top of the token: a browser always sends `Origin` on a form post.
-/// Behind a proxy the origin is the public address, which the `Host` the proxy sends may not be.
-pub(super) fn same_origin(app: &App, headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else { return true };
-    if let Some(public) = &app.public_url
-        && public.origin().ascii_serialization() == origin
-    {
-        return true;
-    }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
 }

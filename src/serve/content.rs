@@ -14,10 +14,10 @@ use axum::routing::get;
 use serde::Serialize;
 use tera::Context;
 
-use super::app::{App, Shared, Who, forbidden, html, not_found, same_origin};
+use super::app::{App, Shared, Who, forbidden, html, not_found};
 use super::diff::{self, Row};
 use super::snapshot::ContentEntry;
-use crate::access::{self as keys, Access};
+use crate::access::Access;
 use crate::diag::Problem;
 use crate::history::{History, audit};
 use crate::pipeline::{self, Shown};
@@ -282,10 +282,7 @@ fn form_expired(app: &App) -> Response {
 }
 
 fn form_ok(app: &App, headers: &HeaderMap, form: &BTreeMap<String, String>) -> bool {
-    let token_ok = form
-        .get("csrf")
-        .is_some_and(|t| keys::constant_time_eq(t.as_bytes(), app.csrf("content").as_bytes()));
-    token_ok && same_origin(app, headers)
+    super::auth::form_ok(app, headers, form.get("csrf"), "content")
 }
 
 #[derive(Serialize)]

@@ -1,29 +1,12 @@
 //! What the output folder holds for a practice, reached only through paths that cannot leave
 //! it, and the practice's pack as a ZIP.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
 use super::snapshot::{DocKind, PracticeEntry};
 use crate::plan::Role;
-
-/// `rel` (already percent-decoded once by the router) as a path inside `base`, or `None` if
-/// it could name anything else: parent or current-folder segments, absolute paths,
-/// backslashes, a second layer of percent-encoding, hidden files, or a symlink out.
-pub fn confined(base: &Path, rel: &str) -> Option<PathBuf> {
-    if rel.is_empty() || rel.contains(['\\', '%', '\0', ':']) || rel.starts_with('/') {
-        return None;
-    }
-    let segments: Vec<&str> = rel.split('/').collect();
-    if segments.iter().any(|s| s.is_empty() || s.starts_with('.')) {
-        return None;
-    }
-    let path = base.join(rel);
-    let real = path.canonicalize().ok()?;
-    let base = base.canonicalize().ok()?;
-    (real.starts_with(&base) && real.is_file()).then_some(real)
-}
 
 /// An ODS code as an address may give it (any case); anything else is refused before it is
 /// joined to a path.
@@ -122,39 +105,6 @@ pub fn content_type(path: &Path) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn confined_refuses_every_way_out() {
-        let dir = tempfile::tempdir().unwrap();
-        let base = dir.path().join("out/practices/Z90001");
-        std::fs::create_dir_all(base.join("posters")).unwrap();
-        std::fs::write(base.join("posters/a.png"), "x").unwrap();
-        std::fs::write(dir.path().join("secret.txt"), "s").unwrap();
-        std::fs::write(base.join(".hidden"), "h").unwrap();
-        assert!(confined(&base, "posters/a.png").is_some());
-        for bad in [
-            "../../../secret.txt",
-            "posters/../../../../secret.txt",
-            "..%2f..%2fsecret.txt",
-            "%2e%2e/secret.txt",
-            "..\\..\\secret.txt",
-            "posters\\a.png",
-            "/etc/passwd",
-            "./posters/a.png",
-            "posters//a.png",
-            ".hidden",
-            "posters",
-            "",
-            "C:/x",
-        ] {
-            assert!(confined(&base, bad).is_none(), "{bad}");
-        }
-        #[cfg(unix)]
-        {
-            std::os::unix::fs::symlink(dir.path().join("secret.txt"), base.join("posters/link.png")).unwrap();
-            assert!(confined(&base, "posters/link.png").is_none());
-        }
-    }
 
     #[test]
     fn items_take_titles_languages_and_labels_from_the_snapshot() {

@@ -1,29 +1,28 @@
-//! Routes, keys, CSRF tokens and security headers.
+//! Routes and the practice pages' handlers; who may ask what is decided in `auth.rs`.
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::path::PathBuf;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path as UrlPath, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tera::Context;
 
-use super::app::{App, Shared, Who, allowed, forbidden, html, not_found, same_origin};
+use super::app::{App, Shared, Who, allowed, forbidden, html, not_found};
 use super::files;
 use super::pages;
 use super::profile::{self, Logo, Saved};
 use super::snapshot::PracticeEntry;
-use crate::access::{self as keys, Access, AccessList};
+use crate::access::Access;
 use crate::diag::display_path;
 use crate::history::audit;
 use crate::plan::priority::Viewed;
 
-const COOKIE: &str = "lmcpress_key";
 /// Forms and everything else but the profile form carry little: refuse large bodies early.
 const BODY_LIMIT: usize = 64 * 1024;
 
@@ -57,8 +56,8 @@ pub fn router(app: Shared) -> Router {
             app.message(StatusCode::NOT_FOUND, "Not found", "There is no page at this address.")
         })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(app.clone(), guard))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(app.clone(), super::auth::guard))
+        .layer(middleware::from_fn(super::auth::security_headers))
         .with_state(app)
 }
 
@@ -72,96 +71,6 @@ fn practice_redirect(ods: &str) -> Response {
 
 fn asset(kind: &'static str, body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response()
-}
-
-async fn security_headers(req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    let set = |h: &mut HeaderMap, k: &'static str, v: &'static str| {
-        h.insert(k, HeaderValue::from_static(v));
-    };
-    set(
-        h,
-        "content-security-policy",
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
-         frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'",
-    );
-    set(h, "x-content-type-options", "nosniff");
-    // Private links carry their key in the URL: never send it on to another site. Not
-    // `no-referrer`: browsers then send `Origin: null` on form posts, defeating the origin check.
-    set(h, "referrer-policy", "same-origin");
-    set(h, "x-frame-options", "SAMEORIGIN");
-    set(h, "cross-origin-opener-policy", "same-origin");
-    set(h, "cross-origin-resource-policy", "same-origin");
-    set(h, "permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
-    res
-}
-
-fn cookie_key(headers: &HeaderMap) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
-        c.split(';').find_map(|part| part.trim().strip_prefix(&format!("{COOKIE}=")).map(String::from))
-    })
-}
-
-fn bearer_key(headers: &HeaderMap) -> Option<String> {
-    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    v.strip_prefix("Bearer ").map(|k| k.trim().to_string())
-}
-
-/// Decides who is asking. Loopback without `--require-keys`: the editor. Otherwise a key,
-/// from the private link's `?key=` (then kept in a cookie and dropped from the address), a
-/// cookie, or an `Authorization: Bearer` header; 401 without a current one.
-async fn guard(State(app): State<Shared>, mut req: Request, next: Next) -> Response {
-    if req.uri().path().starts_with("/static/") {
-        return next.run(req).await;
-    }
-    if !app.require_keys {
-        req.extensions_mut().insert(Access::Lmc);
-        req.extensions_mut().insert(Who("LMC editor".into()));
-        return next.run(req).await;
-    }
-    let list = match AccessList::load(&app.root) {
-        Ok(l) => l,
-        Err(_) => {
-            return app.message(StatusCode::INTERNAL_SERVER_ERROR, "Access list unreadable", "Ask the LMC.");
-        }
-    };
-    let query_key =
-        req.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("key=").map(String::from)));
-    if let Some(key) = query_key {
-        if list.check(&key).is_none() {
-            return unauthorised(&app);
-        }
-        // Move the key from the address to a cookie, so it does not linger in history.
-        let path = req.uri().path().to_string();
-        let secure = app.public_url.as_ref().is_some_and(|u| u.scheme() == "https");
-        let cookie =
-            format!("{COOKIE}={key}; HttpOnly; SameSite=Lax; Path=/{}", if secure { "; Secure" } else { "" });
-        let mut res = Redirect::to(&path).into_response();
-        if let Ok(v) = HeaderValue::from_str(&cookie) {
-            res.headers_mut().insert(header::SET_COOKIE, v);
-        }
-        return res;
-    }
-    let key = bearer_key(req.headers()).or_else(|| cookie_key(req.headers()));
-    match key.as_deref().and_then(|k| list.check_grant(k)) {
-        Some(grant) => {
-            req.extensions_mut().insert(grant.scope.clone());
-            req.extensions_mut().insert(Who::of(grant));
-            next.run(req).await
-        }
-        None => unauthorised(&app),
-    }
-}
-
-fn unauthorised(app: &App) -> Response {
-    let mut res = app.message(
-        StatusCode::UNAUTHORIZED,
-        "Private link needed",
-        "Open this site with the private link the LMC sent you. Links stop working when the LMC revokes them.",
-    );
-    res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    res
 }
 
 async fn index(State(app): State<Shared>, axum::Extension(scope): axum::Extension<Access>) -> Response {
@@ -269,7 +178,7 @@ async fn practice_file(
     if !scope.is_lmc() && !listed {
         return not_found(&app);
     }
-    match files::confined(&app.out.join("practices").join(&practice.ods), &rel) {
+    match super::auth::confined(&app.out.join("practices").join(&practice.ods), &rel) {
         Some(path) => send_file(path).await,
         None => not_found(&app),
     }
@@ -283,7 +192,7 @@ async fn guide_file(
     if !scope.is_lmc() {
         return forbidden(&app);
     }
-    match files::confined(&app.out.join("guide"), &rel) {
+    match super::auth::confined(&app.out.join("guide"), &rel) {
         Some(path) => send_file(path).await,
         None => not_found(&app),
     }
@@ -444,10 +353,7 @@ async fn profile_save(
             Err(_) => return too_large(&app),
         }
     }
-    let token_ok = submitted
-        .get("csrf")
-        .is_some_and(|t| keys::constant_time_eq(t.as_bytes(), app.csrf(&practice.ods).as_bytes()));
-    if !token_ok || !same_origin(&app, &headers) {
+    if !super::auth::form_ok(&app, &headers, submitted.get("csrf"), &practice.ods) {
         return app.message(
             StatusCode::FORBIDDEN,
             "Form expired",

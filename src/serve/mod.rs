@@ -4,6 +4,7 @@
 //! the output folder, the profile form and private links. No document logic of its own.
 
 mod app;
+mod auth;
 mod content;
 mod diff;
 pub mod files;

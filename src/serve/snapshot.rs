@@ -285,20 +285,12 @@ fn content_entries(project: &crate::load::project::Project) -> Vec<ContentEntry>
     out
 }
 
-/// A profile that failed to load, as far as its ODS code and name can be read.
+/// A profile that failed to load, listed so that it can be opened and mended.
 pub fn broken_profile(path: &std::path::Path) -> Option<PracticeEntry> {
-    let is_profile = path.parent().is_some_and(|d| d.ends_with("content/practices"))
-        && path.extension().is_some_and(|e| e == "yaml" || e == "yml");
-    if !is_profile {
-        return None;
-    }
-    let text = std::fs::read_to_string(path).ok()?;
-    let map = super::yaml_edit::values(&text).ok()?;
-    let ods = map.get("ods_code").and_then(|v| v.as_str()).filter(|o| crate::load::config::is_ods(o))?;
-    let name = map.get("name").and_then(|v| v.as_str()).unwrap_or(ods).to_string();
+    let found = crate::load::broken::profile(path)?;
     Some(PracticeEntry {
-        ods: ods.to_string(),
-        name,
+        ods: found.ods,
+        name: found.name,
         path: path.to_path_buf(),
         documents: Vec::new(),
         pack: Recipe::default(),

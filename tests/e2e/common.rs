@@ -76,9 +76,10 @@ impl Fixture {
         fx
     }
 
-    /// Turns sign-off on, names a test approver and translator in `lmc.yaml`, and approves
-    /// every content file from the terminal, as an LMC does before practices get anything:
-    /// for tests of what practices receive.
+    /// Turns sign-off on, names a test approver in `lmc.yaml`, and approves every English
+    /// content file from the terminal, as an LMC does before practices get anything: for tests
+    /// of what practices receive. Translations stay drafts, as no qualified translator has
+    /// checked the shipped ones.
     pub fn approve_all(&self) {
         let lmc = self.read("content/lmc.yaml");
         let kept: String = lmc
@@ -87,32 +88,18 @@ impl Fixture {
             .filter(|l| !l.starts_with("approval:"))
             .map(|l| format!("{l}\n"))
             .collect();
-        self.write(
-            "content/lmc.yaml",
-            &format!(
-                "{kept}approval: required\npeople:\n  - name: Test Approver\n    roles: [approver]\n  \
-                 - name: Test Translator\n    roles: [translator]\n    languages: [gu, pa, ur, pl]\n"
-            ),
-        );
-        let mut english = Vec::new();
-        let mut translated = Vec::new();
-        for entry in walkdir::WalkDir::new(self.path("content")).into_iter().filter_map(Result::ok) {
-            let rel = entry.path().strip_prefix(self.root()).unwrap().to_string_lossy().replace('\\', "/");
-            if !lmcpress::approval::needs_approval(&rel) {
-                continue;
-            }
-            match lmcpress::approval::translation_language(&rel) {
-                Some(_) => translated.push(rel),
-                None => english.push(rel),
-            }
-        }
-        for (who, files) in [("Test Approver", english), ("Test Translator", translated)] {
-            if !files.is_empty() {
-                let mut args = vec!["approve", "--as", who];
-                args.extend(files.iter().map(String::as_str));
-                self.run(&args).ok();
-            }
-        }
+        let people = "approval: required\npeople:\n  - name: Test Approver\n    roles: [approver]\n";
+        self.write("content/lmc.yaml", &format!("{kept}{people}"));
+        let files: Vec<String> = walkdir::WalkDir::new(self.path("content"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| e.path().strip_prefix(self.root()).unwrap().to_string_lossy().replace('\\', "/"))
+            .filter(|rel| lmcpress::approval::needs_approval(rel))
+            .filter(|rel| lmcpress::approval::translation_language(rel).is_none())
+            .collect();
+        let mut args = vec!["approve", "--as", "Test Approver"];
+        args.extend(files.iter().map(String::as_str));
+        self.run(&args).ok();
     }
 
     pub fn root(&self) -> &Path {
