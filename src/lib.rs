@@ -5,8 +5,9 @@
 //! Every command goes through [`pipeline`]: [`load`] reads and validates the inputs, [`plan`]
 //! lists the jobs (each naming its outputs and the files it reads), and [`build`] runs them,
 //! each job rendering its tera template ([`render`]), typesetting it with typst
-//! ([`typeset`]) and handing the files to [`write`]. `watch`, `serve` and `editions` sit on
-//! top of that pipeline.
+//! ([`typeset`]) and handing the files to [`write`]. [`approval`] decides, below all of them,
+//! which version of each content file a build reads and what practices may be given.
+//! `watch`, `serve` and `notify` sit on top of that pipeline.
 
 /// `[(name, text); N]` of files compiled in from a folder of the repository (`dir` relative to
 /// the file that uses it): the built-in theme and the starter project.

@@ -1,6 +1,6 @@
 //! Stage one, load: finding the project, reading `lmc.yaml`, the practice profiles and the
 //! Markdown content, and validating all of it so that every problem is reported at once.
-//! Nothing here knows typst or tera.
+//! Nothing here renders or typesets: typst is asked only which characters its fonts cover.
 
 pub mod broken;
 pub mod colour;

@@ -1,5 +1,6 @@
-//! What the output folder holds for a practice, reached only through paths that cannot leave
-//! it, and the practice's pack as a ZIP.
+//! What the output folder holds for a practice, as its page lists it: each document's
+//! downloads with a version tag for the URL. (Paths a request names are confined in
+//! `auth.rs`; packs are made by `write::pack`.)
 
 use std::path::Path;
 

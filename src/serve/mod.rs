@@ -1,7 +1,9 @@
 //! `serve`: a small web server over the one pipeline. The watcher (`watch::watch`, on its own
-//! thread) builds and rebuilds exactly as `lmcpress watch` does; this module only remembers
-//! what each rebuild reported, tells browsers about it over server-sent events, and serves
-//! the output folder, the profile form and private links. No document logic of its own.
+//! thread) builds and rebuilds exactly as `lmcpress watch` does; this module remembers what
+//! each rebuild reported, tells browsers about it over server-sent events, and serves the
+//! practices' pages and files, the profile form, and the LMC's content editor (edit with
+//! preview, history, sign-off). It makes no document itself: previews and packs go through
+//! `pipeline`, and what each link may open is decided in `auth.rs` and `app::allowed`.
 
 mod app;
 mod auth;

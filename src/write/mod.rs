@@ -1,5 +1,7 @@
 //! Writing outputs: atomically (temporary file in the same folder, then rename), so a failed
-//! or interrupted job never leaves a half-written file and never loses the previous output.
+//! or interrupted job never leaves a half-written file and never loses the previous output;
+//! and the formats made from what render gathered: the build manifest, Word letters, pack
+//! layout and ZIP, and edition archives.
 
 pub mod archive;
 pub mod docx;
