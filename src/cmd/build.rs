@@ -29,6 +29,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<bool, Problem> {
     let (root, out) = args.project.folders();
+    lmcpress::write::ensure_writable(&out)?;
     let manifest = Manifest::read_ahead(&out);
     let loaded = pipeline::load(&root)?;
     let project = &loaded.project;

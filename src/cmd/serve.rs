@@ -62,6 +62,8 @@ impl Reporter for Printer {
 
 pub fn run(args: Args) -> Result<bool, Problem> {
     let (root, out) = args.project.folders();
+    lmcpress::load::project::ensure_project(&root)?;
+    lmcpress::write::ensure_writable(&out)?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))

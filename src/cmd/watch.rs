@@ -20,6 +20,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<bool, Problem> {
     let (root, out) = args.project.folders();
     lmcpress::load::project::ensure_project(&root)?;
+    lmcpress::write::ensure_writable(&out)?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))

@@ -48,6 +48,16 @@ fn set_mode(_: &Path, _: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether files can be written in `out` (made if missing): asked once before a build, so
+/// a read-only share or a full disk is one message with what to do, not one per document.
+pub fn ensure_writable(out: &Path) -> Result<(), crate::diag::Problem> {
+    let probe = std::fs::create_dir_all(out).and_then(|()| tempfile::NamedTempFile::new_in(out).map(drop));
+    probe.map_err(|e| {
+        crate::diag::Problem::general(format!("cannot write to the output folder `{}`: {e}", out.display()))
+            .hint("build somewhere you may write with --out DIR, or free space on that disk or ask for write access; nothing was built")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

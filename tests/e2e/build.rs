@@ -211,3 +211,16 @@ fn an_output_left_empty_or_short_by_a_crash_is_made_again() {
     assert_eq!(std::fs::read(&pdf).unwrap(), good_pdf);
     assert_eq!(std::fs::read(&png).unwrap(), good_png);
 }
+
+#[test]
+fn an_output_folder_that_cannot_be_written_is_one_message_before_any_typesetting() {
+    let fx = Fixture::minimal();
+    // A file where the folder should be: the folder cannot be made, even by root.
+    fx.write("blocked", "a file, not a folder");
+    let run = fx.run(&["build", "--out", "blocked/output"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr.lines().filter(|l| l.starts_with("error")).count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("cannot write to the output folder"), "{}", run.stderr);
+    assert!(run.stderr.contains("--out"), "{}", run.stderr);
+    assert!(!run.stderr.contains("built "), "it typeset anyway:\n{}", run.stderr);
+}
