@@ -186,6 +186,11 @@ impl Kind {
             Kind::AgDisclaimer(_) => "ag-disclaimer",
         }
     }
+
+    /// What is declared once about this kind of document.
+    pub fn declaration(&self) -> &'static crate::kinds::Declaration {
+        crate::kinds::named(self.name()).expect("every kind of front matter is declared in `kinds`")
+    }
 }
 
 /// One Markdown document with its checked front matter.
@@ -211,8 +216,6 @@ impl Document {
         &self.text[self.body_start..]
     }
 }
-
-const KINDS: [&str; 4] = ["guide-section", "poster", "letter", "ag-disclaimer"];
 
 /// Placeholder names every document may use, besides a letter's own fields.
 pub const PRACTICE_FIELDS: [&str; 11] = [
@@ -479,14 +482,18 @@ pub fn parse_document(root: &Path, path: &Path, text: Arc<str>) -> Result<Docume
         return Err(vec![
             Problem::error(&shown, "front matter has no `kind`")
                 .at(&text, 0..3)
-                .hint(format!("add `kind:` with one of: {}", KINDS.join(", "))),
+                .hint(format!("add `kind:` with one of: {}", crate::kinds::names().join(", "))),
         ]);
     };
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut problems = Vec::new();
     // `<slug>.<lang>.md` is a translation; the language code is checked with the poster.
     let (base, lang) = match stem.split_once('.') {
-        Some((base, lang)) if kind.value == "poster" && !lang.is_empty() && !lang.contains('.') => {
+        Some((base, lang))
+            if crate::kinds::named(&kind.value).is_some_and(|k| k.translated)
+                && !lang.is_empty()
+                && !lang.contains('.') =>
+        {
             (base, Some(lang))
         }
         _ => (stem.as_str(), None),
@@ -505,9 +512,10 @@ pub fn parse_document(root: &Path, path: &Path, text: Arc<str>) -> Result<Docume
         "ag-disclaimer" => yaml::parse::<AgFile>(&shown, &front)
             .map(|f| (f.title, Kind::AgDisclaimer(AgWording { use_when: f.use_when }))),
         other => {
-            let hint = match crate::diag::suggest(other, KINDS) {
+            let kinds = crate::kinds::names();
+            let hint = match crate::diag::suggest(other, kinds.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
-                None => format!("kinds are: {}", KINDS.join(", ")),
+                None => format!("kinds are: {}", kinds.join(", ")),
             };
             Err(yaml::at_value(&shown, &front, &kind, format!("unknown document kind `{other}`")).hint(hint))
         }
@@ -531,7 +539,7 @@ pub fn parse_document(root: &Path, path: &Path, text: Arc<str>) -> Result<Docume
     };
     problems.extend(check_placeholders(&doc));
     problems.extend(check_signature(&doc));
-    if matches!(doc.kind, Kind::AgDisclaimer(_)) {
+    if doc.kind.declaration().ascii_only {
         problems.extend(check_ascii(&doc));
     }
     if problems.is_empty() { Ok(doc) } else { Err(problems.into_iter().map(relocate).collect()) }

@@ -106,53 +106,7 @@ pub enum OutputKind {
     Zip,
 }
 
-/// What an output is for. Packs file outputs by role, serve lists them by role, and nothing
-/// downstream works it out again from a path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    GuidePdf,
-    GuideWeb,
-    GuideRedline,
-    WhatsNew,
-    PosterA4,
-    /// The A4 poster's first page as an image, for screens and websites.
-    PosterImage,
-    PosterA3,
-    SocialSquare,
-    SocialPortrait,
-    LetterPdf,
-    LetterWord,
-    AgText,
-    Pack,
-    /// A Markdown file typeset on its own (`render`).
-    Standalone,
-}
-
-impl Role {
-    /// How a download of this output is labelled beside its document's title.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::GuidePdf | Role::GuideRedline | Role::WhatsNew | Role::LetterPdf | Role::Standalone => {
-                "PDF"
-            }
-            Role::PosterA4 => "A4 PDF",
-            Role::PosterA3 => "A3 PDF",
-            Role::PosterImage => "PNG",
-            Role::SocialSquare => "square PNG",
-            Role::SocialPortrait => "portrait PNG",
-            Role::GuideWeb => "web page",
-            Role::LetterWord => "Word",
-            Role::AgText => "text",
-            Role::Pack => "ZIP",
-        }
-    }
-
-    /// Whether the output is a picture to preview.
-    pub fn is_image(self) -> bool {
-        matches!(self, Role::PosterImage | Role::SocialSquare | Role::SocialPortrait)
-    }
-}
+pub use crate::kinds::Role;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Output {
@@ -259,15 +213,8 @@ pub fn plan(
     let Some(lmc) = &project.lmc else { return Vec::new() };
     let lmc_file: Arc<Path> = Arc::from(project.root.join("content/lmc.yaml"));
     let mut template_deps: BTreeMap<&str, Vec<Arc<Path>>> = BTreeMap::new();
-    for t in [
-        GUIDE_TEMPLATE,
-        POSTER_TEMPLATE,
-        SOCIAL_TEMPLATE,
-        LETTER_TEMPLATE,
-        AG_TEMPLATE,
-        GUIDE_HTML_TEMPLATE,
-        WHATS_NEW_TEMPLATE,
-    ] {
+    let declared = crate::kinds::ALL.iter().flat_map(|k| k.templates.iter().copied());
+    for t in declared.chain([WHATS_NEW_TEMPLATE]) {
         template_deps.insert(t, template_files(t).into_iter().map(Arc::from).collect());
     }
     let base = |template: &str, extra: &[&Arc<Path>]| -> Vec<Arc<Path>> {

@@ -221,7 +221,13 @@ fn word(doc: &Doc) -> (Vec<u8>, String) {
             WordBlock::Table(t) => docx.add_table(*t),
         };
     }
-    let meta = package::Meta { title: "T".into(), creator: "C".into(), date: None, logo_alt: None, description: None };
+    let meta = package::Meta {
+        title: "T".into(),
+        creator: "C".into(),
+        date: None,
+        logo_alt: None,
+        description: None,
+    };
     let bytes = package::write(docx, &meta).unwrap();
     let read = docx_rs::read_docx(&bytes).expect("the Word file reads back");
     let mut levels = Vec::new();
