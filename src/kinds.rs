@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 /// One document kind.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Declaration {
     /// What the front matter's `kind:` says, and the name of its JSON schema
     /// (`NAME.schema.json`).
@@ -32,6 +32,42 @@ pub struct Declaration {
     pub templates: &'static [&'static str],
     /// The roles of the files a practice's copy becomes.
     pub roles: &'static [Role],
+    /// How a practice's copy is made, for a kind made as one job per practice and document;
+    /// none for the guide (one for the LMC) and posters (one job per format, planned apart).
+    pub practice_copy: Option<Copy>,
+}
+
+/// One job per practice and document: its template, how its body is written, and its files.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Copy {
+    pub template: &'static str,
+    pub body: Body,
+    pub files: &'static [File],
+}
+
+/// How a document's Markdown reaches its template.
+#[derive(Debug, Clone, std::marker::Copy, PartialEq, Eq)]
+pub enum Body {
+    /// As typst markup with the practice's values as fields, typeset to PDF (and Word).
+    Typst,
+    /// As plain text with the values filled in.
+    PlainText,
+}
+
+/// One file of a practice's copy: its path under the practice's folder (`{slug}` is the
+/// document's), its format and its role.
+#[derive(Debug, PartialEq, Eq)]
+pub struct File {
+    pub path: &'static str,
+    pub format: Format,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, std::marker::Copy, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+    Docx,
+    Text,
 }
 
 /// A group of serve's content list and editor.
@@ -61,6 +97,7 @@ pub const ALL: &[Declaration] = &[
         previewed_alone: false,
         templates: &["guide.typ.tera", "guide.html.tera"],
         roles: &[],
+        practice_copy: None,
     },
     Declaration {
         name: "poster",
@@ -75,6 +112,7 @@ pub const ALL: &[Declaration] = &[
         previewed_alone: true,
         templates: &["poster.typ.tera", "social.typ.tera"],
         roles: &[Role::PosterA4, Role::PosterImage, Role::PosterA3, Role::SocialSquare, Role::SocialPortrait],
+        practice_copy: None,
     },
     Declaration {
         name: "letter",
@@ -89,6 +127,14 @@ pub const ALL: &[Declaration] = &[
         previewed_alone: true,
         templates: &["letter.typ.tera"],
         roles: &[Role::LetterPdf, Role::LetterWord],
+        practice_copy: Some(Copy {
+            template: "letter.typ.tera",
+            body: Body::Typst,
+            files: &[
+                File { path: "letters/{slug}.pdf", format: Format::Pdf, role: Role::LetterPdf },
+                File { path: "letters/{slug}.docx", format: Format::Docx, role: Role::LetterWord },
+            ],
+        }),
     },
     Declaration {
         name: "ag-disclaimer",
@@ -101,6 +147,11 @@ pub const ALL: &[Declaration] = &[
         previewed_alone: false,
         templates: &["ag-disclaimer.txt.tera"],
         roles: &[Role::AgText],
+        practice_copy: Some(Copy {
+            template: "ag-disclaimer.txt.tera",
+            body: Body::PlainText,
+            files: &[File { path: "ag-disclaimer.txt", format: Format::Text, role: Role::AgText }],
+        }),
     },
 ];
 
@@ -270,6 +321,15 @@ mod tests {
             for r in d.roles {
                 assert!(PACK_FOLDERS.iter().any(|(f, _)| *f == r.pack_folder()), "{r:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_practice_copy_is_made_with_a_declared_template_into_declared_roles() {
+        for d in ALL {
+            let Some(copy) = &d.practice_copy else { continue };
+            assert!(d.templates.contains(&copy.template), "{}", d.name);
+            assert!(copy.files.iter().all(|f| d.roles.contains(&f.role)), "{}", d.name);
         }
     }
 

@@ -39,11 +39,9 @@ pub enum Target {
         practice: usize,
         format: PosterFormat,
     },
-    Letter {
-        doc: usize,
-        practice: usize,
-    },
-    AgText {
+    /// A practice's copy of a document, made as its kind declares (`kinds::Copy`): a
+    /// letter, the A&G wording...
+    Document {
         doc: usize,
         practice: usize,
     },
@@ -186,7 +184,6 @@ pub const GUIDE_TEMPLATE: &str = "guide.typ.tera";
 pub const POSTER_TEMPLATE: &str = "poster.typ.tera";
 pub const SOCIAL_TEMPLATE: &str = "social.typ.tera";
 pub const LETTER_TEMPLATE: &str = "letter.typ.tera";
-pub const AG_TEMPLATE: &str = "ag-disclaimer.txt.tera";
 pub const GUIDE_HTML_TEMPLATE: &str = "guide.html.tera";
 /// A standalone Markdown file as a PDF (`lmcpress render`).
 pub const RENDER_TEMPLATE: &str = "render.typ.tera";
@@ -304,20 +301,13 @@ pub fn plan(
                         );
                     }
                 }
-                Kind::Letter(_) => {
-                    let outputs = formats::letter(&dir.join("letters").join(&doc.slug), true);
-                    let target = Target::Letter { doc: di, practice: pi };
-                    let inputs = base(LETTER_TEMPLATE, &with_doc);
-                    jobs.push(Job::tracked(target, LETTER_TEMPLATE, outputs, inputs).about(&about));
+                _ => {
+                    let Some(copy) = &doc.kind.declaration().practice_copy else { continue };
+                    let outputs = formats::practice_copy(&dir, &doc.slug, copy);
+                    let target = Target::Document { doc: di, practice: pi };
+                    let inputs = base(copy.template, &with_doc);
+                    jobs.push(Job::tracked(target, copy.template, outputs, inputs).about(&about));
                 }
-                Kind::AgDisclaimer(_) => {
-                    let target = Target::AgText { doc: di, practice: pi };
-                    let inputs = base(AG_TEMPLATE, &with_doc);
-                    jobs.push(
-                        Job::tracked(target, AG_TEMPLATE, formats::ag_text(&dir), inputs).about(&about),
-                    );
-                }
-                _ => {}
             }
         }
         if !archive.is_empty() {
