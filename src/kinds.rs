@@ -13,6 +13,8 @@ pub struct Declaration {
     /// What the front matter's `kind:` says, and the name of its JSON schema
     /// (`NAME.schema.json`).
     pub name: &'static str,
+    /// Which front matter it has.
+    pub front: Front,
     /// Its folder under `content/` (empty for a file at `content/`'s top).
     pub folder: &'static str,
     /// The editor's group it is listed in, and serve's order: lower first.
@@ -28,6 +30,9 @@ pub struct Declaration {
     pub ascii_only: bool,
     /// Whether the editor previews it on its own (a guide section shows in the guide).
     pub previewed_alone: bool,
+    /// The level its body's first headings are typeset at: 2 under a title heading of
+    /// level 1, 1 for a kind whose template has none (PDF/UA wants level 1 first).
+    pub top_level: u8,
     /// The theme's templates its outputs are made with.
     pub templates: &'static [&'static str],
     /// The roles of the files a practice's copy becomes.
@@ -35,6 +40,18 @@ pub struct Declaration {
     /// How a practice's copy is made, for a kind made as one job per practice and document;
     /// none for the guide (one for the LMC) and posters (one job per format, planned apart).
     pub practice_copy: Option<Copy>,
+}
+
+/// The front matter types `load` knows. A new kind with a plain front matter (a title, and
+/// optionally `summary` and `use_when`) is a [`Front::Page`]; one with fields of its own
+/// needs a type in `load::content`.
+#[derive(Debug, Clone, std::marker::Copy, PartialEq, Eq)]
+pub enum Front {
+    GuideSection,
+    Poster,
+    Letter,
+    AgWording,
+    Page,
 }
 
 /// One job per practice and document: its template, how its body is written, and its files.
@@ -86,6 +103,7 @@ const OTHER: Group = Group { id: "other", title: "A&G wording and the LMC's deta
 pub const ALL: &[Declaration] = &[
     Declaration {
         name: "guide-section",
+        front: Front::GuideSection,
         folder: "guide",
         group: Group { id: "guide", title: "Guide sections, in order", rank: 0 },
         new_file: Some(
@@ -95,12 +113,14 @@ pub const ALL: &[Declaration] = &[
         single: false,
         ascii_only: false,
         previewed_alone: false,
+        top_level: 2,
         templates: &["guide.typ.tera", "guide.html.tera"],
         roles: &[],
         practice_copy: None,
     },
     Declaration {
         name: "poster",
+        front: Front::Poster,
         folder: "posters",
         group: Group { id: "posters", title: "Posters and their translations", rank: 1 },
         new_file: Some(
@@ -110,12 +130,14 @@ pub const ALL: &[Declaration] = &[
         single: false,
         ascii_only: false,
         previewed_alone: true,
+        top_level: 2,
         templates: &["poster.typ.tera", "social.typ.tera"],
         roles: &[Role::PosterA4, Role::PosterImage, Role::PosterA3, Role::SocialSquare, Role::SocialPortrait],
         practice_copy: None,
     },
     Declaration {
         name: "letter",
+        front: Front::Letter,
         folder: "letters",
         group: Group { id: "letters", title: "Letters", rank: 2 },
         new_file: Some(
@@ -125,6 +147,7 @@ pub const ALL: &[Declaration] = &[
         single: false,
         ascii_only: false,
         previewed_alone: true,
+        top_level: 1,
         templates: &["letter.typ.tera"],
         roles: &[Role::LetterPdf, Role::LetterWord],
         practice_copy: Some(Copy {
@@ -138,6 +161,7 @@ pub const ALL: &[Declaration] = &[
     },
     Declaration {
         name: "ag-disclaimer",
+        front: Front::AgWording,
         folder: "",
         group: OTHER,
         new_file: None,
@@ -145,12 +169,38 @@ pub const ALL: &[Declaration] = &[
         single: true,
         ascii_only: true,
         previewed_alone: false,
+        top_level: 2,
         templates: &["ag-disclaimer.txt.tera"],
         roles: &[Role::AgText],
         practice_copy: Some(Copy {
             template: "ag-disclaimer.txt.tera",
             body: Body::PlainText,
             files: &[File { path: "ag-disclaimer.txt", format: Format::Text, role: Role::AgText }],
+        }),
+    },
+    // The worked example of a kind declared here alone: a one-page practice leaflet. The theme
+    // does not ship its template: a project that wants leaflets keeps `leaflet.typ.tera` in
+    // its `templates/` (tests/fixtures/leaflet does).
+    Declaration {
+        name: "leaflet",
+        front: Front::Page,
+        folder: "leaflets",
+        group: Group { id: "leaflets", title: "Practice leaflets", rank: 2 },
+        new_file: Some("---\nkind: leaflet\ntitle: New leaflet\n---\n\nWrite the leaflet here.\n"),
+        translated: false,
+        single: false,
+        ascii_only: false,
+        previewed_alone: true,
+        top_level: 2,
+        templates: &["leaflet.typ.tera"],
+        roles: &[Role::LeafletPdf, Role::LeafletWord],
+        practice_copy: Some(Copy {
+            template: "leaflet.typ.tera",
+            body: Body::Typst,
+            files: &[
+                File { path: "leaflets/{slug}.pdf", format: Format::Pdf, role: Role::LeafletPdf },
+                File { path: "leaflets/{slug}.docx", format: Format::Docx, role: Role::LeafletWord },
+            ],
         }),
     },
 ];
@@ -205,6 +255,8 @@ pub enum Role {
     LetterPdf,
     LetterWord,
     AgText,
+    LeafletPdf,
+    LeafletWord,
     Pack,
     /// A Markdown file typeset on its own (`render`).
     Standalone,
@@ -241,6 +293,8 @@ impl Role {
             Role::LetterPdf => info("PDF", "Letters/PDF, to print", 2, false),
             Role::LetterWord => info("Word", "Letters/Word, to edit", 3, false),
             Role::AgText => info("text", "Advice and Guidance", 2, false),
+            Role::LeafletPdf => info("PDF", "Leaflets/PDF, to print", 2, false),
+            Role::LeafletWord => info("Word", "Leaflets/Word, to edit", 3, false),
             Role::Pack => info("ZIP", "Other", 7, false),
             Role::Standalone => info("PDF", "Other", 2, false),
         }
@@ -295,6 +349,8 @@ pub const PACK_FOLDERS: &[(&str, &str)] = &[
          names, or copy the text into your clinical system's letter templates.",
     ),
     ("Advice and Guidance", "The wording for e-RS Advice & Guidance requests."),
+    ("Leaflets/PDF, to print", "One-page leaflets for patients, ready to print."),
+    ("Leaflets/Word, to edit", "The same leaflets as Word files."),
 ];
 
 #[cfg(test)]
@@ -335,7 +391,8 @@ mod tests {
 
     #[test]
     fn every_template_a_kind_names_is_in_the_theme() {
-        for d in ALL {
+        // The leaflet is the example of a kind whose template a project brings.
+        for d in ALL.iter().filter(|d| d.name != "leaflet") {
             for t in d.templates {
                 assert!(crate::theme::get(t).is_some(), "{} names {t}", d.name);
             }

@@ -168,6 +168,17 @@ pub struct Letter {
     pub use_when: Option<String>,
 }
 
+/// The front matter of a kind declared with [`crate::kinds::Front::Page`]: a title, and
+/// optionally a summary and a sentence on when to use it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// The kind's declared name.
+    #[serde(skip)]
+    pub kind: &'static str,
+    pub summary: Option<String>,
+    pub use_when: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Kind {
@@ -175,6 +186,8 @@ pub enum Kind {
     Poster(Poster),
     Letter(Letter),
     AgDisclaimer(AgWording),
+    /// A kind with the plain front matter of a page, declared in `kinds` alone.
+    Page(Page),
 }
 
 impl Kind {
@@ -184,6 +197,7 @@ impl Kind {
             Kind::Poster(_) => "poster",
             Kind::Letter(_) => "letter",
             Kind::AgDisclaimer(_) => "ag-disclaimer",
+            Kind::Page(p) => p.kind,
         }
     }
 
@@ -422,6 +436,19 @@ pub(crate) struct AgFile {
     use_when: Option<String>,
 }
 
+/// The front matter of a kind declared as a plain page ([`crate::kinds::Front::Page`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageFile {
+    #[allow(dead_code)]
+    kind: String,
+    title: String,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    use_when: Option<String>,
+}
+
 /// The `kind:` each front matter names, as one-value enums so schemas insist on it.
 macro_rules! kind_names {
     ($($ty:ident = $name:literal),* $(,)?) => {$(
@@ -505,13 +532,18 @@ pub fn parse_document(root: &Path, path: &Path, text: Arc<str>) -> Result<Docume
             ),
         );
     }
-    let parsed = match kind.value.as_str() {
-        "guide-section" => parse_guide(&shown, &front, &mut problems),
-        "poster" => parse_poster(&shown, &front, (base, lang), &kind, &mut problems),
-        "letter" => parse_letter(&shown, &front, &mut problems),
-        "ag-disclaimer" => yaml::parse::<AgFile>(&shown, &front)
+    use crate::kinds::Front;
+    let declared = crate::kinds::named(&kind.value);
+    let parsed = match declared.map(|d| (d.name, d.front)) {
+        Some((_, Front::GuideSection)) => parse_guide(&shown, &front, &mut problems),
+        Some((_, Front::Poster)) => parse_poster(&shown, &front, (base, lang), &kind, &mut problems),
+        Some((_, Front::Letter)) => parse_letter(&shown, &front, &mut problems),
+        Some((_, Front::AgWording)) => yaml::parse::<AgFile>(&shown, &front)
             .map(|f| (f.title, Kind::AgDisclaimer(AgWording { use_when: f.use_when }))),
-        other => {
+        Some((name, Front::Page)) => yaml::parse::<PageFile>(&shown, &front)
+            .map(|f| (f.title, Kind::Page(Page { kind: name, summary: f.summary, use_when: f.use_when }))),
+        None => {
+            let other = kind.value.as_str();
             let kinds = crate::kinds::names();
             let hint = match crate::diag::suggest(other, kinds.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),

@@ -109,7 +109,7 @@ struct DocView<'a> {
 /// (PDF/UA wants the first heading at level 1), so its start at 1. Rendering and tracing a
 /// typst error back to the Markdown both read it here.
 pub fn top_level(doc: &Document) -> u8 {
-    if matches!(doc.kind, Kind::Letter(_)) { 1 } else { 2 }
+    doc.kind.declaration().top_level
 }
 
 /// A document's body normalised, with images resolved and confined to the project.
