@@ -24,6 +24,7 @@ pub mod diag;
 pub mod editions;
 pub mod history;
 pub mod init;
+pub mod kinds;
 pub mod load;
 pub mod markdown;
 pub mod notify;

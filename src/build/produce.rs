@@ -176,7 +176,7 @@ fn trace_to_markdown(project: &Project, job: &Job, source_name: &str, errors: Ve
         Target::Guide | Target::GuideHtml | Target::GuideRedline => {
             project.documents_of("guide-section").collect()
         }
-        Target::Poster { doc, .. } | Target::Letter { doc, .. } | Target::AgText { doc, .. } => {
+        Target::Poster { doc, .. } | Target::Document { doc, .. } => {
             vec![&project.documents[doc]]
         }
         Target::Merged { doc, .. } | Target::Standalone { doc, .. } => vec![&project.documents[doc]],

@@ -168,6 +168,17 @@ pub struct Letter {
     pub use_when: Option<String>,
 }
 
+/// The front matter of a kind declared with [`crate::kinds::Front::Page`]: a title, and
+/// optionally a summary and a sentence on when to use it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// The kind's declared name.
+    #[serde(skip)]
+    pub kind: &'static str,
+    pub summary: Option<String>,
+    pub use_when: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Kind {
@@ -175,6 +186,8 @@ pub enum Kind {
     Poster(Poster),
     Letter(Letter),
     AgDisclaimer(AgWording),
+    /// A kind with the plain front matter of a page, declared in `kinds` alone.
+    Page(Page),
 }
 
 impl Kind {
@@ -184,7 +197,13 @@ impl Kind {
             Kind::Poster(_) => "poster",
             Kind::Letter(_) => "letter",
             Kind::AgDisclaimer(_) => "ag-disclaimer",
+            Kind::Page(p) => p.kind,
         }
+    }
+
+    /// What is declared once about this kind of document.
+    pub fn declaration(&self) -> &'static crate::kinds::Declaration {
+        crate::kinds::named(self.name()).expect("every kind of front matter is declared in `kinds`")
     }
 }
 
@@ -211,8 +230,6 @@ impl Document {
         &self.text[self.body_start..]
     }
 }
-
-const KINDS: [&str; 4] = ["guide-section", "poster", "letter", "ag-disclaimer"];
 
 /// Placeholder names every document may use, besides a letter's own fields.
 pub const PRACTICE_FIELDS: [&str; 11] = [
@@ -419,6 +436,19 @@ pub(crate) struct AgFile {
     use_when: Option<String>,
 }
 
+/// The front matter of a kind declared as a plain page ([`crate::kinds::Front::Page`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageFile {
+    #[allow(dead_code)]
+    kind: String,
+    title: String,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    use_when: Option<String>,
+}
+
 /// The `kind:` each front matter names, as one-value enums so schemas insist on it.
 macro_rules! kind_names {
     ($($ty:ident = $name:literal),* $(,)?) => {$(
@@ -479,14 +509,18 @@ pub fn parse_document(root: &Path, path: &Path, text: Arc<str>) -> Result<Docume
         return Err(vec![
             Problem::error(&shown, "front matter has no `kind`")
                 .at(&text, 0..3)
-                .hint(format!("add `kind:` with one of: {}", KINDS.join(", "))),
+                .hint(format!("add `kind:` with one of: {}", crate::kinds::names().join(", "))),
         ]);
     };
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut problems = Vec::new();
     // `<slug>.<lang>.md` is a translation; the language code is checked with the poster.
     let (base, lang) = match stem.split_once('.') {
-        Some((base, lang)) if kind.value == "poster" && !lang.is_empty() && !lang.contains('.') => {
+        Some((base, lang))
+            if crate::kinds::named(&kind.value).is_some_and(|k| k.translated)
+                && !lang.is_empty()
+                && !lang.contains('.') =>
+        {
             (base, Some(lang))
         }
         _ => (stem.as_str(), None),
@@ -498,16 +532,22 @@ pub fn parse_document(root: &Path, path: &Path, text: Arc<str>) -> Result<Docume
             ),
         );
     }
-    let parsed = match kind.value.as_str() {
-        "guide-section" => parse_guide(&shown, &front, &mut problems),
-        "poster" => parse_poster(&shown, &front, (base, lang), &kind, &mut problems),
-        "letter" => parse_letter(&shown, &front, &mut problems),
-        "ag-disclaimer" => yaml::parse::<AgFile>(&shown, &front)
+    use crate::kinds::Front;
+    let declared = crate::kinds::named(&kind.value);
+    let parsed = match declared.map(|d| (d.name, d.front)) {
+        Some((_, Front::GuideSection)) => parse_guide(&shown, &front, &mut problems),
+        Some((_, Front::Poster)) => parse_poster(&shown, &front, (base, lang), &kind, &mut problems),
+        Some((_, Front::Letter)) => parse_letter(&shown, &front, &mut problems),
+        Some((_, Front::AgWording)) => yaml::parse::<AgFile>(&shown, &front)
             .map(|f| (f.title, Kind::AgDisclaimer(AgWording { use_when: f.use_when }))),
-        other => {
-            let hint = match crate::diag::suggest(other, KINDS) {
+        Some((name, Front::Page)) => yaml::parse::<PageFile>(&shown, &front)
+            .map(|f| (f.title, Kind::Page(Page { kind: name, summary: f.summary, use_when: f.use_when }))),
+        None => {
+            let other = kind.value.as_str();
+            let kinds = crate::kinds::names();
+            let hint = match crate::diag::suggest(other, kinds.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
-                None => format!("kinds are: {}", KINDS.join(", ")),
+                None => format!("kinds are: {}", kinds.join(", ")),
             };
             Err(yaml::at_value(&shown, &front, &kind, format!("unknown document kind `{other}`")).hint(hint))
         }
@@ -531,7 +571,7 @@ pub fn parse_document(root: &Path, path: &Path, text: Arc<str>) -> Result<Docume
     };
     problems.extend(check_placeholders(&doc));
     problems.extend(check_signature(&doc));
-    if matches!(doc.kind, Kind::AgDisclaimer(_)) {
+    if doc.kind.declaration().ascii_only {
         problems.extend(check_ascii(&doc));
     }
     if problems.is_empty() { Ok(doc) } else { Err(problems.into_iter().map(relocate).collect()) }

@@ -9,7 +9,7 @@ use crate::approval::view::{Mode, View};
 
 use crate::diag::{Problem, display_path};
 use crate::load::config::{self, Lmc, Practice};
-use crate::load::content::{self, Document, Kind};
+use crate::load::content::{self, Document};
 use crate::load::{limits, text};
 
 pub struct Project {
@@ -141,11 +141,13 @@ impl Project {
         for i in failed.into_iter().rev() {
             broken_inputs.push(documents.remove(i).path);
         }
-        let ag_count = documents.iter().filter(|d| matches!(d.kind, Kind::AgDisclaimer(_))).count();
-        if ag_count > 1 {
-            problems.push(
-                Problem::error(content.join("*.md"), "more than one ag-disclaimer document").hint("keep one"),
-            );
+        for kind in crate::kinds::ALL.iter().filter(|k| k.single) {
+            if documents.iter().filter(|d| d.kind.name() == kind.name).count() > 1 {
+                problems.push(
+                    Problem::error(content.join("*.md"), format!("more than one {} document", kind.name))
+                        .hint("keep one"),
+                );
+            }
         }
 
         let ledger = root.join(crate::approval::DIR).join(crate::approval::ledger::FILE);

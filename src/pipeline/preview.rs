@@ -168,7 +168,7 @@ fn preview_as(
     let shows_draft = |job: &&crate::plan::Job| match job.target {
         Target::Guide => is_guide,
         Target::Poster { doc, format: PosterFormat::A4, .. } => doc == index,
-        Target::Letter { doc, .. } | Target::AgText { doc, .. } => doc == index,
+        Target::Document { doc, .. } => doc == index,
         _ => false,
     };
     let mut jobs = super::plan_all(&loaded, &selection);

@@ -34,9 +34,16 @@ pub fn whats_new(dir: &Path) -> Vec<Output> {
     vec![out(dir.join("whats-new.pdf"), OutputKind::Pdf, Role::WhatsNew)]
 }
 
-/// `DIR/ag-disclaimer.txt`.
-pub fn ag_text(dir: &Path) -> Vec<Output> {
-    vec![out(dir.join("ag-disclaimer.txt"), OutputKind::Text, Role::AgText)]
+/// A practice's copy of a document as its kind declares it: each declared file under `dir`,
+/// the practice's folder.
+pub fn practice_copy(dir: &Path, slug: &str, copy: &crate::kinds::Copy) -> Vec<Output> {
+    use crate::kinds::Format;
+    let kind = |f: Format| match f {
+        Format::Pdf => OutputKind::Pdf,
+        Format::Docx => OutputKind::Docx,
+        Format::Text => OutputKind::Text,
+    };
+    copy.files.iter().map(|f| out(dir.join(f.path.replace("{slug}", slug)), kind(f.format), f.role)).collect()
 }
 
 /// A letter at `stem` (a path without extension): its PDF, and its Word file when `word`.

@@ -39,11 +39,9 @@ pub enum Target {
         practice: usize,
         format: PosterFormat,
     },
-    Letter {
-        doc: usize,
-        practice: usize,
-    },
-    AgText {
+    /// A practice's copy of a document, made as its kind declares (`kinds::Copy`): a
+    /// letter, the A&G wording...
+    Document {
         doc: usize,
         practice: usize,
     },
@@ -106,53 +104,7 @@ pub enum OutputKind {
     Zip,
 }
 
-/// What an output is for. Packs file outputs by role, serve lists them by role, and nothing
-/// downstream works it out again from a path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    GuidePdf,
-    GuideWeb,
-    GuideRedline,
-    WhatsNew,
-    PosterA4,
-    /// The A4 poster's first page as an image, for screens and websites.
-    PosterImage,
-    PosterA3,
-    SocialSquare,
-    SocialPortrait,
-    LetterPdf,
-    LetterWord,
-    AgText,
-    Pack,
-    /// A Markdown file typeset on its own (`render`).
-    Standalone,
-}
-
-impl Role {
-    /// How a download of this output is labelled beside its document's title.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::GuidePdf | Role::GuideRedline | Role::WhatsNew | Role::LetterPdf | Role::Standalone => {
-                "PDF"
-            }
-            Role::PosterA4 => "A4 PDF",
-            Role::PosterA3 => "A3 PDF",
-            Role::PosterImage => "PNG",
-            Role::SocialSquare => "square PNG",
-            Role::SocialPortrait => "portrait PNG",
-            Role::GuideWeb => "web page",
-            Role::LetterWord => "Word",
-            Role::AgText => "text",
-            Role::Pack => "ZIP",
-        }
-    }
-
-    /// Whether the output is a picture to preview.
-    pub fn is_image(self) -> bool {
-        matches!(self, Role::PosterImage | Role::SocialSquare | Role::SocialPortrait)
-    }
-}
+pub use crate::kinds::Role;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Output {
@@ -232,7 +184,6 @@ pub const GUIDE_TEMPLATE: &str = "guide.typ.tera";
 pub const POSTER_TEMPLATE: &str = "poster.typ.tera";
 pub const SOCIAL_TEMPLATE: &str = "social.typ.tera";
 pub const LETTER_TEMPLATE: &str = "letter.typ.tera";
-pub const AG_TEMPLATE: &str = "ag-disclaimer.txt.tera";
 pub const GUIDE_HTML_TEMPLATE: &str = "guide.html.tera";
 /// A standalone Markdown file as a PDF (`lmcpress render`).
 pub const RENDER_TEMPLATE: &str = "render.typ.tera";
@@ -259,15 +210,8 @@ pub fn plan(
     let Some(lmc) = &project.lmc else { return Vec::new() };
     let lmc_file: Arc<Path> = Arc::from(project.root.join("content/lmc.yaml"));
     let mut template_deps: BTreeMap<&str, Vec<Arc<Path>>> = BTreeMap::new();
-    for t in [
-        GUIDE_TEMPLATE,
-        POSTER_TEMPLATE,
-        SOCIAL_TEMPLATE,
-        LETTER_TEMPLATE,
-        AG_TEMPLATE,
-        GUIDE_HTML_TEMPLATE,
-        WHATS_NEW_TEMPLATE,
-    ] {
+    let declared = crate::kinds::ALL.iter().flat_map(|k| k.templates.iter().copied());
+    for t in declared.chain([WHATS_NEW_TEMPLATE]) {
         template_deps.insert(t, template_files(t).into_iter().map(Arc::from).collect());
     }
     let base = |template: &str, extra: &[&Arc<Path>]| -> Vec<Arc<Path>> {
@@ -357,20 +301,13 @@ pub fn plan(
                         );
                     }
                 }
-                Kind::Letter(_) => {
-                    let outputs = formats::letter(&dir.join("letters").join(&doc.slug), true);
-                    let target = Target::Letter { doc: di, practice: pi };
-                    let inputs = base(LETTER_TEMPLATE, &with_doc);
-                    jobs.push(Job::tracked(target, LETTER_TEMPLATE, outputs, inputs).about(&about));
+                _ => {
+                    let Some(copy) = &doc.kind.declaration().practice_copy else { continue };
+                    let outputs = formats::practice_copy(&dir, &doc.slug, copy);
+                    let target = Target::Document { doc: di, practice: pi };
+                    let inputs = base(copy.template, &with_doc);
+                    jobs.push(Job::tracked(target, copy.template, outputs, inputs).about(&about));
                 }
-                Kind::AgDisclaimer(_) => {
-                    let target = Target::AgText { doc: di, practice: pi };
-                    let inputs = base(AG_TEMPLATE, &with_doc);
-                    jobs.push(
-                        Job::tracked(target, AG_TEMPLATE, formats::ag_text(&dir), inputs).about(&about),
-                    );
-                }
-                _ => {}
             }
         }
         if !archive.is_empty() {

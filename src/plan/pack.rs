@@ -11,8 +11,7 @@ use super::{Job, Keep, Target};
 pub fn practice_of(target: &Target) -> Option<usize> {
     match target {
         Target::Poster { practice, .. }
-        | Target::Letter { practice, .. }
-        | Target::AgText { practice, .. }
+        | Target::Document { practice, .. }
         | Target::WhatsNew { practice } => Some(*practice),
         // Merged letters hold patient data and never go in a pack.
         Target::Pack { .. }

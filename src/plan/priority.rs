@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use super::{Job, Role};
+use super::Job;
 
 /// What browsers have open in `serve`: practices (ODS codes) and documents (slugs, the guide's
 /// among them). Empty outside `serve`.
@@ -34,16 +34,7 @@ pub fn first_things_first(jobs: &[Job], run: &mut [usize], changed: &BTreeSet<Pa
                 && !i.ends_with("content/lmc.yaml")
         })
     };
-    let rank = |job: &Job| match job.outputs.first().map(|o| o.role) {
-        Some(Role::GuidePdf) => 0,
-        Some(Role::GuideWeb) => 1,
-        Some(Role::PosterA4 | Role::LetterPdf | Role::AgText | Role::Standalone) => 2,
-        Some(Role::PosterA3 | Role::LetterWord) => 3,
-        Some(Role::PosterImage | Role::SocialSquare | Role::SocialPortrait) => 4,
-        Some(Role::GuideRedline) => 5,
-        Some(Role::WhatsNew) => 6,
-        Some(Role::Pack) | None => 7,
-    };
+    let rank = |job: &Job| job.outputs.first().map_or(u8::MAX, |o| o.role.priority());
     run.sort_by_key(|&i| (!open.shows(&jobs[i]), !edited(&jobs[i]), rank(&jobs[i])));
 }
 

@@ -109,7 +109,7 @@ struct DocView<'a> {
 /// (PDF/UA wants the first heading at level 1), so its start at 1. Rendering and tracing a
 /// typst error back to the Markdown both read it here.
 pub fn top_level(doc: &Document) -> u8 {
-    if matches!(doc.kind, Kind::Letter(_)) { 1 } else { 2 }
+    doc.kind.declaration().top_level
 }
 
 /// A document's body normalised, with images resolved and confined to the project.
@@ -295,33 +295,18 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
             })?;
             ctx.insert("qr", &qr);
         }
-        Target::Letter { doc, practice } => {
+        Target::Document { doc, practice } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
-            values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?);
+            let body = doc.kind.declaration().practice_copy.as_ref().map(|c| c.body);
+            if body == Some(crate::kinds::Body::PlainText) {
+                insert_plain_text(&mut ctx, lmc, doc, practice, &mut warnings)?;
+            } else {
+                values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?);
+            }
         }
         Target::Merged { doc, practice, rows } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
             values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, Some(&rows.0), &mut warnings)?);
-        }
-        Target::AgText { doc, practice } => {
-            let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
-            let values = fields::standard_values(lmc, Some(practice));
-            let text = markdown::to_plain_text(doc.body(), &|name| values.get(name).map(|v| v.plain()))
-                .map_err(|missing| {
-                    let names: Vec<String> = missing.iter().map(|m| m.name.clone()).collect();
-                    Problem::error(&doc.shown, format!("no value for {}", names.join(", ")))
-                        .hint("fill in the practice profile, or remove the placeholder")
-                })?;
-            ctx.insert("practice", practice);
-            ctx.insert("doc", &serde_json::json!({ "slug": doc.slug, "title": doc.title }));
-            let (text, lost) = fields::ascii(&text);
-            if !lost.is_empty() {
-                warnings.push(
-                    Problem::warning(&doc.shown, format!("{lost:?} cannot be written in plain ASCII; shown as `?`"))
-                        .hint("A&G wording is pasted into clinical systems; spell the practice's name in plain letters"),
-                );
-            }
-            ctx.insert("body", &text);
         }
         Target::Pack { .. } => return Err(Problem::error(&job.id, "a pack has no template")),
         Target::Standalone { .. } => unreachable!("rendered above, without an LMC"),
@@ -345,6 +330,44 @@ pub(crate) fn in_force(from: Option<&str>, until: Option<&str>) -> String {
         (Some(from), None) => format!(" · In force from {from}"),
         (None, None) => String::new(),
     }
+}
+
+/// A document written as plain text with the practice's values filled in (the A&G wording):
+/// `body` is the text, in plain ASCII where the kind asks for it.
+fn insert_plain_text(
+    ctx: &mut Context,
+    lmc: &Lmc,
+    doc: &Document,
+    practice: &Practice,
+    warnings: &mut Vec<Problem>,
+) -> Result<(), Problem> {
+    let values = fields::standard_values(lmc, Some(practice));
+    let text = markdown::to_plain_text(doc.body(), &|name| values.get(name).map(|v| v.plain())).map_err(
+        |missing| {
+            let names: Vec<String> = missing.iter().map(|m| m.name.clone()).collect();
+            Problem::error(&doc.shown, format!("no value for {}", names.join(", ")))
+                .hint("fill in the practice profile, or remove the placeholder")
+        },
+    )?;
+    ctx.insert("practice", practice);
+    ctx.insert("doc", &serde_json::json!({ "slug": doc.slug, "title": doc.title }));
+    let text = if doc.kind.declaration().ascii_only {
+        let (text, lost) = fields::ascii(&text);
+        if !lost.is_empty() {
+            warnings.push(
+                Problem::warning(
+                    &doc.shown,
+                    format!("{lost:?} cannot be written in plain ASCII; shown as `?`"),
+                )
+                .hint("the text is pasted into clinical systems; spell the practice's name in plain letters"),
+            );
+        }
+        text
+    } else {
+        text
+    };
+    ctx.insert("body", &text);
+    Ok(())
 }
 
 /// The plan makes edition jobs only when an archive exists.

@@ -45,19 +45,14 @@ fn resolve(app: &App, name: &str) -> Option<ContentEntry> {
         return Some(e.clone());
     }
     let (folder, stem) = name.split_once('/')?;
-    let kind = match folder {
-        "guide" => "guide-section",
-        "posters" => "poster",
-        "letters" => "letter",
-        _ => return None,
-    };
+    let kind = crate::kinds::in_folder(folder)?;
     let (base, lang) = stem.split_once('.').unwrap_or((stem, ""));
-    let lang_ok = lang.is_empty() || (folder == "posters" && lang.chars().all(|c| c.is_ascii_lowercase()));
+    let lang_ok = lang.is_empty() || (kind.translated && lang.chars().all(|c| c.is_ascii_lowercase()));
     if !crate::load::content::is_slug(base) || !lang_ok || lang.len() > 3 {
         return None;
     }
     let rel = format!("content/{name}.md");
-    Some(ContentEntry::absent(name, &rel, app.root.join(&rel), kind))
+    Some(ContentEntry::absent(name, &rel, app.root.join(&rel), kind.name))
 }
 
 fn lmc_only(app: &App, scope: &Access) -> Result<(), Response> {
@@ -103,13 +98,23 @@ async fn list(
         let items: Vec<&Listed> = listed.iter().filter(|l| kinds.contains(&l.entry.kind)).collect();
         serde_json::json!({ "id": id, "title": title, "items": items, "always": always })
     };
-    let groups = vec![
-        group("guide", "Guide sections, in order", &["guide-section"], true),
-        group("posters", "Posters and their translations", &["poster"], true),
-        group("letters", "Letters", &["letter"], true),
-        group("other", "A&G wording and the LMC's details", &["ag-disclaimer", "lmc"], true),
-        group("broken", "Files that do not load", &["broken"], false),
-    ];
+    // One group per declared group, in order, holding its kinds (and the LMC's details).
+    let mut declared: Vec<&crate::kinds::Group> = crate::kinds::ALL.iter().map(|k| &k.group).collect();
+    declared.push(&crate::kinds::LMC_GROUP);
+    declared.sort_by_key(|g| g.rank);
+    declared.dedup();
+    let mut groups: Vec<serde_json::Value> = declared
+        .into_iter()
+        .map(|g| {
+            let mut kinds: Vec<&str> =
+                crate::kinds::ALL.iter().filter(|k| k.group == *g).map(|k| k.name).collect();
+            if *g == crate::kinds::LMC_GROUP {
+                kinds.push(crate::kinds::LMC);
+            }
+            group(g.id, g.title, &kinds, true)
+        })
+        .collect();
+    groups.push(group("broken", "Files that do not load", &["broken"], false));
     ctx.insert("groups", &groups);
     ctx.insert("csrf", &app.csrf("content"));
     ctx.insert("deleted", &q.get("deleted").filter(|n| resolve(&app, n).is_some()));
@@ -229,7 +234,8 @@ fn edit_context(app: &App, scope: &Access, entry: &ContentEntry, draft: &Draft, 
     ctx.insert("csrf", &app.csrf("content"));
     ctx.insert("practices", &app.snapshot().practices);
     ctx.insert("previewable", &!matches!(entry.kind, "lmc" | "broken"));
-    ctx.insert("deletable", &matches!(entry.kind, "guide-section" | "poster" | "letter"));
+    ctx.insert("deletable", &deletable(entry.kind));
+    ctx.insert("alone", &crate::kinds::named(entry.kind).is_some_and(|k| k.previewed_alone));
     ctx.insert("problems", &Vec::<String>::new());
     ctx.insert("found", &Vec::<Shown2>::new());
     ctx.insert("refused", &false);
@@ -389,7 +395,7 @@ async fn act(
             let base = form.get("base").cloned().unwrap_or_default();
             save(&app, &scope, &who, &entry, draft, &base, what).await
         }
-        "delete" if matches!(entry.kind, "guide-section" | "poster" | "letter") => {
+        "delete" if deletable(entry.kind) => {
             let base = form.get("base").cloned().unwrap_or_default();
             let (root, path) = (app.root.clone(), entry.path.clone());
             let done = tokio::task::spawn_blocking(move || {
@@ -569,16 +575,16 @@ async fn history_page(app: &App, scope: &Access, entry: &ContentEntry) -> Respon
     html(app.pages.render("content_history.html", &ctx))
 }
 
-/// New files start from a template of their kind, which `check` accepts as it stands.
-fn template(kind: &str, order: i64, today: &str) -> Option<String> {
-    Some(match kind {
-        "guide" => format!(
-            "---\nkind: guide-section\ntitle: New section\norder: {order}\nstatus: current\nreviewed: {today}\n---\n\nWrite the section here.\n"
-        ),
-        "posters" => "---\nkind: poster\ntitle: New poster\nsummary: One sentence on what the poster tells patients.\n---\n\nWrite the poster here.\n".into(),
-        "letters" => "---\nkind: letter\ntitle: New letter\nsigned_by: practice\nfields:\n  - name: recipient_name\n    label: Recipient's name\n---\n\nDear {{ recipient_name }},\n\nWrite the letter here.\n".into(),
-        _ => return None,
-    })
+/// New files start from a template of their kind (the kind whose folder is `folder`), which
+/// `check` accepts as it stands.
+fn template(folder: &str, order: i64, today: &str) -> Option<String> {
+    crate::kinds::in_folder(folder)?.new_file(order, today)
+}
+
+/// Whether the editor may delete a file of `kind`: one of the kinds kept one file each in
+/// their own folder.
+fn deletable(kind: &str) -> bool {
+    crate::kinds::named(kind).is_some_and(|k| !k.folder.is_empty())
 }
 
 async fn create(
@@ -601,7 +607,8 @@ async fn create(
         return refuse("A name may hold only small letters, digits and hyphens, such as 14-new-section.");
     }
     let name = format!("{folder}/{stem}");
-    let next_order = app.snapshot().content.iter().filter(|e| e.kind == "guide-section").count() as i64 + 1;
+    let of_kind = |e: &&ContentEntry| crate::kinds::in_folder(folder).is_some_and(|k| k.name == e.kind);
+    let next_order = app.snapshot().content.iter().filter(of_kind).count() as i64 + 1;
     let today = crate::load::dates::today().to_string();
     let Some(text) = template(folder, next_order * 10, &today) else { return not_found(&app) };
     let Some(entry) = resolve(&app, &name) else { return refuse("That name cannot be used.") };

@@ -224,13 +224,13 @@ fn content_entries(project: &crate::load::project::Project) -> Vec<ContentEntry>
                 (Kind::GuideSection(_), Some(lmc)) => lmc.guide.slug.clone(),
                 _ => d.slug.clone(),
             }),
-            order: (9, 0, name.to_string()),
+            order: (d.kind.declaration().group.rank, 0, name.to_string()),
         };
         match &d.kind {
             Kind::GuideSection(s) => {
                 e.status = serde_json::to_value(s.status).ok().and_then(|v| v.as_str().map(String::from));
                 e.reviewed = Some(s.reviewed.clone());
-                e.order = (0, s.order, name.to_string());
+                e.order.1 = s.order;
             }
             Kind::Poster(p) => {
                 let base = d.slug.split('.').next().unwrap_or(&d.slug).to_string();
@@ -240,10 +240,9 @@ fn content_entries(project: &crate::load::project::Project) -> Vec<ContentEntry>
                     e.translates = Some(t.of.clone());
                 }
                 e.status.get_or_insert_with(|| if p.opt_in { "opt-in" } else { "every practice" }.into());
-                e.order = (1, 0, format!("{base}.{}", if p.translation.is_some() { &d.slug } else { "" }));
+                e.order.2 = format!("{base}.{}", if p.translation.is_some() { &d.slug } else { "" });
             }
-            Kind::Letter(_) => e.order = (2, 0, name.to_string()),
-            Kind::AgDisclaimer(_) => e.order = (3, 0, name.to_string()),
+            _ => {}
         }
         out.push(e);
     }
@@ -262,7 +261,8 @@ fn content_entries(project: &crate::load::project::Project) -> Vec<ContentEntry>
         language: None,
         translates: None,
         opens: None,
-        order: (4, 0, String::new()),
+        // After the documents of its group.
+        order: (crate::kinds::LMC_GROUP.rank, i64::MAX, String::new()),
     });
     for broken in &project.broken_inputs {
         let rel = rel_of(broken);

@@ -23,48 +23,9 @@ pub const VERSION: &str = "pack 4";
 
 /// Where a practice's file goes in its pack: a folder by its role, under its own name.
 pub fn name_in_pack(role: Role, file: &str) -> String {
-    let folder = match role {
-        Role::PosterA4 => "Posters to print/A4",
-        Role::PosterA3 => "Posters to print/A3",
-        Role::PosterImage => "Posters for screens and websites",
-        Role::SocialSquare | Role::SocialPortrait => "Social media images",
-        Role::LetterWord => "Letters/Word, to edit",
-        Role::LetterPdf => "Letters/PDF, to print",
-        Role::AgText => "Advice and Guidance",
-        Role::WhatsNew => "What's new",
-        Role::GuidePdf | Role::GuideWeb | Role::GuideRedline | Role::Pack | Role::Standalone => "Other",
-    };
+    let folder = role.pack_folder();
     format!("{folder}/{file}")
 }
-
-/// What each folder of a pack holds, in the order the README lists them.
-const FOLDERS: [(&str, &str); 8] = [
-    ("What's new", "One page on what changed for your practice in this edition of the LMC's guidance."),
-    (
-        "Posters to print/A4",
-        "Posters for the waiting room, as PDF. Print on A4 paper at actual size: choose \
-         \"Actual size\" or 100 %, not \"Fit to page\", so nothing is cut off or shrunk.",
-    ),
-    (
-        "Posters to print/A3",
-        "The same posters laid out for A3 paper. Print on A3 at actual size (no scaling).",
-    ),
-    (
-        "Posters for screens and websites",
-        "The A4 posters as images, for waiting-room screens and your website.",
-    ),
-    ("Social media images", "Square images for feeds and portrait images for stories."),
-    (
-        "Letters/PDF, to print",
-        "Template letters on your letterhead, ready to print. Blanks are for details to add by hand.",
-    ),
-    (
-        "Letters/Word, to edit",
-        "The same letters as Word files. Replace each highlighted [placeholder] with the detail it \
-         names, or copy the text into your clinical system's letter templates.",
-    ),
-    ("Advice and Guidance", "The wording for e-RS Advice & Guidance requests."),
-];
 
 /// The pack's README.txt for the files it holds (names in the pack).
 /// `sign_offs`: each document's title and who approved it (or that it is a draft).
@@ -81,7 +42,7 @@ pub fn readme(
     }
     text.push_str(".\r\n\r\nWhat each folder holds:\r\n");
     let mut letters_said = false;
-    for (folder, about) in FOLDERS {
+    for &(folder, about) in crate::kinds::PACK_FOLDERS {
         if names.iter().any(|n| n.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))) {
             text.push_str(&format!("\r\n{folder}\r\n    {about}\r\n"));
             // When to paste the A&G wording is the content's to say, in one sentence.

@@ -12,6 +12,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("parallel", 0),
     ("timings", 0),
     ("theme", 0),
+    ("kinds", 0),
     ("markdown", 1),
     ("approval", 1),
     ("typeset", 1),

@@ -16,6 +16,7 @@ mod errors;
 mod formats;
 mod foundation;
 mod html;
+mod kinds;
 mod languages;
 mod merge;
 mod notify;

@@ -20,7 +20,7 @@ pub fn for_job(
     today: Option<Datetime>,
 ) -> Result<Vec<u8>, Vec<Problem>> {
     let (doc, practice) = match &job.target {
-        Target::Letter { doc, practice } | Target::Merged { doc, practice, .. } => (*doc, *practice),
+        Target::Document { doc, practice } | Target::Merged { doc, practice, .. } => (*doc, *practice),
         _ => return Err(vec![Problem::error(&job.id, "only letters have a Word edition")]),
     };
     let (doc, practice) = (&project.documents[doc], &project.practices[practice]);
