@@ -10,6 +10,7 @@ pub mod dates;
 pub mod fields;
 pub mod lang;
 pub mod limits;
+pub mod phone;
 pub mod project;
 pub mod recipients;
 pub mod schema;
