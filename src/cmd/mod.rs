@@ -121,7 +121,7 @@ pub fn man(command: clap::Command) -> Result<bool, Problem> {
         Ok(())
     });
     written
-        .and_then(|()| std::io::Write::write_all(&mut std::io::stdout(), &out))
+        .and_then(|()| lmcpress::pipe::write_stdout(&out))
         .map_err(|e| Problem::general(format!("failed to write the manual page: {e}")))?;
     Ok(true)
 }
