@@ -10,6 +10,8 @@ pub mod dates;
 pub mod fields;
 pub mod lang;
 pub mod limits;
+pub mod names;
+pub mod optional;
 pub mod phone;
 pub mod project;
 pub mod recipients;
