@@ -9,6 +9,7 @@ pub mod content;
 pub mod dates;
 pub mod fields;
 pub mod lang;
+pub mod leftovers;
 pub mod limits;
 pub mod names;
 pub mod optional;
