@@ -22,5 +22,6 @@ pub mod text;
 pub mod translated;
 pub mod translation;
 pub(crate) mod yaml;
+mod yaml_plain;
 
 pub use project::Project;
