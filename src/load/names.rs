@@ -10,8 +10,9 @@ use crate::diag::{self, Problem};
 use crate::load::config::{PosterChoice, Practice};
 use crate::load::content::{Document, Kind};
 
-/// An error for each poster name in a profile's `posters:` list that no poster has, at its
-/// line, with the nearest name. `failed` are the files that did not load: a name that may be
+/// A problem for each poster name in a profile's `posters:` list that no poster has, at its
+/// line: an error with the nearest name when one is near (a typo), else a warning listing the
+/// posters. `failed` are the files that did not load: a name that may be
 /// one of theirs is not judged (their own error says enough).
 pub fn unknown_posters(
     root: &Path,
@@ -37,13 +38,23 @@ pub fn unknown_posters(
     unknown
         .into_iter()
         .map(|name| {
-            let mut problem = Problem::error(&shown, format!("there is no poster named `{name}`"));
+            // A near name is a typo, which would silently cost the practice a poster: an error.
+            // A name like no other is most often a poster the LMC has since withdrawn: the
+            // practice simply no longer gets it, which is said as a warning.
+            let near = diag::suggest(name, known.iter().copied());
+            let mut problem = match near {
+                Some(_) => Problem::error(&shown, format!("there is no poster named `{name}`")),
+                None => Problem::warning(
+                    &shown,
+                    format!("there is no poster named `{name}`, so this practice gets none by that name"),
+                ),
+            };
             if let Some(text) = &text
                 && let Some(at) = find_listed(text, name)
             {
                 problem = problem.at(text, at..at + name.len());
             }
-            let hint = match diag::suggest(name, known.iter().copied()) {
+            let hint = match near {
                 Some(near) => format!("did you mean `{near}`?"),
                 None if known.is_empty() => "there are no posters in content/posters/".to_string(),
                 None => format!("the posters are: {}", known.join(", ")),

@@ -152,10 +152,10 @@ impl Project {
         let failed: Vec<&Path> = failed.iter().map(PathBuf::as_path).collect();
         for practice in &practices {
             let found = crate::load::names::unknown_posters(&root, practice, &documents, &failed);
-            if !found.is_empty() {
-                problems.extend(found);
+            if found.iter().any(Problem::is_error) {
                 broken_inputs.push(practice.path.clone());
             }
+            problems.extend(found);
         }
         let ag_count = documents.iter().filter(|d| matches!(d.kind, Kind::AgDisclaimer(_))).count();
         if ag_count > 1 {

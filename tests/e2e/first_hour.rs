@@ -30,6 +30,17 @@ fn a_misspelt_poster_name_is_refused_with_the_name_meant_and_nothing_is_removed(
     assert_eq!(build.code, 1, "{}", build.stderr);
     assert!(build.stderr.contains("there is no poster named `hlep`"), "{}", build.stderr);
     assert_eq!(walk(&poster), before, "the practice's posters were kept");
+
+    // A name like no poster at all is most often one the LMC has withdrawn: a warning.
+    fx.write("content/practices/z90001.yaml", &profile("posters: [help, winter-pressures-2019]\n"));
+    let check = fx.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(
+        check.stderr.contains("warning: there is no poster named `winter-pressures-2019`"),
+        "{}",
+        check.stderr
+    );
+    assert!(check.stderr.contains("the posters are: help"), "{}", check.stderr);
 }
 
 fn walk(dir: &std::path::Path) -> Vec<String> {
