@@ -118,11 +118,11 @@ pub fn run(args: Args) -> Result<bool, Problem> {
 fn refuse_starter_addresses(from: &Mailbox, found: &Recipients) -> Result<(), Problem> {
     use lmcpress::load::leftovers::is_starter_address;
     let mut starter: Vec<String> = Vec::new();
-    if is_starter_address(&from.email.to_string()) {
+    if is_starter_address(from.email.as_ref()) {
         starter.push(format!("the sender {}", from.email));
     }
     for r in &found.ready {
-        if is_starter_address(&r.to.email.to_string()) {
+        if is_starter_address(r.to.email.as_ref()) {
             starter.push(format!("{} ({})", r.to.email, r.practice.ods_code));
         }
     }
