@@ -2,6 +2,7 @@
 //! Markdown content, and validating all of it so that every problem is reported at once.
 //! Nothing here renders or typesets: typst is asked only which characters its fonts cover.
 
+pub mod braces;
 pub mod broken;
 pub mod colour;
 pub mod config;

@@ -233,3 +233,23 @@ fn yaml_mistakes_are_said_in_plain_words_at_the_line_where_they_start() {
         assert!(check.stderr.contains(said), "no {said:?} in:\n{}", check.stderr);
     }
 }
+
+#[test]
+fn an_unknown_placeholder_lists_those_there_are_and_a_brace_short_is_an_error() {
+    let fx = Fixture::minimal();
+    fx.write(
+        "content/posters/help.md",
+        "---\nkind: poster\ntitle: Help\nsummary: Where to get help.\norder: 10\n---\n\nFax us on {{ practice.fax }}.\n\nCall {{ practice.phone } today.\n",
+    );
+    let check = fx.run(&["check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    for said in [
+        "unknown placeholder `practice.fax`",
+        "the practice's placeholders are `practice.name`, `practice.phone`",
+        "the placeholder `practice.phone` is not closed",
+        "close it with two braces: `{{ practice.phone }}`",
+        "help.md:10:6",
+    ] {
+        assert!(check.stderr.contains(said), "no {said:?} in:\n{}", check.stderr);
+    }
+}
