@@ -253,3 +253,13 @@ fn an_unknown_placeholder_lists_those_there_are_and_a_brace_short_is_an_error() 
         assert!(check.stderr.contains(said), "no {said:?} in:\n{}", check.stderr);
     }
 }
+
+#[test]
+fn audit_counts_entries_in_english() {
+    let fx = Fixture::minimal();
+    fx.run(&["access", "grant", "Z90001"]).ok();
+    fx.run(&["access", "grant", "Z90001"]).ok();
+    let audit = fx.run(&["audit"]).ok();
+    assert!(audit.stderr.contains("2 entries"), "{}", audit.stderr);
+    assert!(!audit.stderr.contains("entrys"), "{}", audit.stderr);
+}
