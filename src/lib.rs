@@ -29,6 +29,7 @@ pub mod load;
 pub mod markdown;
 pub mod notify;
 pub mod parallel;
+pub mod pipe;
 pub mod pipeline;
 pub mod plan;
 pub mod render;

@@ -82,6 +82,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    lmcpress::pipe::quiet_on_closed_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(args),
@@ -98,8 +99,11 @@ fn main() -> ExitCode {
         Command::Theme(args) => cmd::theme::run(args),
         Command::Schema(args) => cmd::schema::run(args),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "lmcpress", &mut std::io::stdout());
-            Ok(true)
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "lmcpress", &mut script);
+            lmcpress::pipe::write_stdout(&script).map(|()| true).map_err(|e| {
+                lmcpress::diag::Problem::general(format!("failed to print the completion script: {e}"))
+            })
         }
         Command::Man => cmd::man(Cli::command()),
         Command::Audit(args) => cmd::audit::run(args),

@@ -22,6 +22,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     let mut drafts = lmcpress::load::translated::draft_warnings(&project.documents);
     let today = lmcpress::load::dates::source_date().unwrap_or_else(lmcpress::load::dates::today);
     drafts.extend(lmcpress::editions::review::section_warnings(project, today));
+    drafts.extend(lmcpress::load::phone::warnings(project));
     let (jobs, reports) = pipeline::check(&loaded, args.typeset);
     let all: Vec<&Problem> =
         project.problems.iter().chain(&drafts).chain(reports.iter().flat_map(|r| &r.problems)).collect();
@@ -31,6 +32,9 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     let errors = errors + failed;
     if errors == 0 {
         // Said once, after everything else, and only when nothing more urgent is wrong.
+        let leftovers = lmcpress::load::leftovers::warnings(project);
+        let (_, placeholders) = super::print_distinct(&leftovers);
+        let warnings = warnings + placeholders;
         sign_off_summary(project);
         eprintln!(
             "checked {} practices, {} content files and {} documents: no errors{}",

@@ -95,7 +95,14 @@ pub fn rebuilt(report: &lmcpress::build::Report, changed: usize, broken_inputs: 
 }
 
 pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+    if n == 1 {
+        return format!("1 {noun}");
+    }
+    // "6 entries", not "6 entrys".
+    match noun.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
 }
 
 /// [`print_distinct`] for callers that do not count.
@@ -121,7 +128,7 @@ pub fn man(command: clap::Command) -> Result<bool, Problem> {
         Ok(())
     });
     written
-        .and_then(|()| std::io::Write::write_all(&mut std::io::stdout(), &out))
+        .and_then(|()| lmcpress::pipe::write_stdout(&out))
         .map_err(|e| Problem::general(format!("failed to write the manual page: {e}")))?;
     Ok(true)
 }

@@ -104,12 +104,36 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     let found = recipients(project, &selected)?;
     let mut ok = found.unreachable.is_empty();
     if args.send {
+        refuse_starter_addresses(&from, &found)?;
         ok &= send(&loaded, lmc, &found, &settings, &from, &args.resend, args.per_minute)?;
     } else {
         ok &= drafts(&loaded, lmc, &found, &settings, &from, &out, &args.resend);
     }
     list_unreachable(&found.unreachable);
     Ok(ok)
+}
+
+/// The starter project's example addresses reach nobody: sending from or to them is refused
+/// before anything is sent (drafts are still written, to be read).
+fn refuse_starter_addresses(from: &Mailbox, found: &Recipients) -> Result<(), Problem> {
+    use lmcpress::load::leftovers::is_starter_address;
+    let mut starter: Vec<String> = Vec::new();
+    if is_starter_address(from.email.as_ref()) {
+        starter.push(format!("the sender {}", from.email));
+    }
+    for r in &found.ready {
+        if is_starter_address(r.to.email.as_ref()) {
+            starter.push(format!("{} ({})", r.to.email, r.practice.ods_code));
+        }
+    }
+    if starter.is_empty() {
+        return Ok(());
+    }
+    Err(Problem::general(format!(
+        "not sending: the starter project's example addresses are still in use: {}",
+        starter.join(", ")
+    ))
+    .hint("put your own addresses in content/lmc.yaml (`email:`) and in each practice profile, then run `lmcpress check`"))
 }
 
 /// `--from`, or the LMC's own address.

@@ -131,13 +131,15 @@ pub(crate) struct PracticeFile {
     address: Vec<String>,
     /// The postcode.
     postcode: String,
-    /// The phone number patients call.
-    phone: String,
+    /// The phone number patients call: a UK number with its area code, such as 0116 496 0123.
+    #[schemars(with = "String")]
+    phone: Spanned<String>,
     /// A number for health professionals that does not go through the patients' queue (a
     /// bypass line), if the practice has one: letters give it wherever they ask a clinician
     /// to call back urgently.
     #[serde(default)]
-    professional_phone: Option<String>,
+    #[schemars(with = "Option<String>")]
+    professional_phone: Option<Spanned<String>>,
     /// The practice's e-mail address.
     #[schemars(with = "String", email)]
     email: Spanned<String>,
@@ -254,9 +256,11 @@ pub(crate) struct LmcFile {
     #[serde(default)]
     #[schemars(with = "Option<String>", email)]
     email: Option<Spanned<String>>,
-    /// The LMC's phone number.
+    /// The LMC's phone number: a UK number with its area code. Leave it out if it should not
+    /// be printed.
     #[serde(default)]
-    phone: Option<String>,
+    #[schemars(with = "Option<String>")]
+    phone: Option<Spanned<String>>,
     /// The LMC's address lines.
     #[serde(default)]
     address: Vec<String>,
@@ -337,6 +341,9 @@ pub fn lmc_from(root: &Path, path: &Path, text: Arc<str>) -> Result<Lmc, Vec<Pro
     if let Some(email) = &file.email {
         check(email_ok(&shown, &text, email));
     }
+    if let Some(phone) = &file.phone {
+        check(phone_ok(&shown, &text, phone));
+    }
     let published = check(date(&shown, &text, &file.guide.published));
     let slug = check(slug_ok(&shown, &text, &file.guide.slug));
     problems.extend(check_people(&shown, &text, &file.people));
@@ -350,7 +357,7 @@ pub fn lmc_from(root: &Path, path: &Path, text: Arc<str>) -> Result<Lmc, Vec<Pro
         short_name: file.short_name,
         website: file.website,
         email: file.email.map(|e| e.value),
-        phone: file.phone,
+        phone: file.phone.map(|p| p.value),
         address: file.address,
         brand_colour,
         brand_text,
@@ -492,7 +499,15 @@ pub fn practice_from(root: &Path, path: &Path, text: Arc<str>) -> Result<Practic
             }
         }
     }
-    for (field, value) in [("name", &file.name), ("postcode", &file.postcode), ("phone", &file.phone)] {
+    if let Err(p) = phone_ok(&shown, &text, &file.phone) {
+        problems.push(p);
+    }
+    if let Some(bypass) = file.professional_phone.as_ref().filter(|p| !p.value.trim().is_empty())
+        && let Err(p) = phone_ok(&shown, &text, bypass)
+    {
+        problems.push(p);
+    }
+    for (field, value) in [("name", &file.name), ("postcode", &file.postcode)] {
         if value.trim().is_empty() {
             problems.push(Problem::error(&shown, format!("`{field}` is empty")));
         }
@@ -506,8 +521,8 @@ pub fn practice_from(root: &Path, path: &Path, text: Arc<str>) -> Result<Practic
         name: file.name,
         address: file.address,
         postcode: file.postcode,
-        phone: file.phone,
-        professional_phone: file.professional_phone.filter(|p| !p.trim().is_empty()),
+        phone: file.phone.value,
+        professional_phone: file.professional_phone.map(|p| p.value).filter(|p| !p.trim().is_empty()),
         email: file.email.value,
         website: file.website,
         logo,
@@ -568,6 +583,16 @@ fn email_ok(file: &Path, text: &Arc<str>, email: &Spanned<String>) -> Result<Str
 }
 
 /// Returns "COLOUR TEXT" (both as #RRGGBB) so callers keep one string per check.
+/// A phone number patients can dial: refused with the number as it should be written.
+fn phone_ok(file: &Path, text: &Arc<str>, phone: &Spanned<String>) -> Result<String, Problem> {
+    match crate::load::phone::check_uk(&phone.value) {
+        Ok(written) => Ok(written),
+        // Digits that are no number in use only warn (`check` says so): see `phone::warnings`.
+        Err(fault) if !fault.is_error => Ok(phone.value.clone()),
+        Err(fault) => Err(yaml::at_value(file, text, phone, fault.message).hint(fault.hint)),
+    }
+}
+
 fn brand(file: &Path, text: &Arc<str>, colour: &Spanned<String>) -> Result<String, Problem> {
     let Some(rgb) = Rgb::parse(&colour.value) else {
         return Err(yaml::at_value(file, text, colour, format!("`{}` is not a colour", colour.value))

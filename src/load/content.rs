@@ -898,10 +898,13 @@ fn check_placeholders(doc: &Document) -> Vec<Problem> {
                 }
                 None => "only practice.* and lmc.* values can be used here".to_string(),
             };
+            let own: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
             Problem::error(&doc.shown, format!("unknown placeholder `{}`", ph.name))
                 .at(&doc.text, span)
                 .hint(hint)
+                .hint(super::braces::known_hint(&ph.name, &own))
         })
+        .chain(super::braces::unclosed(doc))
         .collect()
 }
 
@@ -950,7 +953,8 @@ mod tests {
             .unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line_col(), Some((6, 6)));
-        assert_eq!(errs[0].hints, vec!["did you mean `practice.phone`?".to_string()]);
+        assert_eq!(errs[0].hints[0], "did you mean `practice.phone`?");
+        assert!(errs[0].hints[1].starts_with("the practice's placeholders are `practice.name`"));
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub fn file_size(shown: &Path, real: &Path, max: u64) -> Result<(), Problem> {
 /// value. Comments are never shown, so they are not judged; syntax errors are left to the
 /// reader of the values, which reports them better.
 pub fn yaml_values(shown: &Path, text: &Arc<str>, yaml_end: usize) -> Vec<Problem> {
-    use granit_parser::{Event, Parser};
+    use granit_parser::{Event, Parser, ScalarStyle};
     enum Open {
         Map { key_next: bool },
         Seq,
@@ -61,13 +61,17 @@ pub fn yaml_values(shown: &Path, text: &Arc<str>, yaml_end: usize) -> Vec<Proble
         let Ok((event, span)) = item else { break };
         let is_key = matches!(open.last(), Some(Open::Map { key_next: true }));
         match event {
-            Event::Scalar(value, ..) => {
+            Event::Scalar(value, style, ..) => {
                 if is_key && open.len() == 1 {
                     top_key = Some(value.to_string());
                 } else if !is_key {
                     let at = crate::diag::offset_of(text, span.start.line(), span.start.col() + 1);
                     let is_name = open.len() == 1 && top_key.as_deref() == Some("name");
-                    problems.extend(value_problem(shown, text, at, &value, is_name));
+                    let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                    problems.extend(
+                        control_problem(shown, text, at, &value, block)
+                            .or_else(|| value_problem(shown, text, at, &value, is_name)),
+                    );
                 }
                 placed(&mut open);
             }
@@ -90,6 +94,24 @@ pub fn yaml_values(shown: &Path, text: &Arc<str>, yaml_end: usize) -> Vec<Proble
         }
     }
     problems
+}
+
+/// A control character (a line break, a tab, a bell) in a value written on one line: it would
+/// break a header of an e-mail or a line of a letterhead. Only a block value (`|` or `>`) may
+/// hold line breaks, and nothing may hold other control characters.
+fn control_problem(shown: &Path, text: &Arc<str>, at: usize, value: &str, block: bool) -> Option<Problem> {
+    let c = value.chars().find(|&c| c.is_control() && !(block && matches!(c, '\n' | '\t')))?;
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let what = match c {
+        '\n' | '\r' => "a line break".to_string(),
+        '\t' => "a tab".to_string(),
+        c => format!("the control character U+{:04X}", c as u32),
+    };
+    Some(
+        Problem::error(shown, format!("this value holds {what}; it must be text on one line"))
+            .at(text, at..line_end.max(at + 1).min(text.len()))
+            .hint("write the value on one line without escapes such as `\\n` or `\\t`; for several lines use a list"),
+    )
 }
 
 /// The first fault of one parsed YAML value that starts at `text[at]`: too long, or with a
@@ -238,6 +260,24 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].line_col(), Some((2, 13)));
         assert!(found[0].message.contains("U+F8FF"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn a_line_break_or_control_character_in_a_one_line_value_is_refused_at_its_line() {
+        for (yaml, line) in [
+            ("name: \"Juniper\\nBcc: x@y.org\"\n", 1),
+            ("ods_code: Z90001\nname: \"Juniper\\r Row\"\n", 2),
+            ("address:\n  - \"1 High St\\u0007\"\n", 2),
+            ("name: \"A\\tB\"\n", 1),
+        ] {
+            let found = problems(yaml);
+            assert_eq!(found.len(), 1, "{yaml}: {found:#?}");
+            assert_eq!(found[0].line_col().map(|(l, _)| l), Some(line), "{yaml}");
+            assert!(found[0].message.contains("on one line"), "{}", found[0].message);
+        }
+        // A block value may hold line breaks.
+        assert!(problems("notes: |\n  one\n  two\n").is_empty());
+        assert!(problems("name: Juniper Row Surgery\n").is_empty());
     }
 
     #[test]

@@ -141,6 +141,22 @@ impl Project {
         for i in failed.into_iter().rev() {
             broken_inputs.push(documents.remove(i).path);
         }
+        if let Some(lmc) = &lmc {
+            for doc in &mut documents {
+                crate::load::optional::leave_out_missing(doc, lmc);
+            }
+        }
+        // A profile naming a poster that does not exist: refused, and its practice's last good
+        // documents are kept (a broken input stops pruning).
+        let failed: Vec<PathBuf> = broken_inputs.clone();
+        let failed: Vec<&Path> = failed.iter().map(PathBuf::as_path).collect();
+        for practice in &practices {
+            let found = crate::load::names::unknown_posters(&root, practice, &documents, &failed);
+            if found.iter().any(Problem::is_error) {
+                broken_inputs.push(practice.path.clone());
+            }
+            problems.extend(found);
+        }
         for kind in crate::kinds::ALL.iter().filter(|k| k.single) {
             if documents.iter().filter(|d| d.kind.name() == kind.name).count() > 1 {
                 problems.push(

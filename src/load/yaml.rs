@@ -16,6 +16,17 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &Arc<str>) -> Result<T, Pro
             other => other.to_string(),
         };
         let message = strip_location(&message);
+        let noticed = err.location().map(|l| span_of(text, l).start);
+        if let Some(plain) = super::yaml_plain::explain(text, &message, noticed) {
+            let mut problem = Problem::error(file, plain.message).hint(plain.hint);
+            if let Some(at) = plain.at.or(noticed) {
+                let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+                let rest = &text[at..line_end];
+                let len = if rest.starts_with('\t') { 1 } else { value_len(rest) };
+                problem = problem.at(text, at..at + len);
+            }
+            return problem;
+        }
         let mut problem = Problem::error(file, message.clone());
         if let Some(location) = err.location() {
             problem = problem.at(text, span_of(text, location));

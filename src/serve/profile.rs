@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -250,6 +251,12 @@ fn validate(root: &Path, path: &Path, text: &str) -> anyhow::Result<Vec<Problem>
     let mut tmp = tempfile::Builder::new().prefix(".lmcpress-").suffix(".tmp").tempfile_in(dir)?;
     tmp.write_all(text.as_bytes())?;
     tmp.flush()?;
+    // The guards `check` runs before reading values: a line break or control character in a
+    // one-line value, a value too long, a character no font can show.
+    let guarded = crate::load::limits::yaml_values(&display_path(root, path), &Arc::from(text), text.len());
+    if !guarded.is_empty() {
+        return Ok(guarded);
+    }
     Ok(match config::load_practice(root, tmp.path()) {
         Ok(_) => Vec::new(),
         Err(problems) => problems.into_iter().filter(Problem::is_error).collect(),

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 const FLOORS: &[(&str, u8)] = &[
     ("diag", 0),
     ("parallel", 0),
+    ("pipe", 0),
     ("timings", 0),
     ("theme", 0),
     ("kinds", 0),

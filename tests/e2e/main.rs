@@ -13,6 +13,7 @@ mod diagnostics;
 mod docx;
 mod editions;
 mod errors;
+mod first_hour;
 mod formats;
 mod foundation;
 mod html;

@@ -195,7 +195,7 @@ fn parse_response(raw: &[u8]) -> Response {
     Response { status, headers, body }
 }
 
-fn multipart(fields: &[(&str, &str)], logo: Option<&[u8]>) -> (String, Vec<u8>) {
+pub(crate) fn multipart(fields: &[(&str, &str)], logo: Option<&[u8]>) -> (String, Vec<u8>) {
     let boundary = "----lmcpress-test-boundary";
     let mut body = Vec::new();
     for (k, v) in fields {
