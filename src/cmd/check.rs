@@ -22,7 +22,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     let mut drafts = lmcpress::load::translated::draft_warnings(&project.documents);
     let today = lmcpress::load::dates::source_date().unwrap_or_else(lmcpress::load::dates::today);
     drafts.extend(lmcpress::editions::review::section_warnings(project, today));
-    drafts.extend(lmcpress::load::phone::warnings(project));
+    drafts.extend(lmcpress::load::project::phone_warnings(project));
     let (jobs, reports) = pipeline::check(&loaded, args.typeset);
     let all: Vec<&Problem> =
         project.problems.iter().chain(&drafts).chain(reports.iter().flat_map(|r| &r.problems)).collect();

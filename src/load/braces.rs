@@ -2,8 +2,28 @@
 //! there are, and one closed with a single brace (`{{ practice.phone }`), which would print
 //! as it stands on a patient poster, is an error at its place.
 
+use std::path::Path;
+use std::sync::Arc;
+
 use crate::diag::Problem;
-use crate::load::content::{Document, LMC_FIELDS, PRACTICE_FIELDS};
+
+/// Placeholder names every document may use, besides a letter's own fields.
+pub const PRACTICE_FIELDS: [&str; 11] = [
+    "practice.name",
+    "practice.phone",
+    "practice.professional_line",
+    "practice.email",
+    "practice.website",
+    "practice.address",
+    "practice.postcode",
+    "practice.ods_code",
+    "practice.signatory.name",
+    "practice.signatory.role",
+    "practice.brand_colour",
+];
+/// Placeholder names of the LMC's own values.
+pub const LMC_FIELDS: [&str; 6] =
+    ["lmc.name", "lmc.short_name", "lmc.website", "lmc.edition", "lmc.email", "lmc.phone"];
 
 /// The placeholders that exist in the family of `name` (`practice.*`, `lmc.*`, or a letter's
 /// own `fields`), as a hint.
@@ -18,10 +38,11 @@ pub fn known_hint(name: &str, fields: &[&str]) -> String {
     }
 }
 
-/// An error for each `{{ name }` (or `{{ name`) in `doc`'s body outside code: a placeholder
-/// that is not closed, which would be printed as it stands.
-pub fn unclosed(doc: &Document) -> Vec<Problem> {
-    let body = doc.body();
+/// An error for each `{{ name }` (or `{{ name`) in the body of the document `text` (from
+/// `body_start`), outside code: a placeholder that is not closed, which would be printed as
+/// it stands.
+pub fn unclosed(shown: &Path, text: &Arc<str>, body_start: usize) -> Vec<Problem> {
+    let body = &text[body_start..];
     let mut found = Vec::new();
     let mut fenced = false;
     let mut line_start = 0;
@@ -36,10 +57,10 @@ pub fn unclosed(doc: &Document) -> Vec<Problem> {
                     continue;
                 }
                 if let Some((name, len)) = open_placeholder(&line[i..]) {
-                    let at = doc.body_start + line_start + i;
+                    let at = body_start + line_start + i;
                     found.push(
-                        Problem::error(&doc.shown, format!("the placeholder `{name}` is not closed"))
-                            .at(&doc.text, at..at + len)
+                        Problem::error(shown, format!("the placeholder `{name}` is not closed"))
+                            .at(text, at..at + len)
                             .hint(format!("close it with two braces: `{{{{ {name} }}}}`")),
                     );
                 }

@@ -587,7 +587,7 @@ fn email_ok(file: &Path, text: &Arc<str>, email: &Spanned<String>) -> Result<Str
 fn phone_ok(file: &Path, text: &Arc<str>, phone: &Spanned<String>) -> Result<String, Problem> {
     match crate::load::phone::check_uk(&phone.value) {
         Ok(written) => Ok(written),
-        // Digits that are no number in use only warn (`check` says so): see `phone::warnings`.
+        // Digits that are no number in use only warn (`check` says so): see `project::phone_warnings`.
         Err(fault) if !fault.is_error => Ok(phone.value.clone()),
         Err(fault) => Err(yaml::at_value(file, text, phone, fault.message).hint(fault.hint)),
     }

@@ -231,22 +231,7 @@ impl Document {
     }
 }
 
-/// Placeholder names every document may use, besides a letter's own fields.
-pub const PRACTICE_FIELDS: [&str; 11] = [
-    "practice.name",
-    "practice.phone",
-    "practice.professional_line",
-    "practice.email",
-    "practice.website",
-    "practice.address",
-    "practice.postcode",
-    "practice.ods_code",
-    "practice.signatory.name",
-    "practice.signatory.role",
-    "practice.brand_colour",
-];
-pub const LMC_FIELDS: [&str; 6] =
-    ["lmc.name", "lmc.short_name", "lmc.website", "lmc.edition", "lmc.email", "lmc.phone"];
+pub use super::braces::{LMC_FIELDS, PRACTICE_FIELDS};
 
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
@@ -904,7 +889,7 @@ fn check_placeholders(doc: &Document) -> Vec<Problem> {
                 .hint(hint)
                 .hint(super::braces::known_hint(&ph.name, &own))
         })
-        .chain(super::braces::unclosed(doc))
+        .chain(super::braces::unclosed(&doc.shown, &doc.text, doc.body_start))
         .collect()
 }
 

@@ -206,6 +206,30 @@ impl Project {
     }
 }
 
+/// A warning for each phone number (the LMC's and each practice's) that is made of digits but
+/// is not a UK number in use; numbers that are no number at all were refused at load.
+pub fn phone_warnings(project: &Project) -> Vec<Problem> {
+    let content = Project::content_dir(&project.root);
+    let mut numbers: Vec<(std::path::PathBuf, &str)> = Vec::new();
+    if let Some(phone) = project.lmc.as_ref().and_then(|l| l.phone.as_deref()) {
+        numbers.push((content.join("lmc.yaml"), phone));
+    }
+    numbers.extend(project.practices.iter().map(|p| (p.path.clone(), p.phone.as_str())));
+    let mut found = Vec::new();
+    for (path, phone) in numbers {
+        let Err(fault) = crate::load::phone::check_uk(phone) else { continue };
+        let shown = display_path(&project.root, &path);
+        let mut problem = Problem::warning(&shown, fault.message);
+        if let Ok(text) = std::fs::read_to_string(&path)
+            && let Some(at) = text.find(phone)
+        {
+            problem = problem.at(&std::sync::Arc::from(text.as_str()), at..at + phone.len());
+        }
+        found.push(problem.hint(fault.hint));
+    }
+    found
+}
+
 /// Size and character checks of a YAML file's values, before they are read into a profile:
 /// an oversized or unprintable value fails here, in milliseconds, at its line, however YAML
 /// spells it. Returns the text, read once.

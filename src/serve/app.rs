@@ -15,6 +15,9 @@ use super::pages::Pages;
 use super::snapshot::{PracticeEntry, Snapshot};
 use crate::access::{self as keys, Access};
 
+/// When the access file last changed, and its size; `None` when there is no file.
+pub type Stamp = Option<(Option<std::time::SystemTime>, u64)>;
+
 pub struct App {
     pub root: PathBuf,
     pub out: PathBuf,
@@ -31,7 +34,7 @@ pub struct App {
     pub viewers: Arc<crate::plan::priority::Viewers>,
     /// The access list as last read, with its file's time and size: read again only when
     /// they change (see `auth::access_list`).
-    pub(super) access: tokio::sync::Mutex<Option<(super::auth::Stamp, Arc<crate::access::AccessList>)>>,
+    pub(super) access: tokio::sync::Mutex<Option<(Stamp, Arc<crate::access::AccessList>)>>,
 }
 
 impl App {
@@ -64,9 +67,10 @@ impl App {
         self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// The form token of `scope` (a practice's ODS code, or `content`): see `auth`.
+    /// The form token of `scope` (a practice's ODS code, or `content`), signed with the
+    /// server's secret: new every run, so tokens die with the server. `auth::form_ok` checks it.
     pub(super) fn csrf(&self, scope: &str) -> String {
-        super::auth::csrf_token(&self.secret, scope)
+        blake3::keyed_hash(&self.secret, format!("profile-form|{scope}").as_bytes()).to_hex().to_string()
     }
 
     pub(super) fn context(&self, title: &str, scope: &Access) -> Context {

@@ -7,20 +7,16 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::app::{App, Shared, Who};
+use super::app::{App, Shared, Stamp, Who};
 use crate::access::{self as keys, Access, AccessList};
 
 const COOKIE: &str = "lmcpress_key";
-
-/// When the access file last changed, and its size; `None` when there is no file.
-pub type Stamp = Option<(Option<SystemTime>, u64)>;
 
 /// The access list, read again only when its file's time or size changed (a grant or a
 /// revoke), on tokio's blocking threads so that no request thread waits on the disk. A
@@ -142,12 +138,6 @@ fn unauthorised(app: &App) -> Response {
     );
     res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     res
-}
-
-/// The form token of `scope` (a practice's ODS code, or `content`), signed with the server's
-/// secret: new every run, so tokens die with the server.
-pub(super) fn csrf_token(secret: &[u8; 32], scope: &str) -> String {
-    blake3::keyed_hash(secret, format!("profile-form|{scope}").as_bytes()).to_hex().to_string()
 }
 
 /// A form post is ours: it carries the token of `scope` and comes from this site.
