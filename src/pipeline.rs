@@ -237,6 +237,14 @@ pub fn pack(loaded: &Loaded, ods: &str, out: &Path) -> Result<Vec<u8>, Problem> 
     crate::write::pack::Recipe::of(&loaded.project, practice, outputs, &sign_offs).make(out)
 }
 
+/// Whether practice `ods`'s what's-new page may go to it: every file it is made from that needs
+/// approval is approved (`plan::offered`). None when it has no such page.
+pub fn whats_new_offered(loaded: &Loaded, ods: &str) -> Option<bool> {
+    let jobs = plan_all(loaded, &Selection { practices: Some(vec![ods.to_string()]), packs: false });
+    let job = jobs.iter().find(|j| matches!(j.target, plan::Target::WhatsNew { .. }))?;
+    Some(plan::offered(&loaded.project, job))
+}
+
 /// The index of the practice with ODS code `code`, or a problem listing the known codes.
 pub fn practice_index(project: &Project, code: &str) -> Result<usize, Problem> {
     project.practices.iter().position(|p| p.ods_code.eq_ignore_ascii_case(code)).ok_or_else(|| {

@@ -79,7 +79,11 @@ pub fn compose(
 ) -> Result<Draft, Problem> {
     let project = &loaded.project;
     let ods = practice.ods_code.as_str();
-    let whats_new = loaded.editions.as_ref().map(|e| whats_new_view(project, e, practice));
+    // The summary and its page go out only when every file they are made from is approved;
+    // otherwise the message says only that the approved documents are ready.
+    let offered = crate::pipeline::whats_new_offered(loaded, ods).unwrap_or(false);
+    let whats_new =
+        loaded.editions.as_ref().filter(|_| offered).map(|e| whats_new_view(project, e, practice));
     let folder = settings.out.join("practices").join(ods);
     let mut files = Vec::new();
     if whats_new.is_some() {

@@ -499,3 +499,16 @@ fn notify_tells_practices_only_of_approved_changes_and_names_the_approver() {
         preview.stderr
     );
 }
+
+#[test]
+fn notify_attaches_no_summary_made_from_words_nobody_approved() {
+    let fx = fixture();
+    // Sign-off on and nothing approved: the what's-new page is a draft, so it stays home.
+    fx.write("content/lmc.yaml", &format!("{}approval: required\n", fx.read("content/lmc.yaml")));
+    let preview = notify(&fx, None, &["--preview", "Z90001", "--base-url", "https://docs.example.org"]);
+    assert!(!preview.stdout.contains("whats-new.pdf"), "an unapproved summary went out:\n{}", preview.stdout);
+    assert!(!preview.stdout.contains("What has changed"), "{}", preview.stdout);
+    fx.approve_all();
+    let preview = notify(&fx, None, &["--preview", "Z90001", "--base-url", "https://docs.example.org"]);
+    assert!(preview.stdout.contains("Attached: whats-new.pdf"), "{}", preview.stdout);
+}
