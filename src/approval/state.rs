@@ -34,29 +34,13 @@ impl Approval {
     }
 }
 
-/// `2026-12-07T10:00:00Z` as `7 December 2026`.
+/// `2026-12-07T10:00:00Z` as `7 December 2026`; the text as written when it does not parse.
 pub fn long_date(rfc3339: &str) -> String {
-    let parsed = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339);
-    match parsed {
-        Ok(t) => {
-            let month = [
-                "January",
-                "February",
-                "March",
-                "April",
-                "May",
-                "June",
-                "July",
-                "August",
-                "September",
-                "October",
-                "November",
-                "December",
-            ][usize::from(u8::from(t.month())) - 1];
-            format!("{} {month} {}", t.day(), t.year())
-        }
-        Err(_) => rfc3339.get(..10).unwrap_or(rfc3339).to_string(),
-    }
+    let long = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .and_then(|t| t.format(long).ok())
+        .unwrap_or_else(|| rfc3339.get(..10).unwrap_or(rfc3339).to_string())
 }
 
 /// Where one file stands.

@@ -276,9 +276,10 @@ impl View {
         self.files.iter().map(|(p, u)| (p.as_path(), u.digest))
     }
 
-    /// Every approvable file with its sign-off.
-    pub fn files(&self) -> impl Iterator<Item = (&Path, &SignOff)> {
-        self.files.iter().map(|(p, u)| (p.as_path(), &u.sign_off))
+    /// The files this view shows as drafts: in the practices' view, those never approved (or
+    /// whose approved copy is missing); in the drafts' view, every file not approved as it is.
+    pub fn drafts(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().filter(|(_, u)| u.sign_off.is_draft()).map(|(p, _)| p.as_path())
     }
 }
 

@@ -59,7 +59,7 @@ fn sign_off_summary(project: &lmcpress::load::project::Project) {
         );
         return;
     }
-    let unapproved = view.files().filter(|(_, s)| s.is_draft()).count();
+    let unapproved = view.drafts().count();
     let waiting = view.drafted.len();
     if unapproved > 0 {
         eprintln!(

@@ -34,11 +34,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     let root =
         root.canonicalize().map_err(|e| Problem::general(format!("failed to open the project: {e}")))?;
     let view = lmcpress::approval::view::View::open(&root, lmcpress::approval::view::Mode::Drafts);
-    let pending: Vec<String> = view
-        .files()
-        .filter(|(_, s)| s.is_draft())
-        .map(|(p, _)| lmcpress::approval::relative(&root, p))
-        .collect();
+    let pending: Vec<String> = view.drafts().map(|p| lmcpress::approval::relative(&root, p)).collect();
     if view.required && !pending.is_empty() && !unapproved {
         let mut pending = pending;
         pending.sort();

@@ -73,7 +73,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     // approved version of each file, and whatever is not approved is left out.
     let view = &project.approval;
     if view.required {
-        let never = view.files().filter(|(_, s)| s.is_draft()).count();
+        let never = view.drafts().count();
         if never > 0 || !view.drafted.is_empty() {
             eprintln!(
                 "note: left out of every message and pack: {} never approved and {} changed since approval (`lmcpress review` lists them)",
