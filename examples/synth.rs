@@ -1,9 +1,12 @@
 //! Makes a synthetic project with N practices for benchmarks and scale tests:
-//! `cargo run --release --example synth -- 1000 /tmp/lmc-1000`.
+//! `cargo run --release --example synth -- 1000 /tmp/lmc-1000 [--like-sample]`.
 //!
 //! The LMC, its guide, posters and letters are the shipped ones, laid out by the built-in theme
-//! (a binary from before the theme needs `theme/` copied to DEST/templates); the practices are
-//! generated (names, colours, poster choices and logos vary), and obviously fictional.
+//! (a binary from before the theme needs `theme/` copied to DEST/templates). The practices are
+//! generated (names, colours, poster choices and logos vary), and obviously fictional; with
+//! `--like-sample` they are copies of the shipped sample practices instead (new ODS codes and
+//! names), so the project asks for what a real LMC's does: every poster, clinicians, and one
+//! practice in five wanting its posters in four community languages.
 
 use std::path::{Path, PathBuf};
 
@@ -17,9 +20,14 @@ const KIND: [&str; 4] = ["Surgery", "Medical Centre", "Health Centre", "Practice
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let usage = "usage: synth N DEST";
+    let usage = "usage: synth N DEST [--like-sample]";
     let n: usize = args.next().and_then(|a| a.parse().ok()).expect(usage);
     let dest = PathBuf::from(args.next().expect(usage));
+    let like_sample = match args.next().as_deref() {
+        None => false,
+        Some("--like-sample") => true,
+        Some(_) => panic!("{usage}"),
+    };
     assert!(n <= 99_999, "at most 99,999 practices (ODS codes are a letter and five digits)");
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     for dir in ["content/guide", "content/posters", "content/letters", "content/practices/logos"] {
@@ -32,6 +40,11 @@ fn main() {
         .expect("logos")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
+    if like_sample {
+        copy_sample(repo, &dest, n);
+        eprintln!("wrote {n} copies of the sample practices to {}", dest.display());
+        return;
+    }
     for i in 0..n {
         let name = format!("{} {} {}", FIRST[i % 8], SECOND[(i / 8) % 6], KIND[(i / 48) % 4]);
         let logo = match i % 3 {
@@ -52,6 +65,33 @@ fn main() {
         std::fs::write(dest.join(format!("content/practices/y{i:05}.yaml")), profile).expect("write profile");
     }
     eprintln!("wrote {n} practices to {}", dest.display());
+}
+
+/// Writes `n` practices, each a copy of one of the shipped sample profiles (in turn) with its
+/// own ODS code and name, so that no two practices are the same document.
+fn copy_sample(repo: &Path, dest: &Path, n: usize) {
+    let mut samples: Vec<PathBuf> = std::fs::read_dir(repo.join("content/practices"))
+        .expect("read sample practices")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    samples.sort();
+    let texts: Vec<String> = samples.iter().map(|p| std::fs::read_to_string(p).expect("read profile")).collect();
+    for i in 0..n {
+        let profile: String = texts[i % texts.len()]
+            .lines()
+            .map(|line| {
+                if line.starts_with("ods_code:") {
+                    format!("ods_code: Y{i:05}\n")
+                } else if let Some(name) = line.strip_prefix("name: ") {
+                    format!("name: \"{} {i}\"\n", name.trim_matches('"'))
+                } else {
+                    format!("{line}\n")
+                }
+            })
+            .collect();
+        std::fs::write(dest.join(format!("content/practices/y{i:05}.yaml")), profile).expect("write profile");
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
