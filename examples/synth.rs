@@ -6,7 +6,8 @@
 //! generated (names, colours, poster choices and logos vary), and obviously fictional; with
 //! `--like-sample` they are copies of the shipped sample practices instead (new ODS codes and
 //! names), so the project asks for what a real LMC's does: every poster, clinicians, and one
-//! practice in five wanting its posters in four community languages.
+//! practice in five wanting its posters in four community languages. Sign-off is off in the
+//! copy of `lmc.yaml`, so every document is built as practices would get it.
 
 use std::path::{Path, PathBuf};
 
@@ -33,9 +34,14 @@ fn main() {
     for dir in ["content/guide", "content/posters", "content/letters", "content/practices/logos"] {
         copy_dir(&repo.join(dir), &dest.join(dir));
     }
-    for file in ["content/lmc.yaml", "content/ag-disclaimer.md"] {
-        std::fs::copy(repo.join(file), dest.join(file)).expect("copy");
-    }
+    std::fs::copy(repo.join("content/ag-disclaimer.md"), dest.join("content/ag-disclaimer.md")).expect("copy");
+    // Sign-off is turned off: a project where nothing is approved would be built with draft
+    // marks (about 6 % more bytes) and serve would offer practices nothing, neither of which
+    // is what an LMC's practices get. The ledger's own cost is not what these runs measure.
+    let lmc = std::fs::read_to_string(repo.join("content/lmc.yaml")).expect("lmc.yaml");
+    let lmc = lmc.replace("\napproval: required", "\napproval: off");
+    assert!(lmc.contains("\napproval: off"), "content/lmc.yaml no longer says `approval: required`");
+    std::fs::write(dest.join("content/lmc.yaml"), lmc).expect("write lmc.yaml");
     let logos: Vec<String> = std::fs::read_dir(dest.join("content/practices/logos"))
         .expect("logos")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
