@@ -3,9 +3,9 @@
 //! through the same plan and build stage as any other job. Nothing is written.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use crate::approval::view::{Mode, View};
+use crate::approval::view::Mode;
 use crate::build::{self, Shown};
 use crate::diag::{Problem, display_path};
 use crate::load::content::{self, Kind};
@@ -17,6 +17,8 @@ use crate::render::Loaded;
 const PIXEL_PER_PT: f64 = 1.25;
 /// A long section shows at most this many pages.
 const MAX_PAGES: usize = 4;
+/// Typst's memo cache keeps what the last this-many previews used (see `show`).
+const PREVIEWS_KEPT: usize = 4;
 
 pub struct Preview {
     /// What the draft looks like; None when it has errors that stop it being made.
@@ -129,16 +131,39 @@ pub fn preview(root: &Path, file: &Path, draft: &str, practice: Option<&str>) ->
 }
 
 /// The content file `file` as practices are given it (its approved version, with the approved
-/// versions of everything else), previewed for `practice`.
-pub fn preview_approved(root: &Path, file: &Path, practice: Option<&str>) -> Result<Preview, Problem> {
-    let root = crate::load::project::canonical_root(root)?;
-    let view = View::open(&root, Mode::Practices);
-    let text = match view.text(file) {
-        Some(text) => text,
-        None => crate::load::text::read(file)
-            .map_err(|e| Problem::error(display_path(&root, file), format!("failed to read it: {e}")))?,
+/// versions of everything else), previewed for `practice`. `generation` names the state of
+/// the project on disk (serve's rebuild count): the project is loaded once per generation and
+/// shared by every preview of it, since loading 1,000 profiles for each of 1,000 practices'
+/// letter images cost more than typesetting the letters.
+pub fn preview_approved(
+    root: &Path,
+    file: &Path,
+    practice: Option<&str>,
+    generation: u64,
+) -> Result<Preview, Problem> {
+    let loaded = approved_project(root, generation)?;
+    let Some(index) = loaded.project.documents.iter().position(|d| d.path == file) else {
+        return Ok(Preview::problems(Vec::new()));
     };
-    preview_as(&root, file, &text, practice, Mode::Practices)
+    Ok(show(&loaded, index, file, practice))
+}
+
+/// The project as practices are given it at `generation`, loaded by the first caller to ask
+/// for that generation; callers meanwhile wait for it rather than load it again themselves.
+fn approved_project(root: &Path, generation: u64) -> Result<Arc<Loaded>, Problem> {
+    type Kept = Option<(std::path::PathBuf, u64, Arc<Loaded>)>;
+    static KEPT: Mutex<Kept> = Mutex::new(None);
+    let root = crate::load::project::canonical_root(root)?;
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((r, g, loaded)) = kept.as_ref()
+        && *r == root
+        && *g == generation
+    {
+        return Ok(loaded.clone());
+    }
+    let loaded = Arc::new(super::load_as(&root, Mode::Practices)?);
+    *kept = Some((root, generation, loaded.clone()));
+    Ok(loaded)
 }
 
 fn preview_as(
@@ -148,11 +173,15 @@ fn preview_as(
     practice: Option<&str>,
     mode: Mode,
 ) -> Result<Preview, Problem> {
-    let (loaded, index) = match with_draft(root, file, draft, mode)? {
-        Ok((loaded, Some(index))) => (loaded, index),
-        Ok((_, None)) => return Ok(Preview::problems(Vec::new())),
-        Err(problems) => return Ok(Preview::problems(sorted(problems))),
-    };
+    match with_draft(root, file, draft, mode)? {
+        Ok((loaded, Some(index))) => Ok(show(&loaded, index, file, practice)),
+        Ok((_, None)) => Ok(Preview::problems(Vec::new())),
+        Err(problems) => Ok(Preview::problems(sorted(problems))),
+    }
+}
+
+/// Typesets document `index` of `loaded` (the content file `file`) as `practice` gets it.
+fn show(loaded: &Loaded, index: usize, file: &Path, practice: Option<&str>) -> Preview {
     let shown_path = display_path(&loaded.project.root, file);
     let mut problems: Vec<Problem> =
         loaded.project.problems.iter().filter(|p| p.file == shown_path).cloned().collect();
@@ -171,11 +200,11 @@ fn preview_as(
         Target::Document { doc, .. } => doc == index,
         _ => false,
     };
-    let mut jobs = super::plan_all(&loaded, &selection);
+    let mut jobs = super::plan_all(loaded, &selection);
     if selection.practices.is_some() && !jobs.iter().any(|j| shows_draft(&j)) {
         // The practice asked for does not get this document: show it for one that does.
         problems.push(Problem::warning(&shown_path, "the practice chosen does not get this document"));
-        jobs = super::plan_all(&loaded, &Selection::default());
+        jobs = super::plan_all(loaded, &Selection::default());
     }
     let job = jobs.iter().find(shows_draft);
     let Some(job) = job else {
@@ -183,7 +212,7 @@ fn preview_as(
             Problem::warning(&shown_path, "no practice gets this document, so there is nothing to show")
                 .hint("an opt-in poster is made only for practices that list it in their profile"),
         );
-        return Ok(Preview { shown: None, problems, practice: None });
+        return Preview { shown: None, problems, practice: None };
     };
     let pick = |document: &typst_layout::PagedDocument| {
         if !is_guide {
@@ -192,14 +221,20 @@ fn preview_as(
         section_pages(&crate::typeset::labelled(document, "sec-"), &slug, document.pages().len())
     };
     let practice = job.about.practice.as_deref().map(String::from);
-    match build::preview(&loaded, job, &pick, PIXEL_PER_PT) {
+    let made = build::preview(loaded, job, &pick, PIXEL_PER_PT);
+    // Previews run in a long-lived process (serve) with no build's eviction after them:
+    // without this, typst's memo cache kept every letter and poster ever previewed (3.7 GB
+    // after 1,000 practices' letter images). The last few previews' work stays, so an
+    // editor's next keystroke still reuses most of the layout.
+    comemo::evict(PREVIEWS_KEPT);
+    match made {
         Ok((shown, warnings)) => {
             problems.extend(warnings);
-            Ok(Preview { shown: Some(shown), problems: sorted(problems), practice })
+            Preview { shown: Some(shown), problems: sorted(problems), practice }
         }
         Err(errors) => {
             problems.extend(errors);
-            Ok(Preview { shown: None, problems: sorted(problems), practice })
+            Preview { shown: None, problems: sorted(problems), practice }
         }
     }
 }

@@ -45,7 +45,7 @@ pub async fn first_page(
     let Some(_turn) = super::typesetting::turn().await else { return super::typesetting::busy(&app) };
     let made = tokio::task::spawn_blocking(move || {
         // The approved words, as the practice's PDF has them: never a draft on disk.
-        match pipeline::preview_approved(&root, &entry.path, Some(&ods)).ok()?.shown? {
+        match pipeline::preview_approved(&root, &entry.path, Some(&ods), seq).ok()?.shown? {
             Shown::Pages(mut pages) if !pages.is_empty() => Some(pages.swap_remove(0)),
             _ => None,
         }

@@ -25,6 +25,7 @@ mod pack;
 mod posters;
 mod safety;
 mod serve;
+mod serve_letters;
 mod signoff;
 mod start;
 mod watch;
