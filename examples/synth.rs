@@ -34,7 +34,8 @@ fn main() {
     for dir in ["content/guide", "content/posters", "content/letters", "content/practices/logos"] {
         copy_dir(&repo.join(dir), &dest.join(dir));
     }
-    std::fs::copy(repo.join("content/ag-disclaimer.md"), dest.join("content/ag-disclaimer.md")).expect("copy");
+    std::fs::copy(repo.join("content/ag-disclaimer.md"), dest.join("content/ag-disclaimer.md"))
+        .expect("copy");
     // Sign-off is turned off: a project where nothing is approved would be built with draft
     // marks (about 6 % more bytes) and serve would offer practices nothing, neither of which
     // is what an LMC's practices get. The ledger's own cost is not what these runs measure.
@@ -82,7 +83,8 @@ fn copy_sample(repo: &Path, dest: &Path, n: usize) {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     samples.sort();
-    let texts: Vec<String> = samples.iter().map(|p| std::fs::read_to_string(p).expect("read profile")).collect();
+    let texts: Vec<String> =
+        samples.iter().map(|p| std::fs::read_to_string(p).expect("read profile")).collect();
     for i in 0..n {
         let profile: String = texts[i % texts.len()]
             .lines()

@@ -169,8 +169,18 @@ fn a_practice_gets_only_what_a_second_person_approved() {
     assert_eq!(done.status, 303, "{}", done.text());
     let after = wait_poster(&server, &practice, &slug, "AND A LATER LINE.");
     assert!(after.contains("Approved by Ann Approver, Medical Secretary"), "{after}");
-    let pack = server.get("/practices/Z90001/pack.zip", &[("Authorization", practice.as_str())]);
-    assert!(pack_readme(&pack.body).contains("Approved by Ann Approver, Medical Secretary"));
+    // The poster is written part way through the rebuild; the pack is made from what the
+    // rebuild publishes when it ends, so it may take a moment longer.
+    let start = std::time::Instant::now();
+    loop {
+        let pack = server.get("/practices/Z90001/pack.zip", &[("Authorization", practice.as_str())]);
+        let readme = pack_readme(&pack.body);
+        if readme.contains("Approved by Ann Approver, Medical Secretary") {
+            break;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "the pack never named Ann:\n{readme}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 
     // Nobody approves their own change: Ann edits, then tries to approve it herself.
     let page = server.get(&edit_path, &[("Authorization", ann.as_str())]).text();
