@@ -37,6 +37,7 @@ pub fn router(app: Shared) -> Router {
             get(|| async { asset("text/javascript; charset=utf-8", pages::EDITOR_JS) }),
         )
         .route("/guide/{*rel}", get(guide_file))
+        .route("/help/{name}", get(super::help::page))
         .route(
             "/practices/{ods}",
             get(|UrlPath(ods): UrlPath<String>| async move { practice_redirect(&ods) }),
