@@ -52,6 +52,10 @@ pub fn router(app: Shared) -> Router {
                 .post(profile_save)
                 .layer(DefaultBodyLimit::max(profile::LOGO_LIMIT + BODY_LIMIT)),
         )
+        .route(
+            "/practices/{ods}/profile/history",
+            get(super::profile_history::page).post(super::profile_history::restore),
+        )
         .merge(super::content::routes())
         .fallback(|State(app): State<Shared>| async move {
             app.message(StatusCode::NOT_FOUND, "Not found", "There is no page at this address.")
