@@ -121,8 +121,10 @@ fn base_url(root: &std::path::Path, given: Option<String>) -> Result<String, Pro
         Some(url) => Ok(url.as_str().to_string()),
         None => {
             eprintln!(
-                "note: this link points at this computer (http://127.0.0.1:8080, serve's default address)\n\
-                 hint: set `public_url:` in content/lmc.yaml to the address practices reach `lmcpress serve` at, or pass --base-url"
+                "note: this link points at this computer (http://127.0.0.1:8080, serve's default address)"
+            );
+            eprintln!(
+                " = hint: set `public_url:` in content/lmc.yaml to the address practices reach `lmcpress serve` at, or pass --base-url"
             );
             Ok("http://127.0.0.1:8080".to_string())
         }

@@ -51,7 +51,7 @@ impl Reporter for Printer {
                 "practices reach it at {url} (private links made with `lmcpress access grant` start there)"
             ),
             None if keys_required => eprintln!(
-                "hint: set `public_url:` in content/lmc.yaml to the address practices reach this server at, so that the links `lmcpress access grant` and `notify` make point here"
+                " = hint: set `public_url:` in content/lmc.yaml to the address practices reach this server at, so that the links `lmcpress access grant` and `notify` make point here"
             ),
             None => {}
         }

@@ -73,12 +73,18 @@ pub(super) async fn restore(
     let (root, path, ods) = (app.root.clone(), practice.path.clone(), practice.ods.clone());
     let done = tokio::task::spawn_blocking(move || {
         let rel = display_path(&root, &path).to_string_lossy().replace('\\', "/");
-        let Some(bytes) = History::open(&root).read(&rel, &id)? else { return Ok(Restored::Missing) };
+        // An id that names no version of this file is as missing as one that names none at all.
+        let Ok(Some(bytes)) = History::open(&root).read(&rel, &id) else { return Ok(Restored::Missing) };
         let before = std::fs::read(&path).ok();
         if version_hash(before.as_deref()) != base {
             return Ok(Restored::Moved);
         }
         let text = String::from_utf8_lossy(&bytes).into_owned();
+        // The form never changes a practice's ODS code, so neither may a restore.
+        let ods_then = super::yaml_edit::values(&text).ok().and_then(|m| m.get("ods_code").cloned());
+        if ods_then.as_ref().and_then(|v| v.as_str()) != Some(ods.as_str()) {
+            return Ok(Restored::Refused(vec![format!("that version is not the profile of {ods}")]));
+        }
         let problems = super::profile::validate(&root, &path, &text)?;
         if !problems.is_empty() {
             return Ok(Restored::Refused(problems.iter().map(|p| p.message.clone()).collect()));

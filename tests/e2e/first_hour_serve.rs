@@ -293,6 +293,12 @@ fn a_practice_manager_edits_clinicians_as_rows_and_restores_an_earlier_version()
     };
     assert_eq!(restore("0000", None).status, 403, "a forged form");
     assert_eq!(restore(&csrf, Some("http://evil.example")).status, 403, "another site's form");
+    for bogus in ["..%2F..%2Fsecret.txt", "999999", "0123456789abcdef0123456789abcdef01234567"] {
+        let body = format!("csrf={csrf}&base={base}&version={bogus}");
+        let headers = [("Content-Type", "application/x-www-form-urlencoded")];
+        let r = request(&server.addr, "POST", "/practices/Z90001/profile/history", &headers, body.as_bytes());
+        assert_eq!(r.status, 404, "version {bogus}");
+    }
     let done = restore(&csrf, None);
     assert_eq!(done.status, 303, "{}", done.text());
     let profile =
