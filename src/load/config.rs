@@ -777,6 +777,25 @@ fn slug_ok(file: &Path, text: &Arc<str>, value: &Spanned<String>) -> Result<Stri
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_public_url_is_the_start_of_a_web_address() {
+        assert_eq!(
+            public_url_ok("https://docs.example-lmc.org").unwrap().as_str(),
+            "https://docs.example-lmc.org/"
+        );
+        assert!(public_url_ok("http://10.0.0.5:9000/").is_ok());
+        for bad in [
+            "docs.example-lmc.org",
+            "ftp://x.org",
+            "https://x.org/lmc",
+            "https://x.org/?a=1",
+            "https://u@x.org",
+            "",
+        ] {
+            assert!(public_url_ok(bad).is_err(), "{bad}");
+        }
+    }
+
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let path = dir.join(name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

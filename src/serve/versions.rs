@@ -24,9 +24,21 @@ pub fn version_hash(bytes: Option<&[u8]>) -> String {
     bytes.map_or_else(|| "none".to_string(), |b| blake3::hash(b).to_hex().to_string())
 }
 
+/// An RFC 3339 time as a history page shows it; as kept when it does not parse.
+fn shown_time(rfc3339: &str) -> String {
+    let shown =
+        time::macros::format_description!("[day padding:none] [month repr:long] [year], [hour]:[minute] UTC");
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .and_then(|t| t.to_offset(time::UtcOffset::UTC).format(shown).ok())
+        .unwrap_or_else(|| rfc3339.to_string())
+}
+
 #[derive(Serialize)]
 struct VersionView {
     version: crate::history::Version,
+    /// When it was saved, as people write it: "7 December 2026, 14:05 UTC".
+    when: String,
     rows: Vec<Row>,
     current: bool,
     /// Who approved exactly this version ("Dr A, 7 December 2026"), from the sign-off ledger.
@@ -83,6 +95,7 @@ pub async fn page(app: &App, scope: &Access, path: PathBuf, place: Place) -> Res
             .enumerate()
             .take(VERSIONS_SHOWN)
             .map(|(i, v)| VersionView {
+                when: shown_time(&v.when),
                 version: v.clone(),
                 rows: diff::rows(texts.get(i + 1).map_or("", String::as_str), &texts[i]),
                 current: !v.deleted && current_text.as_deref() == Some(texts[i].as_str()),
@@ -106,4 +119,16 @@ pub async fn page(app: &App, scope: &Access, path: PathBuf, place: Place) -> Res
     ctx.insert("store", kind);
     ctx.insert("problems", &Vec::<String>::new());
     html(app.pages.render("content_history.html", &ctx))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_as_people_write_them() {
+        assert_eq!(shown_time("2026-12-07T14:05:09Z"), "7 December 2026, 14:05 UTC");
+        assert_eq!(shown_time("2026-12-07T15:05:09+01:00"), "7 December 2026, 14:05 UTC");
+        assert_eq!(shown_time("yesterday"), "yesterday");
+    }
 }
