@@ -63,14 +63,14 @@ impl Reporter for Printer {
             eprintln!("loopback only: no private link needed (Ctrl-C to stop)");
         }
         if self.open {
-            // Loopback answers on 127.0.0.1 whatever address it listens on; a public address
-            // is where the proxy serves it.
-            let local = if addr.ip().is_unspecified() {
+            // This computer's own address, where the person who typed the command is: the
+            // public one may need a private link, or not reach back here at all. Listening on
+            // every address (0.0.0.0) includes loopback.
+            let url = if addr.ip().is_unspecified() {
                 format!("http://127.0.0.1:{}/", addr.port())
             } else {
                 format!("http://{addr}/")
             };
-            let url = self.public_url.as_ref().map_or(local, |u| u.to_string());
             if let Err(e) = webbrowser::open(&url) {
                 eprintln!("note: could not open a web browser ({e}): open {url} yourself");
             }
