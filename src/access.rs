@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::write::write_atomic;
 
 pub const ACCESS_FILE: &str = ".lmcpress-access.json";
+/// Held while the access list is read, changed and written, so that grants made at the same
+/// moment (two terminals, or `notify` while an officer grants) are all kept.
+pub const LOCK_FILE: &str = ".lmcpress-access.lock";
 
 /// What a key opens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +69,9 @@ pub struct Grant {
     /// What the link was made for ("notify e-mail"), shown by `access list`; never the key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// When the link was made (RFC 3339, UTC); links made before this was kept have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granted: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -99,6 +105,28 @@ impl AccessList {
         write_atomic(&access_file(root), text.as_bytes(), true)
     }
 
+    /// Reads the access list, lets `change` change it, and writes it back atomically, all
+    /// under an exclusive lock on [`LOCK_FILE`]: without it two grants at once would each
+    /// write the list as they read it, and one link would be lost. The lock ends with the
+    /// process if it dies, so a crash leaves nothing to clear up.
+    pub fn update<T>(
+        root: &Path,
+        change: impl FnOnce(&mut AccessList) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let lock_path = root.join(LOCK_FILE);
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("failed to open the lock file `{}`", lock_path.display()))?;
+        lock.lock().with_context(|| format!("failed to lock `{}`", lock_path.display()))?;
+        let mut list = AccessList::load(root)?;
+        let out = change(&mut list)?;
+        list.save(root)?;
+        Ok(out)
+    }
+
     /// Adds a grant for `scope` and returns its key, which is shown once and never stored.
     pub fn grant(&mut self, scope: Access) -> anyhow::Result<String> {
         self.grant_labelled(scope, None)
@@ -107,7 +135,11 @@ impl AccessList {
     /// As [`AccessList::grant`], saying what the link is for.
     pub fn grant_labelled(&mut self, scope: Access, label: Option<&str>) -> anyhow::Result<String> {
         let key = new_key()?;
-        self.grants.push(Grant { scope, hash: hash_key(&key), label: label.map(str::to_string) });
+        let granted = time::OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .ok()
+            .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok());
+        self.grants.push(Grant { scope, hash: hash_key(&key), label: label.map(str::to_string), granted });
         Ok(key)
     }
 

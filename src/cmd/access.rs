@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use lmcpress::access::{Access, AccessList, access_file};
 use lmcpress::diag::Problem;
 use lmcpress::history::audit::{self, Entry};
-use lmcpress::load::config::is_ods;
+use lmcpress::load::config::{is_ods, public_url_ok};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -17,21 +17,29 @@ enum Action {
     Grant {
         #[command(flatten)]
         who: Who,
-        /// The address the server is reached at, as users will type it.
-        #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8080")]
-        base_url: String,
+        /// The address the server is reached at, as users will type it [default: `public_url`
+        /// in content/lmc.yaml, else http://127.0.0.1:8080, serve's own default].
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// What the link is for, shown by `access list` (such as "Jo, practice manager").
+        #[arg(long, value_name = "TEXT")]
+        label: Option<String>,
+        /// The project folder (holding content/).
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
-    /// End every private link of a practice, or with --lmc the editor's.
+    /// End every private link of a practice, or with --lmc the editor's, at once.
     Revoke {
         #[command(flatten)]
         who: Who,
+        /// The project folder (holding content/).
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
-    /// Show who has links (the links themselves are not kept).
+    /// Show each link: who it opens for, what it is for and when it was made (the links
+    /// themselves are not kept).
     List {
+        /// The project folder (holding content/).
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
@@ -97,9 +105,47 @@ fn audit(root: &std::path::Path, what: audit::Action, scope: &Access) -> Result<
     audit::append(root, &entry).map_err(|e| Problem::general(format!("{e:#}")))
 }
 
+/// Where links point: `--base-url`, else lmc.yaml's `public_url:`, else serve's default address
+/// on this computer, with a note saying so, since such a link opens nowhere else.
+fn base_url(root: &std::path::Path, given: Option<String>) -> Result<String, Problem> {
+    if let Some(given) = given {
+        return public_url_ok(&given)
+            .map(|u| u.as_str().to_string())
+            .map_err(|(message, hint)| Problem::general(format!("--base-url: {message}")).hint(hint));
+    }
+    let serving = lmcpress::load::config::serving(root).map_err(|problems| {
+        super::print_problems(problems.iter());
+        Problem::general("failed to read `public_url:` in content/lmc.yaml, so the link would point nowhere")
+    })?;
+    match serving.public_url {
+        Some(url) => Ok(url.as_str().to_string()),
+        None => {
+            eprintln!(
+                "note: this link points at this computer (http://127.0.0.1:8080, serve's default address)"
+            );
+            eprintln!(
+                " = hint: set `public_url:` in content/lmc.yaml to the address practices reach `lmcpress serve` at, or pass --base-url"
+            );
+            Ok("http://127.0.0.1:8080".to_string())
+        }
+    }
+}
+
+/// One line of `access list`: who the link opens for, what it is for, and when it was made.
+fn listed(grant: &lmcpress::access::Grant) -> String {
+    let when = grant
+        .granted
+        .as_deref()
+        .and_then(|t| t.get(..16))
+        .map(|t| format!("granted {} UTC", t.replace('T', " ")))
+        .unwrap_or_else(|| "granted before dates were kept".to_string());
+    let label = grant.label.as_deref().unwrap_or("no label");
+    format!("{}\t{label}\t{when}", grant.scope.describe())
+}
+
 pub fn run(args: Args) -> Result<bool, Problem> {
     match args.action {
-        Action::Grant { who, base_url, root } => {
+        Action::Grant { who, base_url: given, label, root } => {
             let root = super::root_or_cwd(root);
             lmcpress::load::project::ensure_project(&root)?;
             let mut scope = who.scope()?;
@@ -112,9 +158,13 @@ pub fn run(args: Args) -> Result<bool, Problem> {
                 return Err(Problem::general(format!("no practice profile has ODS code {ods}"))
                     .hint("add content/practices/<name>.yaml first"));
             }
-            let mut list = AccessList::load(&root)?;
-            let key = list.grant(scope.clone())?;
-            list.save(&root)?;
+            if let Some(bad) = label.as_deref().filter(|l| l.chars().any(char::is_control)) {
+                return Err(Problem::general(format!("--label {bad:?} holds a line break"))
+                    .hint("give the label on one line"));
+            }
+            let base_url = base_url(&root, given)?;
+            let label = label.as_deref().map(str::trim).filter(|l| !l.is_empty()).unwrap_or("access grant");
+            let key = AccessList::update(&root, |list| list.grant_labelled(scope.clone(), Some(label)))?;
             audit(&root, audit::Action::Grant, &scope)?;
             let base = base_url.trim_end_matches('/');
             let path = match &scope {
@@ -137,19 +187,18 @@ pub fn run(args: Args) -> Result<bool, Problem> {
             {
                 scope = Access::Person(known);
             }
-            let mut list = AccessList::load(&root)?;
-            let n = list.revoke(&scope);
-            list.save(&root)?;
+            let n = AccessList::update(&root, |list| Ok(list.revoke(&scope)))?;
             audit(&root, audit::Action::Revoke, &scope)?;
             eprintln!("revoked {} for {}", super::plural(n, "link"), scope.describe());
         }
         Action::List { root } => {
             let root = super::root_or_cwd(root);
-            for g in AccessList::load(&root)?.grants {
-                match &g.label {
-                    Some(label) => println!("{} ({label})", g.scope.describe()),
-                    None => println!("{}", g.scope.describe()),
-                }
+            let list = AccessList::load(&root)?;
+            if list.grants.is_empty() {
+                eprintln!("no private links yet: make one with `lmcpress access grant <ODS>`");
+            }
+            for g in &list.grants {
+                println!("{}", listed(g));
             }
         }
     }

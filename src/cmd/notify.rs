@@ -30,7 +30,8 @@ pub struct Args {
     #[arg(long, value_name = "ODS", conflicts_with_all = ["send", "practices"])]
     preview: Option<String>,
     /// The address `serve` is reached at: each message then carries a private link to the
-    /// practice's page (made as `lmcpress access grant` makes them, when the message is sent).
+    /// practice's page (made as `lmcpress access grant` makes them, when the message is sent)
+    /// [default: `public_url` in content/lmc.yaml].
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
     /// The sender [default: `email` in content/lmc.yaml].
@@ -63,11 +64,16 @@ pub fn run(args: Args) -> Result<bool, Problem> {
             "failed to load content/lmc.yaml, so there is no edition to tell practices about",
         ));
     };
-    let settings = Settings {
-        out: out.clone(),
-        base_url: args.base_url.clone(),
-        max_attach_bytes: (args.max_attach_mb * 1_000_000.0) as u64,
-    };
+    // lmc.yaml's `public_url:` was checked with the rest of it by the load above.
+    let public_url = lmcpress::load::config::serving(&root).ok().and_then(|s| s.public_url);
+    let base_url = args.base_url.clone().or_else(|| public_url.map(|u| u.as_str().to_string()));
+    if base_url.is_none() {
+        eprintln!(
+            "note: the messages carry no link to the practices' pages: set `public_url:` in content/lmc.yaml (or pass --base-url) to the address practices reach `lmcpress serve` at"
+        );
+    }
+    let settings =
+        Settings { out: out.clone(), base_url, max_attach_bytes: (args.max_attach_mb * 1_000_000.0) as u64 };
     let from = sender(args.from.as_deref(), lmc)?;
     // Practices are told only of approved words: the messages and packs are made from the
     // approved version of each file, and whatever is not approved is left out.

@@ -284,6 +284,17 @@ pub(crate) struct LmcFile {
     /// --person NAME`.
     #[serde(default)]
     people: Vec<Person>,
+    /// The address practices and the LMC reach `lmcpress serve` at, such as
+    /// https://docs.example-lmc.org: the private links `lmcpress access grant` and `notify`
+    /// make start with it, and `serve` prints it.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", url)]
+    public_url: Option<Spanned<String>>,
+    /// How many days a practice's private link keeps its browser signed in: 90 unless set,
+    /// at most 400 (browsers keep no cookie longer). `lmcpress access revoke` ends it at once.
+    #[serde(default)]
+    #[schemars(with = "Option<u32>", range(min = 1, max = 400))]
+    sign_in_days: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -347,6 +358,9 @@ pub fn lmc_from(root: &Path, path: &Path, text: Arc<str>) -> Result<Lmc, Vec<Pro
     let published = check(date(&shown, &text, &file.guide.published));
     let slug = check(slug_ok(&shown, &text, &file.guide.slug));
     problems.extend(check_people(&shown, &text, &file.people));
+    if let Err(found) = serving_of(&shown, &text, file.public_url.as_ref(), file.sign_in_days.as_ref()) {
+        problems.extend(found);
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -373,6 +387,102 @@ pub fn lmc_from(root: &Path, path: &Path, text: Arc<str>) -> Result<Lmc, Vec<Pro
         approval_required: file.approval == Some(ApprovalSetting::Required),
         people: People(file.people),
     })
+}
+
+/// How `serve` is reached and how long a practice stays signed in: `lmc.yaml`'s
+/// `public_url:` and `sign_in_days:`. `serve`, `access grant` and `notify` read them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Serving {
+    pub public_url: Option<url::Url>,
+    pub sign_in_days: u32,
+}
+
+/// How long a practice's link keeps its browser signed in when `lmc.yaml` does not say.
+pub const DEFAULT_SIGN_IN_DAYS: u32 = 90;
+/// Browsers keep no cookie longer than 400 days, so a longer setting would quietly not hold.
+const MAX_SIGN_IN_DAYS: u32 = 400;
+
+impl Default for Serving {
+    fn default() -> Serving {
+        Serving { public_url: None, sign_in_days: DEFAULT_SIGN_IN_DAYS }
+    }
+}
+
+/// Only the keys `serving` reads: the rest of `lmc.yaml` is judged by the project's load, so a
+/// mistake elsewhere in it does not stop `access grant` or `serve`.
+#[derive(Deserialize)]
+struct ServingFile {
+    #[serde(default)]
+    public_url: Option<Spanned<String>>,
+    #[serde(default)]
+    sign_in_days: Option<Spanned<u32>>,
+}
+
+/// `public_url:` and `sign_in_days:` of the project at `root`, checked; the defaults when
+/// there is no `content/lmc.yaml`.
+pub fn serving(root: &Path) -> Result<Serving, Vec<Problem>> {
+    let path = root.join("content").join("lmc.yaml");
+    if !path.exists() {
+        return Ok(Serving::default());
+    }
+    let text = read(root, &path)?;
+    let shown = display_path(root, &path);
+    let file: ServingFile = yaml::parse(&shown, &text).map_err(|p| vec![p])?;
+    serving_of(&shown, &text, file.public_url.as_ref(), file.sign_in_days.as_ref())
+}
+
+fn serving_of(
+    shown: &Path,
+    text: &Arc<str>,
+    public_url: Option<&Spanned<String>>,
+    days: Option<&Spanned<u32>>,
+) -> Result<Serving, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let public_url = public_url.and_then(|u| {
+        public_url_ok(&u.value)
+            .map_err(|(message, hint)| problems.push(yaml::at_value(shown, text, u, message).hint(hint)))
+            .ok()
+    });
+    let sign_in_days = match days {
+        None => DEFAULT_SIGN_IN_DAYS,
+        Some(d) if (1..=MAX_SIGN_IN_DAYS).contains(&d.value) => d.value,
+        Some(d) => {
+            problems.push(
+                yaml::at_value(shown, text, d, format!("`sign_in_days: {}` is out of range", d.value))
+                    .hint(format!("give a number of days from 1 to {MAX_SIGN_IN_DAYS}: browsers keep a sign-in no longer")),
+            );
+            DEFAULT_SIGN_IN_DAYS
+        }
+    };
+    if problems.is_empty() { Ok(Serving { public_url, sign_in_days }) } else { Err(problems) }
+}
+
+/// An address practices can open: http or https, a host, and nothing after it, since every
+/// page of `serve` sits at the root of its address. The message and hint when it is not.
+pub fn public_url_ok(value: &str) -> Result<url::Url, (String, String)> {
+    let example = "such as https://docs.example-lmc.org";
+    let url = match url::Url::parse(value.trim()) {
+        Ok(url) => url,
+        Err(_) => {
+            return Err((
+                format!("`{value}` is not a web address"),
+                format!("write the whole address practices open, starting https://, {example}"),
+            ));
+        }
+    };
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err((
+            format!("`{value}` is not an http:// or https:// address"),
+            format!("write the address practices open in their browser, {example}"),
+        ));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        return Err((
+            format!("`{value}` has more than a site's address"),
+            format!("serve's pages sit at the root of their address: give only the start, {example}"),
+        ));
+    }
+    Ok(url)
 }
 
 /// Every person named once, with at least one role, and languages only for a translator.
@@ -666,6 +776,25 @@ fn slug_ok(file: &Path, text: &Arc<str>, value: &Spanned<String>) -> Result<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_public_url_is_the_start_of_a_web_address() {
+        assert_eq!(
+            public_url_ok("https://docs.example-lmc.org").unwrap().as_str(),
+            "https://docs.example-lmc.org/"
+        );
+        assert!(public_url_ok("http://10.0.0.5:9000/").is_ok());
+        for bad in [
+            "docs.example-lmc.org",
+            "ftp://x.org",
+            "https://x.org/lmc",
+            "https://x.org/?a=1",
+            "https://u@x.org",
+            "",
+        ] {
+            assert!(public_url_ok(bad).is_err(), "{bad}");
+        }
+    }
 
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let path = dir.join(name);

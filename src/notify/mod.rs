@@ -219,9 +219,9 @@ fn send_one(run: &Run, r: &Recipient, outbox: &mut dyn Outbox) -> Result<Sent, F
 }
 
 fn grant(root: &Path, ods: &str) -> anyhow::Result<String> {
-    let mut list = AccessList::load(root)?;
-    let key = list.grant_labelled(Access::Practice(ods.to_string()), Some("notify e-mail"))?;
-    list.save(root)?;
+    let key = AccessList::update(root, |list| {
+        list.grant_labelled(Access::Practice(ods.to_string()), Some("notify e-mail"))
+    })?;
     let entry =
         crate::history::audit::Entry::new("notify", crate::history::audit::Action::Grant).practice(ods);
     crate::history::audit::append(root, &entry)?;
@@ -229,18 +229,19 @@ fn grant(root: &Path, ods: &str) -> anyhow::Result<String> {
 }
 
 fn revoke(root: &Path, hash: &str) -> anyhow::Result<()> {
-    let mut list = AccessList::load(root)?;
-    let gone: Vec<String> = list
-        .grants
-        .iter()
-        .filter(|g| g.hash == hash)
-        .filter_map(|g| match &g.scope {
-            Access::Practice(ods) => Some(ods.clone()),
-            Access::Lmc | Access::Person(_) => None,
-        })
-        .collect();
-    list.grants.retain(|g| g.hash != hash);
-    list.save(root)?;
+    let gone: Vec<String> = AccessList::update(root, |list| {
+        let gone = list
+            .grants
+            .iter()
+            .filter(|g| g.hash == hash)
+            .filter_map(|g| match &g.scope {
+                Access::Practice(ods) => Some(ods.clone()),
+                Access::Lmc | Access::Person(_) => None,
+            })
+            .collect();
+        list.grants.retain(|g| g.hash != hash);
+        Ok(gone)
+    })?;
     for ods in gone {
         let entry =
             crate::history::audit::Entry::new("notify", crate::history::audit::Action::Revoke).practice(&ods);

@@ -22,14 +22,19 @@ pub struct App {
     pub root: PathBuf,
     pub out: PathBuf,
     pub require_keys: bool,
-    /// The address users reach the server at behind a proxy (`--public-url`).
+    /// The address users reach the server at (`--public-url`, else lmc.yaml's `public_url:`).
     pub public_url: Option<url::Url>,
+    /// How long a practice's link keeps its browser signed in (lmc.yaml's `sign_in_days:`).
+    pub sign_in_days: u32,
     pub live: Live,
     pub(super) pages: Pages,
     /// Signs CSRF tokens; new every run, so tokens die with the server.
     secret: [u8; 32],
     /// What the last rebuild made, swapped whole after each one.
     snapshot: std::sync::RwLock<Arc<Snapshot>>,
+    /// Whether the first snapshot is out: before it, a practice's page is not missing but
+    /// not made yet, and says so (503) rather than "Not found".
+    ready: std::sync::atomic::AtomicBool,
     /// The practices and documents browsers have open, made first by each rebuild.
     pub viewers: Arc<crate::plan::priority::Viewers>,
     /// The access list as last read, with its file's time and size: read again only when
@@ -43,12 +48,15 @@ impl App {
         out: PathBuf,
         require_keys: bool,
         public_url: Option<url::Url>,
+        sign_in_days: u32,
     ) -> anyhow::Result<App> {
         Ok(App {
             root,
             out,
             require_keys,
             public_url,
+            sign_in_days,
+            ready: Default::default(),
             live: Live::default(),
             pages: Pages::new()?,
             secret: keys::random_secret()?,
@@ -61,6 +69,12 @@ impl App {
     /// Makes `snapshot` what every request from now on sees.
     pub fn publish(&self, snapshot: Snapshot) {
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+        self.ready.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether the first build has published what pages read.
+    pub(super) fn ready(&self) -> bool {
+        self.ready.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub(super) fn snapshot(&self) -> Arc<Snapshot> {
@@ -135,6 +149,20 @@ pub(super) fn not_found(app: &App) -> Response {
     app.message(StatusCode::NOT_FOUND, "Not found", "There is no page at this address.")
 }
 
+/// The answer while the first build is still making the documents: 503 with `Retry-After`,
+/// so that a practice opening its link at that moment is told to wait, not that its page
+/// does not exist.
+pub(super) fn starting(app: &App) -> Response {
+    let mut res = app.message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Starting up",
+        "The documents are being made for the first time since the server started. \
+         Try again in a few seconds: this page will then be ready.",
+    );
+    res.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
+    res
+}
+
 /// The practice named in the URL, if it exists and the caller may see it.
 // The error is the handler's ready answer, returned at once; boxing it would only add a step.
 #[allow(clippy::result_large_err)]
@@ -144,6 +172,9 @@ pub(super) fn allowed(app: &App, scope: &Access, ods: &str) -> Result<PracticeEn
     }
     if !scope.opens(ods) {
         return Err(forbidden(app));
+    }
+    if !app.ready() {
+        return Err(starting(app));
     }
     let mut practice = app.practice(ods).ok_or_else(|| not_found(app))?;
     // A practice sees only what a named person approved: every page, file, image and pack

@@ -108,26 +108,45 @@ pub(super) async fn guard(State(app): State<Shared>, mut req: Request, next: Nex
         if list.check(&key).is_none() {
             return unauthorised(&app);
         }
-        // Move the key from the address to a cookie, so it does not linger in history.
+        // Move the key from the address to a cookie, so it does not linger in history. The
+        // cookie lasts `sign_in_days`, so a practice stays signed in when its browser restarts;
+        // a revoke still ends it at the next request, since every request checks the key.
         let path = req.uri().path().to_string();
-        let secure = app.public_url.as_ref().is_some_and(|u| u.scheme() == "https");
-        let cookie =
-            format!("{COOKIE}={key}; HttpOnly; SameSite=Lax; Path=/{}", if secure { "; Secure" } else { "" });
         let mut res = Redirect::to(&path).into_response();
-        if let Ok(v) = HeaderValue::from_str(&cookie) {
+        if let Ok(v) = HeaderValue::from_str(&cookie(&app, &key, u64::from(app.sign_in_days) * 86_400)) {
             res.headers_mut().insert(header::SET_COOKIE, v);
         }
         return res;
     }
-    let key = bearer_key(req.headers()).or_else(|| cookie_key(req.headers()));
+    let from_cookie = cookie_key(req.headers());
+    let key = bearer_key(req.headers()).or_else(|| from_cookie.clone());
     match key.as_deref().and_then(|k| list.check_grant(k)) {
         Some(grant) => {
             req.extensions_mut().insert(grant.scope.clone());
             req.extensions_mut().insert(Who::of(grant));
             next.run(req).await
         }
-        None => unauthorised(&app),
+        None => {
+            let mut res = unauthorised(&app);
+            // A revoked key's cookie is dropped, so the browser stops sending it.
+            if from_cookie.is_some()
+                && let Ok(v) = HeaderValue::from_str(&cookie(&app, "", 0))
+            {
+                res.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            res
+        }
     }
+}
+
+/// The sign-in cookie holding `key` for `seconds` (0 removes it): never readable by scripts,
+/// not sent by other sites' forms, and `Secure` when the public address is https.
+fn cookie(app: &App, key: &str, seconds: u64) -> String {
+    let secure = app.public_url.as_ref().is_some_and(|u| u.scheme() == "https");
+    format!(
+        "{COOKIE}={key}; Max-Age={seconds}; HttpOnly; SameSite=Lax; Path=/{}",
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 fn unauthorised(app: &App) -> Response {

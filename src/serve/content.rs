@@ -17,6 +17,7 @@ use tera::Context;
 use super::app::{App, Shared, Who, forbidden, html, not_found};
 use super::diff::{self, Row};
 use super::snapshot::ContentEntry;
+use super::versions::{Place, version_hash};
 use crate::access::Access;
 use crate::diag::Problem;
 use crate::history::{History, audit};
@@ -25,17 +26,12 @@ use crate::write::write_atomic;
 
 /// The largest Markdown file `check` reads, plus the form's other fields.
 const FORM_LIMIT: usize = 256 * 1024 + 16 * 1024;
-const VERSIONS_SHOWN: usize = 20;
 
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/content/", get(list).post(create))
         .route("/content", get(|| async { Redirect::permanent("/content/") }))
         .route("/content/{*name}", get(open).post(act).layer(DefaultBodyLimit::max(FORM_LIMIT)))
-}
-
-fn version_hash(bytes: Option<&[u8]>) -> String {
-    bytes.map_or_else(|| "none".to_string(), |b| blake3::hash(b).to_hex().to_string())
 }
 
 /// A file the editor may open: one the last build listed, or (for its history and restoring
@@ -508,71 +504,17 @@ async fn save(
     }
 }
 
-#[derive(Serialize)]
-struct VersionView {
-    version: crate::history::Version,
-    rows: Vec<Row>,
-    current: bool,
-    /// Who approved exactly this version ("Dr A, 7 December 2026"), from the sign-off ledger.
-    approvals: Vec<String>,
-}
-
 async fn history_page(app: &App, scope: &Access, entry: &ContentEntry) -> Response {
-    let (root, rel, path) = (app.root.clone(), entry.rel.clone(), entry.path.clone());
-    let made = tokio::task::spawn_blocking(move || {
-        let history = History::open(&root);
-        let versions = history.versions(&rel, VERSIONS_SHOWN + 1)?;
-        let texts: Vec<String> = versions
-            .iter()
-            .map(|v| {
-                history
-                    .read(&rel, &v.id)
-                    .map(|b| b.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default())
-            })
-            .collect::<anyhow::Result<_>>()?;
-        let current = std::fs::read(&path).ok();
-        let base = version_hash(current.as_deref());
-        let current_text = current.map(|b| String::from_utf8_lossy(&b).into_owned());
-        let ledger = crate::approval::ledger::Ledger::read(&root).unwrap_or_default();
-        let people = crate::approval::view::Settings::read(&root).people;
-        let book = crate::approval::state::Book::judge(&ledger, &people);
-        let approvals_of = |text: &str| -> Vec<String> {
-            let hash = crate::approval::hash(text.as_bytes());
-            book.history(&rel)
-                .iter()
-                .filter(|e| e.action == crate::approval::ledger::Action::Approve && e.hash == hash)
-                .map(|e| format!("{}, {}", e.who, crate::approval::state::long_date(&e.time)))
-                .collect()
-        };
-        let views: Vec<VersionView> = versions
-            .iter()
-            .enumerate()
-            .take(VERSIONS_SHOWN)
-            .map(|(i, v)| VersionView {
-                version: v.clone(),
-                rows: diff::rows(texts.get(i + 1).map_or("", String::as_str), &texts[i]),
-                current: !v.deleted && current_text.as_deref() == Some(texts[i].as_str()),
-                approvals: if v.deleted { Vec::new() } else { approvals_of(&texts[i]) },
-            })
-            .collect();
-        anyhow::Ok((views, base, history.kind()))
-    })
-    .await;
-    let Ok(Ok((versions, base, kind))) = made else {
-        return app.message(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "History unreadable",
-            "The history could not be read.",
-        );
+    let place = Place {
+        title: format!("History of {}", entry.title),
+        rel: entry.rel.clone(),
+        edit: format!("/content/{}", entry.name),
+        up: "/content/".into(),
+        up_label: "All content".into(),
+        restore: format!("/content/{}", entry.name),
+        csrf: app.csrf("content"),
     };
-    let mut ctx = app.context(&format!("History of {}", entry.title), scope);
-    ctx.insert("entry", entry);
-    ctx.insert("versions", &versions);
-    ctx.insert("base", &base);
-    ctx.insert("store", kind);
-    ctx.insert("csrf", &app.csrf("content"));
-    ctx.insert("problems", &Vec::<String>::new());
-    html(app.pages.render("content_history.html", &ctx))
+    super::versions::page(app, scope, entry.path.clone(), place).await
 }
 
 /// New files start from a template of their kind (the kind whose folder is `folder`), which

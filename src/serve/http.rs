@@ -37,6 +37,7 @@ pub fn router(app: Shared) -> Router {
             get(|| async { asset("text/javascript; charset=utf-8", pages::EDITOR_JS) }),
         )
         .route("/guide/{*rel}", get(guide_file))
+        .route("/help/{name}", get(super::help::page))
         .route(
             "/practices/{ods}",
             get(|UrlPath(ods): UrlPath<String>| async move { practice_redirect(&ods) }),
@@ -50,6 +51,10 @@ pub fn router(app: Shared) -> Router {
             get(profile_form)
                 .post(profile_save)
                 .layer(DefaultBodyLimit::max(profile::LOGO_LIMIT + BODY_LIMIT)),
+        )
+        .route(
+            "/practices/{ods}/profile/history",
+            get(super::profile_history::page).post(super::profile_history::restore),
         )
         .merge(super::content::routes())
         .fallback(|State(app): State<Shared>| async move {

@@ -11,14 +11,18 @@ mod content;
 mod diff;
 pub mod files;
 mod front_form;
+mod help;
 mod http;
+mod labels;
 mod letter_image;
 mod live;
 mod pages;
 pub mod profile;
+mod profile_history;
 mod review;
 pub mod snapshot;
 mod typesetting;
+mod versions;
 pub mod yaml_edit;
 
 use std::net::{IpAddr, SocketAddr};
@@ -45,6 +49,8 @@ pub struct ServeOptions {
     /// The https address a reverse proxy serves this at: cookies are then `Secure` and form
     /// posts from that origin are accepted.
     pub public_url: Option<url::Url>,
+    /// How many days a practice's link keeps its browser signed in.
+    pub sign_in_days: u32,
 }
 
 impl ServeOptions {
@@ -59,6 +65,27 @@ pub trait Reporter: Send + Sync {
     fn status(&self, status: &Event);
 }
 
+/// The address could not be listened on; the command says why in the user's words (a busy
+/// port, a port that needs administrator rights) from `source`'s kind.
+#[derive(Debug)]
+pub struct Unlistened {
+    pub host: IpAddr,
+    pub port: u16,
+    pub source: std::io::Error,
+}
+
+impl std::fmt::Display for Unlistened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "failed to listen on {}:{}", self.host, self.port)
+    }
+}
+
+impl std::error::Error for Unlistened {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
 /// Builds, watches and serves until `stop` is set.
 pub fn serve(opts: ServeOptions, stop: Arc<AtomicBool>, reporter: Arc<dyn Reporter>) -> anyhow::Result<()> {
     crate::load::project::ensure_project(&opts.root)?;
@@ -66,12 +93,20 @@ pub fn serve(opts: ServeOptions, stop: Arc<AtomicBool>, reporter: Arc<dyn Report
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("failed to create `{}`", opts.out.display()))?;
     let out = opts.out.canonicalize()?;
-    let listener = std::net::TcpListener::bind((opts.host, opts.port))
-        .with_context(|| format!("failed to listen on {}:{}", opts.host, opts.port))?;
+    let listener = std::net::TcpListener::bind((opts.host, opts.port)).map_err(|source| Unlistened {
+        host: opts.host,
+        port: opts.port,
+        source,
+    })?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let app =
-        Arc::new(app::App::new(root.clone(), out.clone(), opts.keys_required(), opts.public_url.clone())?);
+    let app = Arc::new(app::App::new(
+        root.clone(),
+        out.clone(),
+        opts.keys_required(),
+        opts.public_url.clone(),
+        opts.sign_in_days,
+    )?);
 
     let watcher = {
         let (app, stop, reporter) = (app.clone(), stop.clone(), reporter.clone());

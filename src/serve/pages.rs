@@ -4,7 +4,7 @@
 
 use tera::{Context, Tera};
 
-const TEMPLATES: [(&str, &str); 13] = [
+const TEMPLATES: [(&str, &str); 14] = [
     ("base.html", include_str!("assets/base.html")),
     ("index.html", include_str!("assets/index.html")),
     ("practice.html", include_str!("assets/practice.html")),
@@ -18,6 +18,7 @@ const TEMPLATES: [(&str, &str); 13] = [
     ("diff_table.html", include_str!("assets/diff_table.html")),
     ("review_list.html", include_str!("assets/review_list.html")),
     ("review.html", include_str!("assets/review.html")),
+    ("help.html", include_str!("assets/help.html")),
 ];
 
 pub const CSS: &str = include_str!("assets/serve.css");

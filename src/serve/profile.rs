@@ -1,7 +1,8 @@
 //! The profile form: one input per key of the practice's YAML profile, made from the file's
-//! own keys and values (so new profile keys appear without changes here), and saving that
-//! validates with `config::load_practice`, the same rules `check` uses, before the file is
-//! replaced atomically.
+//! own keys and values (so new profile keys appear without changes here), the clinicians as
+//! rows to edit, add and remove, labels and hints from `labels`, and saving that validates with
+//! `config::load_practice`, the same rules `check` uses, before the file is replaced
+//! atomically.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,98 @@ pub struct Field {
     pub hint: Option<String>,
     /// The input's id in the page.
     pub id: String,
+    /// For the clinicians (`kind` "rows"): one row each, then an empty one to add another.
+    pub rows: Vec<ClinicianRow>,
+}
+
+/// A clinician's keys, in the order the form shows them and a saved profile writes them.
+pub const CLINICIAN_KEYS: [&str; 4] = ["name", "role", "gmc", "nmc"];
+/// The most clinician rows a form may send: more is not a practice, and bounds the work.
+const MAX_CLINICIANS: usize = 100;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClinicianRow {
+    pub index: usize,
+    /// One input per key of `CLINICIAN_KEYS`.
+    pub inputs: Vec<RowInput>,
+    /// The empty row at the end, filled in to add a clinician.
+    pub blank: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RowInput {
+    pub key: &'static str,
+    pub label: String,
+    pub hint: Option<String>,
+    pub value: String,
+}
+
+impl ClinicianRow {
+    fn new(index: usize, value: impl Fn(&str) -> String, blank: bool) -> ClinicianRow {
+        let inputs = CLINICIAN_KEYS
+            .iter()
+            .map(|&key| RowInput {
+                key,
+                label: super::labels::label(&format!("clinicians.{key}")),
+                hint: super::labels::hint(&format!("clinicians.{key}")),
+                value: value(key),
+            })
+            .collect();
+        ClinicianRow { index, inputs, blank, error: None }
+    }
+}
+
+/// The clinicians as rows when each is a mapping of the keys the form knows; `None` for a
+/// shape the form cannot show (left to the file).
+fn clinician_rows(value: &Value) -> Option<Vec<ClinicianRow>> {
+    let list = value.as_array()?;
+    let mut rows = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        let obj = item.as_object()?;
+        if !obj.iter().all(|(k, v)| CLINICIAN_KEYS.contains(&k.as_str()) && yaml_edit::is_scalar(v)) {
+            return None;
+        }
+        rows.push(ClinicianRow::new(i, |k| obj.get(k).and_then(scalar_text).unwrap_or_default(), false));
+    }
+    rows.push(ClinicianRow::new(list.len(), |_| String::new(), true));
+    Some(rows)
+}
+
+/// The clinicians as the form sent them: rows marked for removal and empty rows left out;
+/// `None` when the form sent no clinician rows at all.
+fn submitted_clinicians(submitted: &BTreeMap<String, String>) -> Option<Vec<Vec<(&'static str, String)>>> {
+    let mut seen = false;
+    let mut out = Vec::new();
+    for i in 0..=MAX_CLINICIANS {
+        let get = |k: &str| submitted.get(&format!("clinicians.{i}.{k}")).map(|v| v.trim().to_string());
+        let row: Vec<(&'static str, String)> =
+            CLINICIAN_KEYS.iter().filter_map(|&k| get(k).map(|v| (k, v))).collect();
+        if row.is_empty() {
+            continue;
+        }
+        seen = true;
+        let removed = get("remove").is_some_and(|v| !v.is_empty());
+        if removed || row.iter().all(|(_, v)| v.is_empty()) {
+            continue;
+        }
+        out.push(CLINICIAN_KEYS.iter().map(|&k| (k, get(k).unwrap_or_default())).collect());
+    }
+    seen.then_some(out)
+}
+
+/// The clinicians as the profile holds them, in the form's terms.
+fn clinicians_of(value: Option<&Value>) -> Vec<Vec<(&'static str, String)>> {
+    let Some(list) = value.and_then(Value::as_array) else { return Vec::new() };
+    list.iter()
+        .filter_map(Value::as_object)
+        .map(|obj| {
+            CLINICIAN_KEYS
+                .iter()
+                .map(|&k| (k, obj.get(k).and_then(scalar_text).unwrap_or_default()))
+                .collect()
+        })
+        .collect()
 }
 
 fn kind_of(key: &str) -> &'static str {
@@ -50,15 +143,23 @@ fn kind_of(key: &str) -> &'static str {
     }
 }
 
-fn label_of(key: &str) -> String {
-    let words = key.replace(['.', '_'], " ");
-    let mut chars = words.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
 fn field(name: String, kind: &'static str, value: String) -> Field {
     let id = format!("f-{}", name.replace('.', "-"));
-    Field { label: label_of(&name), name, kind, value, error: None, hint: None, id }
+    let hint = super::labels::hint(&name);
+    Field { label: super::labels::label(&name), name, kind, value, error: None, hint, id, rows: Vec::new() }
+}
+
+/// `extra` after the schema's hint (or alone).
+fn add_hint(f: &mut Field, extra: Option<String>) {
+    f.hint = match (f.hint.take(), extra) {
+        (Some(a), Some(b)) => Some(format!("{a} {}", capitalised(&b))),
+        (a, b) => a.or(b.map(|b| capitalised(&b))),
+    };
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The form's fields for a profile's values.
@@ -68,13 +169,18 @@ pub fn fields(map: &Map<String, Value>) -> Vec<Field> {
         if let Some(text) = scalar_text(value) {
             let mut f = field(key.clone(), kind_of(key), text);
             if f.kind == "colour" {
-                f.hint = contrast_hint(&f.value);
+                let contrast = contrast_hint(&f.value);
+                add_hint(&mut f, contrast);
             }
             out.push(f);
         } else if let Some(list) = value.as_array().filter(|l| l.iter().all(yaml_edit::is_scalar)) {
             let lines: Vec<String> = list.iter().filter_map(scalar_text).collect();
             let mut f = field(key.clone(), "lines", lines.join("\n"));
-            f.hint = Some("one per line".into());
+            add_hint(&mut f, Some("one per line.".into()));
+            out.push(f);
+        } else if let Some(rows) = (key == "clinicians").then(|| clinician_rows(value)).flatten() {
+            let mut f = field(key.clone(), "rows", String::new());
+            f.rows = rows;
             out.push(f);
         } else if let Some(obj) = value.as_object().filter(|o| o.values().all(yaml_edit::is_scalar)) {
             for (child, v) in obj {
@@ -85,9 +191,15 @@ pub fn fields(map: &Map<String, Value>) -> Vec<Field> {
         } else {
             let shown = serde_json::to_string_pretty(value).unwrap_or_default();
             let mut f = field(key.clone(), "complex", shown);
-            f.hint = Some("edit this one in the profile file".into());
+            add_hint(&mut f, Some("the LMC edits this one in the profile file.".into()));
             out.push(f);
         }
+    }
+    // A practice with no clinicians yet can add its first.
+    if !map.contains_key("clinicians") {
+        let mut f = field("clinicians".into(), "rows", String::new());
+        f.rows = vec![ClinicianRow::new(0, |_| String::new(), true)];
+        out.push(f);
     }
     out
 }
@@ -190,6 +302,14 @@ pub fn save(
         }
     }
 
+    // The clinicians: rows edited, added or removed are written as the list the form sent.
+    let shown_as_rows = old.get("clinicians").is_none_or(|v| clinician_rows(v).is_some());
+    if let Some(rows) = submitted_clinicians(submitted).filter(|_| shown_as_rows)
+        && rows != clinicians_of(old.get("clinicians"))
+    {
+        new_text = yaml_edit::set_mappings(&new_text, "clinicians", &rows);
+    }
+
     let dir = path.parent().unwrap_or(root);
     let mut new_logo: Option<PathBuf> = None;
     if let Some(logo) = logo {
@@ -219,18 +339,25 @@ pub fn save(
             }
         }
         let shown = display_path(root, path);
+        let items = yaml_edit::item_lines(&new_text, "clinicians");
         for p in problems {
             let line = p.line_col().map(|(l, _)| l);
+            // A clinician's mistake goes to their row.
+            let row = line.and_then(|l| items.iter().position(|r| r.contains(&l)));
+            if let Some(row) = row
+                && let Some(f) = fields.iter_mut().find(|f| f.kind == "rows")
+                && let Some(r) = f.rows.get_mut(row)
+            {
+                r.error = Some(with_hints(&p));
+                continue;
+            }
             let target = line.and_then(|l| {
                 fields
                     .iter_mut()
                     .rev()
                     .find(|f| yaml_edit::field_lines(&new_text, &f.name).is_some_and(|r| r.contains(&l)))
             });
-            let mut message = p.message.clone();
-            for h in &p.hints {
-                message.push_str(&format!(" (hint: {h})"));
-            }
+            let message = with_hints(&p);
             match target {
                 Some(f) => f.error = Some(message),
                 None => general.push(format!("{}: {message}", shown.display())),
@@ -242,10 +369,19 @@ pub fn save(
     Ok(Saved::Written)
 }
 
+/// A problem's message with its hints, as one sentence beside a field.
+fn with_hints(p: &Problem) -> String {
+    let mut message = p.message.clone();
+    for h in &p.hints {
+        message.push_str(&format!(" (hint: {h})"));
+    }
+    message
+}
+
 /// `check`'s own validation of `text` as the profile at `path`: the text goes to a temporary
 /// file beside the profile (so relative logo paths resolve the same way), which `watch`
 /// ignores and which is deleted afterwards.
-fn validate(root: &Path, path: &Path, text: &str) -> anyhow::Result<Vec<Problem>> {
+pub fn validate(root: &Path, path: &Path, text: &str) -> anyhow::Result<Vec<Problem>> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(root);
     let mut tmp = tempfile::Builder::new().prefix(".lmcpress-").suffix(".tmp").tempfile_in(dir)?;
@@ -298,12 +434,66 @@ mod tests {
                 "email",
                 "brand_colour",
                 "signatory.name",
-                "signatory.role"
+                "signatory.role",
+                "clinicians"
             ]
         );
         assert_eq!(f[5].kind, "email");
         assert_eq!(f[2].value, "1 High St\nLeicester");
         assert!(f[6].hint.as_deref().unwrap().contains("white"), "{:?}", f[6].hint);
+        assert_eq!(f[0].label, "ODS code");
+        assert!(f[2].hint.as_deref().unwrap().ends_with("One per line."), "{:?}", f[2].hint);
+        // A practice with no clinicians gets one empty row to add its first.
+        assert_eq!((f[9].kind, f[9].rows.len(), f[9].rows[0].blank), ("rows", 1, true));
+    }
+
+    #[test]
+    fn clinicians_are_added_edited_and_removed_as_rows() {
+        let (dir, path) = setup();
+        let added = form(&[
+            ("clinicians.0.name", "Dr C"),
+            ("clinicians.0.role", "GP"),
+            ("clinicians.0.gmc", "1234567"),
+            ("clinicians.0.nmc", ""),
+        ]);
+        assert!(matches!(save(dir.path(), &path, &added, None).unwrap(), Saved::Written));
+        let second = form(&[
+            ("clinicians.0.name", "Dr C"),
+            ("clinicians.0.role", "GP Partner"),
+            ("clinicians.0.gmc", "1234567"),
+            ("clinicians.1.name", "N D"),
+            ("clinicians.1.role", "Nurse"),
+            ("clinicians.1.nmc", "12a3456e"),
+        ]);
+        assert!(matches!(save(dir.path(), &path, &second, None).unwrap(), Saved::Written));
+        let p = config::load_practice(dir.path(), &path).unwrap();
+        let regs: Vec<_> = p.clinicians.iter().map(|c| (c.role.as_str(), c.registration.as_str())).collect();
+        assert_eq!(regs, [("GP Partner", "GMC 1234567"), ("Nurse", "NMC 12A3456E")]);
+        let rows = &fields(&yaml_edit::values(&std::fs::read_to_string(&path).unwrap()).unwrap())[9].rows;
+        assert_eq!(rows.len(), 3, "two clinicians and an empty row");
+        // A mistake in the second row is said there, and nothing is written.
+        let before = std::fs::read_to_string(&path).unwrap();
+        let bad =
+            form(&[("clinicians.0.name", "Dr C"), ("clinicians.0.role", "GP"), ("clinicians.0.gmc", "12")]);
+        let Saved::Refused { fields, general } = save(dir.path(), &path, &bad, None).unwrap() else {
+            panic!("saved a bad GMC number")
+        };
+        assert!(general.is_empty(), "{general:?}");
+        let row = &fields.iter().find(|f| f.kind == "rows").unwrap().rows[0];
+        assert!(row.error.as_deref().unwrap().contains("is not a GMC number"), "{row:?}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+        let removed = form(&[
+            ("clinicians.0.name", "Dr C"),
+            ("clinicians.0.remove", "1"),
+            ("clinicians.1.name", "N D"),
+            ("clinicians.1.role", "Nurse"),
+            ("clinicians.1.nmc", "12A3456E"),
+        ]);
+        assert!(matches!(save(dir.path(), &path, &removed, None).unwrap(), Saved::Written));
+        let p = config::load_practice(dir.path(), &path).unwrap();
+        assert_eq!(p.clinicians.len(), 1);
+        assert_eq!(p.clinicians[0].name, "N D");
+        assert!(std::fs::read_to_string(&path).unwrap().starts_with("# keep me\n"));
     }
 
     #[test]

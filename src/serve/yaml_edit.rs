@@ -239,6 +239,53 @@ pub fn set_nested(
     Some(lines.replace(range, &with_comment(format!("{indent}{child}: {}", yaml_scalar(old, new)), comment)))
 }
 
+/// Sets top-level `key` to a block list of mappings (such as `clinicians:`), each written
+/// with its keys in the order given and its empty values left out; no items removes the key.
+/// The key keeps its place and its comment; comments inside the old list go with it, since
+/// its items may have been removed or reordered.
+pub fn set_mappings(text: &str, key: &str, items: &[Vec<(&str, String)>]) -> String {
+    if items.is_empty() {
+        return remove_key(text, key);
+    }
+    let lines = Lines::new(text);
+    let comment = lines.top_level(key).map_or("", |r| Lines::split_key_line(lines.lines[r.start]).1);
+    let mut block = with_comment(format!("{key}:"), comment);
+    for item in items {
+        let mut first = true;
+        for (k, v) in item.iter().filter(|(_, v)| !v.is_empty()) {
+            let lead = if first { "  - " } else { "    " };
+            first = false;
+            block.push_str(&format!("{lead}{k}: {}\n", yaml_scalar(&Value::String(String::new()), v)));
+        }
+    }
+    match lines.top_level(key) {
+        Some(range) => lines.replace(range, &block),
+        None => {
+            let sep = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+            format!("{text}{sep}{block}")
+        }
+    }
+}
+
+/// The 1-based line ranges of the items of the top-level block list `key`, in order; none for
+/// a flow list (`[...]`) or a missing key.
+pub fn item_lines(text: &str, key: &str) -> Vec<Range<usize>> {
+    let lines = Lines::new(text);
+    let Some(range) = lines.top_level(key) else { return Vec::new() };
+    let is_item = |j: &usize| {
+        let t = lines.lines[*j].trim_start();
+        t.starts_with("- ") || t.trim_end() == "-"
+    };
+    let items: Vec<usize> = (range.start + 1..range.end).filter(is_item).collect();
+    let Some(indent) = items.iter().map(|&j| Lines::indent(lines.lines[j])).min() else { return Vec::new() };
+    let starts: Vec<usize> = items.into_iter().filter(|&j| Lines::indent(lines.lines[j]) == indent).collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &start)| start + 1..starts.get(i + 1).copied().unwrap_or(range.end) + 1)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,6 +359,32 @@ mod tests {
         assert_eq!(field_lines(PROFILE, "signatory.role"), Some(10..11));
         assert_eq!(field_lines(PROFILE, "posters"), Some(12..15));
         assert_eq!(field_lines(PROFILE, "website"), None);
+    }
+
+    #[test]
+    fn lists_of_mappings_are_written_whole() {
+        let text = "name: x\nclinicians: # who signs\n  - name: Dr A\n    gmc: \"1234567\"\n  - {name: B, nmc: 12A3456E}\nphone: 1\n";
+        assert_eq!(item_lines(text, "clinicians"), vec![3..5, 5..6]);
+        let items = vec![vec![
+            ("name", "Dr C: locum".to_string()),
+            ("role", "GP".to_string()),
+            ("gmc", "7654321".to_string()),
+            ("nmc", String::new()),
+        ]];
+        let out = set_mappings(text, "clinicians", &items);
+        assert!(
+            out.starts_with("name: x\nclinicians: # who signs\n  - name: ") && out.ends_with("phone: 1\n"),
+            "{out}"
+        );
+        assert_eq!(
+            get(&out, "clinicians"),
+            serde_json::json!([{"name": "Dr C: locum", "role": "GP", "gmc": "7654321"}])
+        );
+        assert_eq!(item_lines(&out, "clinicians"), vec![3..6]);
+        let gone = set_mappings(&out, "clinicians", &[]);
+        assert_eq!(gone, "name: x\nphone: 1\n");
+        let added = set_mappings(&gone, "clinicians", &items);
+        assert_eq!(get(&added, "clinicians")[0]["gmc"], "7654321");
     }
 
     #[test]

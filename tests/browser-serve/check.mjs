@@ -168,6 +168,15 @@ try {
   await page.waitForFunction(() => document.body.hasAttribute('data-updated'), null, { timeout: 60000 });
   check(true, 'the practice page updated after the save');
 
+  // The profile's history lists that save, with a way back to the version before it.
+  await page.goto(`${base}/practices/Z90001/profile/history`);
+  check(await page.locator('button:has-text("Restore this version")').count() >= 1, 'the profile history offers a restore');
+  await axe(page, 'profile history');
+  // The content format, served by the program itself.
+  await page.goto(`${base}/help/content-format`);
+  check(await page.locator('h1').count() >= 1, 'the content format is a page');
+  await axe(page, 'content format help');
+
   // The LMC editor edits a guide section: the preview follows the typing, nothing is saved
   // until Save, the guide is rebuilt, and every version is kept.
   const wide = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
@@ -245,7 +254,7 @@ try {
   await shot(wide, 'review');
 
   const narrow = await (await browser.newContext({ viewport: { width: 320, height: 700 }, isMobile: true, hasTouch: true })).newPage();
-  for (const [name, url] of [['content list', '/content/'], ['content editor', `/content/guide/${section}`], ['history page', `/content/guide/${section}?view=history`], ['review list', '/content/review/'], ['review page', reviewUrl]]) {
+  for (const [name, url] of [['content list', '/content/'], ['content editor', `/content/guide/${section}`], ['history page', `/content/guide/${section}?view=history`], ['review list', '/content/review/'], ['review page', reviewUrl], ['profile form', '/practices/Z90001/profile'], ['profile history', '/practices/Z90001/profile/history'], ['content format help', '/help/content-format']]) {
     await narrow.goto(`${base}${url}`);
     if (name === 'content editor') await narrow.waitForSelector('#preview-body img.page', { timeout: 60000 });
     check(!await narrow.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1), `no sideways scrolling on the ${name} at 320 px`);

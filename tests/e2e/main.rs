@@ -14,6 +14,7 @@ mod docx;
 mod editions;
 mod errors;
 mod first_hour;
+mod first_hour_serve;
 mod formats;
 mod foundation;
 mod html;

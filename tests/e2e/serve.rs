@@ -68,9 +68,17 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) fn start(fx: &Fixture, extra: &[&str]) -> Server {
+        let server = Server::listening(fx, extra, &[]);
+        server.wait_log(" failed");
+        server
+    }
+
+    /// The server as soon as it listens, before its first build is done, with `env` set.
+    pub(crate) fn listening(fx: &Fixture, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_lmcpress"))
             .args(["serve", "--port", "0", "--debounce", "50"])
             .args(extra)
+            .envs(env.iter().copied())
             .current_dir(fx.root())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -94,9 +102,7 @@ impl Server {
                 }
             }
         });
-        let server = Server { child, addr, log };
-        server.wait_log(" failed");
-        server
+        Server { child, addr, log }
     }
 
     /// Log lines up to the first holding `needle`.
