@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod fields;
+mod images;
 pub mod lang;
 pub mod leftovers;
 pub mod limits;

@@ -250,13 +250,18 @@ pub fn confine_image(root: &Path, dir: &Path, dest: &str) -> Option<Asset> {
     if dest.contains("://") || dest.starts_with("data:") {
         return None;
     }
-    let ext = Path::new(dest).extension()?.to_str()?.to_ascii_lowercase();
-    let mime = IMAGE_TYPES.iter().find(|(e, _)| *e == ext)?.1;
+    let mime = image_type(dest)?;
     let real = dir.join(dest).canonicalize().ok()?;
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let inside = real.strip_prefix(&root).ok()?;
     let rooted = format!("/{}", inside.to_string_lossy().replace('\\', "/"));
     real.is_file().then_some(Asset { file: real, rooted, mime })
+}
+
+/// The media type of an image file named `dest`, when every format can show its type.
+pub fn image_type(dest: &str) -> Option<&'static str> {
+    let ext = Path::new(dest).extension()?.to_str()?.to_ascii_lowercase();
+    IMAGE_TYPES.iter().find(|(e, _)| *e == ext).map(|(_, mime)| *mime)
 }
 
 /// Normalises a Markdown document.

@@ -175,4 +175,4 @@ pub fn fields_of(doc: &Doc) -> Vec<&doc::Field> {
 
 pub use doc::Doc;
 pub(crate) use placeholder::{Piece, pieces};
-pub use tree::visible_runs;
+pub use tree::{images, visible_runs};

@@ -147,3 +147,22 @@ fn a_typst_mistake_in_a_template_is_reported_once_at_the_templates_line() {
     assert_eq!(err.matches(&at).count(), 1, "{err}");
     assert!(!err.contains("(generated typst for"), "{err}");
 }
+
+#[test]
+fn a_missing_image_is_one_error_at_the_line_that_names_it() {
+    let fx = Fixture::minimal();
+    fx.write("content/practices/z90002.yaml", &practice_yaml("Z90002", "Second Surgery"));
+    fx.write(
+        "content/posters/help.md",
+        "---\nkind: poster\ntitle: Help\nsummary: Where to get help.\norder: 10\n---\n\nCall us if you need us.\n\n![Where the surgery is](map.png)\n",
+    );
+    let (code, err) = stderr(&fx, &["check"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.matches("image `map.png` was not found").count(), 1, "{err}");
+    insta::assert_snapshot!(err);
+
+    let (code, err) = stderr(&fx, &["build"]);
+    assert_ne!(code, 0, "{err}");
+    assert_eq!(err.matches("image `map.png` was not found").count(), 1, "{err}");
+    assert!(err.contains("content/posters/help.md:10:1"), "{err}");
+}
