@@ -18,6 +18,7 @@ pub(crate) mod plain;
 pub(crate) mod tree;
 pub mod typst_escape;
 mod typst_markup;
+pub mod unbroken;
 
 #[cfg(test)]
 pub(crate) mod testing;
