@@ -215,11 +215,27 @@ fn build_drafts(loaded: &Loaded, opts: &BuildOptions) -> Option<Report> {
 }
 
 /// Renders every document in memory, writing nothing, so that template errors show as well
-/// as those in the inputs; with `typeset`, typesets and exports each one too, so that typst
-/// errors show (as long as a build takes).
-pub fn check(loaded: &Loaded, typeset: bool) -> (usize, Vec<JobReport>) {
+/// as those in the inputs, and typesets one document of each template and language, so that
+/// a typst mistake in a template shows too; with `typeset_all`, typesets and exports every
+/// document (as long as a build takes).
+pub fn check(loaded: &Loaded, typeset_all: bool) -> (usize, Vec<JobReport>) {
     let jobs = plan_all(loaded, &Selection::default());
-    (jobs.len(), build::dry_run(loaded, &jobs, typeset))
+    let typeset = if typeset_all { vec![true; jobs.len()] } else { representatives(&jobs) };
+    (jobs.len(), build::dry_run(loaded, &jobs, &typeset))
+}
+
+/// Which of `jobs` stand for the rest in a quick check: the first typeset job of each template
+/// in each language. A template's typst is the same for every practice, so one of them finds
+/// its mistakes; a language can take other paths through it (right-to-left text).
+fn representatives(jobs: &[Job]) -> Vec<bool> {
+    let mut seen = BTreeSet::new();
+    jobs.iter()
+        .map(|j| {
+            let typeset =
+                j.outputs.iter().any(|o| !matches!(o.kind, plan::OutputKind::Text | plan::OutputKind::Zip));
+            typeset && seen.insert((j.template, j.about.lang))
+        })
+        .collect()
 }
 
 /// Practice `ods`'s pack, made from the files under `out` that its documents' last build

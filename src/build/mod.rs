@@ -241,11 +241,13 @@ fn identity(job: &Job, extra: &str) -> String {
     s
 }
 
-/// Runs every job as a build would, but writes nothing: for `check`. With `typeset`, each
-/// document is typeset and exported too; without, its template is rendered with its values
-/// and Markdown (every input and template is judged) and typst is left out.
-pub fn dry_run(loaded: &Loaded, jobs: &[Job], typeset: bool) -> Vec<JobReport> {
-    parallel::map(jobs, |job| {
+/// Runs every job as a build would, but writes nothing: for `check`. A job whose `typeset`
+/// entry is true is typeset and exported too; the others have their template rendered with
+/// their values and Markdown (every input and template is judged) and typst is left out.
+pub fn dry_run(loaded: &Loaded, jobs: &[Job], typeset: &[bool]) -> Vec<JobReport> {
+    let indexed: Vec<(&Job, bool)> =
+        jobs.iter().enumerate().map(|(i, j)| (j, typeset.get(i).copied().unwrap_or(false))).collect();
+    parallel::map(&indexed, |&(job, typeset)| {
         if matches!(job.target, Target::Pack { .. }) {
             // A pack only gathers files that the other jobs make.
             return JobReport::of(job, Outcome::Skipped);

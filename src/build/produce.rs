@@ -80,7 +80,7 @@ pub fn preview(
         source_name: source_name.clone(),
         today: date.map(typeset::datetime),
     })
-    .map_err(|errors| trace_to_markdown(project, job, &source_name, errors))?;
+    .map_err(|errors| trace(loaded, job, &source_name, errors))?;
     warnings.extend(compiled.warnings.iter().cloned());
     let mut pages = Vec::new();
     for page in pick(&compiled.document) {
@@ -120,14 +120,14 @@ fn produce_any(loaded: &Loaded, job: &Job, emit_typst: bool) -> Result<Produced,
         today,
     })
     .map_err(|errors| {
-        let mut errors = trace_to_markdown(project, job, &source_name, errors);
+        let mut errors = trace(loaded, job, &source_name, errors);
         if !emit_typst && let Some(first) = errors.first_mut() {
             first.hints.push("run again with --emit-typst to see the generated typst source".into());
         }
         errors
     })?;
     timings::add(Work::Compile, start);
-    warnings.extend(std::mem::take(&mut compiled.warnings));
+    warnings.extend(trace(loaded, job, &source_name, std::mem::take(&mut compiled.warnings)));
     let pages = compiled.document.pages().len();
     if matches!(job.target, Target::Poster { .. }) && pages > 1 {
         warnings.push(
@@ -149,7 +149,7 @@ fn produce_any(loaded: &Loaded, job: &Job, emit_typst: bool) -> Result<Produced,
             OutputKind::Pdf => {
                 let ident = o.rel.to_string_lossy().replace('\\', "/");
                 typeset::pdf(&compiled, &ident, today, &source_name)
-                    .map_err(|errors| trace_to_markdown(project, job, &source_name, errors))?
+                    .map_err(|errors| trace(loaded, job, &source_name, errors))?
             }
             OutputKind::Png(ppp) => typeset::png(&compiled.document, 0, ppp)
                 .map_err(|e| vec![Problem::error(&source_name, format!("failed to render PNG: {e:#}"))])?,
@@ -167,6 +167,15 @@ fn produce_any(loaded: &Loaded, job: &Job, emit_typst: bool) -> Result<Produced,
     let mut read = compiled.files_read;
     read.extend(reads);
     Ok(Produced { files, read, warnings })
+}
+
+/// Points each typst error at the line its author wrote: in a document's Markdown, or else in
+/// the template (or a template it pulls in) that wrote the generated line.
+fn trace(loaded: &Loaded, job: &Job, source_name: &str, errors: Vec<Problem>) -> Vec<Problem> {
+    trace_to_markdown(&loaded.project, job, source_name, errors)
+        .into_iter()
+        .map(|p| loaded.templates.trace(job.template, source_name, p))
+        .collect()
 }
 
 /// Points typst errors that fall inside a document's converted Markdown at the author's line

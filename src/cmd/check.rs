@@ -9,13 +9,15 @@ pub struct Args {
     /// The project folder (holding content/ and templates/).
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
-    /// Also typeset every document (as long as a full build), so that typst errors show.
+    /// Typeset every document, not only one of each template and language (as long as a
+    /// full build): a picture typst cannot read, or a document that no longer fits, shows.
     #[arg(long)]
     typeset: bool,
 }
 
-/// Loads and validates everything, then renders every document in memory (and typesets it
-/// with `--typeset`), so that template (and typst) errors show too. Nothing is written.
+/// Loads and validates everything, then renders every document in memory and typesets one of
+/// each template and language (every one with `--typeset`), so that template and typst errors
+/// show too, each once. Nothing is written.
 pub fn run(args: Args) -> Result<bool, Problem> {
     let loaded = pipeline::load(&super::root_or_cwd(args.root))?;
     let project = &loaded.project;

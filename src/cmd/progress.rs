@@ -11,7 +11,14 @@ use lmcpress::build::JobReport;
 
 const PLAIN_EVERY: Duration = Duration::from_secs(5);
 
-pub enum Progress {
+pub struct Progress {
+    shows: Shows,
+    /// Every problem printed so far, as printed: a mistake in a template fails every document
+    /// made from it, and is said once.
+    printed: Mutex<std::collections::HashSet<String>>,
+}
+
+enum Shows {
     Bar(ProgressBar),
     Plain { total: usize, done: AtomicUsize, start: Instant, last: Mutex<Instant> },
     Quiet,
@@ -19,8 +26,26 @@ pub enum Progress {
 
 impl Progress {
     pub fn new(total: usize, quiet: bool) -> Progress {
+        Progress { shows: Shows::new(total, quiet), printed: Mutex::default() }
+    }
+
+    /// Called from worker threads as each job finishes.
+    pub fn job_done(&self, job: &JobReport) {
+        let mut printed = self.printed.lock().unwrap_or_else(|e| e.into_inner());
+        let new: Vec<_> = job.problems.iter().filter(|p| printed.insert(p.render())).cloned().collect();
+        drop(printed);
+        self.shows.job_done(&new);
+    }
+
+    pub fn finish(&self) {
+        self.shows.finish();
+    }
+}
+
+impl Shows {
+    fn new(total: usize, quiet: bool) -> Shows {
         if quiet {
-            Progress::Quiet
+            Shows::Quiet
         } else if std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(total as u64);
             let style = ProgressStyle::with_template(
@@ -29,26 +54,25 @@ impl Progress {
             .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
             bar.enable_steady_tick(Duration::from_millis(200));
-            Progress::Bar(bar)
+            Shows::Bar(bar)
         } else {
             let now = Instant::now();
-            Progress::Plain { total, done: AtomicUsize::new(0), start: now, last: Mutex::new(now) }
+            Shows::Plain { total, done: AtomicUsize::new(0), start: now, last: Mutex::new(now) }
         }
     }
 
-    /// Called from worker threads as each job finishes.
-    pub fn job_done(&self, job: &JobReport) {
+    fn job_done(&self, problems: &[lmcpress::diag::Problem]) {
         // Errors always show; warnings are part of the chatter `--quiet` silences.
         let shown: Vec<_> =
-            job.problems.iter().filter(|p| p.is_error() || !matches!(self, Progress::Quiet)).collect();
+            problems.iter().filter(|p| p.is_error() || !matches!(self, Shows::Quiet)).collect();
         match self {
-            Progress::Bar(bar) => {
+            Shows::Bar(bar) => {
                 if !shown.is_empty() {
                     bar.suspend(|| super::print_problems(shown));
                 }
                 bar.inc(1);
             }
-            Progress::Plain { total, done, start, last } => {
+            Shows::Plain { total, done, start, last } => {
                 super::print_problems(shown);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
@@ -61,12 +85,12 @@ impl Progress {
                     );
                 }
             }
-            Progress::Quiet => super::print_problems(shown),
+            Shows::Quiet => super::print_problems(shown),
         }
     }
 
-    pub fn finish(&self) {
-        if let Progress::Bar(bar) = self {
+    fn finish(&self) {
+        if let Shows::Bar(bar) = self {
             bar.finish_and_clear();
         }
     }

@@ -556,6 +556,7 @@ pub fn parse_document(root: &Path, path: &Path, text: Arc<str>) -> Result<Docume
     };
     problems.extend(check_placeholders(&doc));
     problems.extend(check_signature(&doc));
+    problems.extend(super::images::check(root, &doc));
     if doc.kind.declaration().ascii_only {
         problems.extend(check_ascii(&doc));
     }

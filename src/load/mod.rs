@@ -9,10 +9,13 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod fields;
+mod images;
 pub mod lang;
 pub mod leftovers;
 pub mod limits;
 pub mod names;
+#[cfg(test)]
+mod never_panics;
 pub mod optional;
 pub mod phone;
 pub mod project;

@@ -140,6 +140,12 @@ pub enum Inline {
         at: Option<usize>,
     },
     Field(Field),
+    /// Text that stays on one line in every format: a phone number or an e-mail address
+    /// (see [`super::unbroken`]), which a reader dials or types and misreads when broken.
+    Unbroken {
+        text: String,
+        at: Option<usize>,
+    },
     Code(String),
     Style(Style, Vec<Inline>),
     Link(Link),
@@ -178,6 +184,9 @@ pub struct Field {
     pub label: String,
     /// The whole `{{ … }}` in the Markdown.
     pub range: std::ops::Range<usize>,
+    /// Whether it holds a phone number or an e-mail address (by its name, or its whole
+    /// value), which stays on one line in every format.
+    pub unbroken: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -250,13 +259,18 @@ pub fn confine_image(root: &Path, dir: &Path, dest: &str) -> Option<Asset> {
     if dest.contains("://") || dest.starts_with("data:") {
         return None;
     }
-    let ext = Path::new(dest).extension()?.to_str()?.to_ascii_lowercase();
-    let mime = IMAGE_TYPES.iter().find(|(e, _)| *e == ext)?.1;
+    let mime = image_type(dest)?;
     let real = dir.join(dest).canonicalize().ok()?;
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let inside = real.strip_prefix(&root).ok()?;
     let rooted = format!("/{}", inside.to_string_lossy().replace('\\', "/"));
     real.is_file().then_some(Asset { file: real, rooted, mime })
+}
+
+/// The media type of an image file named `dest`, when every format can show its type.
+pub fn image_type(dest: &str) -> Option<&'static str> {
+    let ext = Path::new(dest).extension()?.to_str()?.to_ascii_lowercase();
+    IMAGE_TYPES.iter().find(|(e, _)| *e == ext).map(|(_, mime)| *mime)
 }
 
 /// Normalises a Markdown document.
@@ -323,7 +337,7 @@ fn flatten(block: &Block, out: &mut Vec<Inline>) {
 fn strip_offsets(inlines: &mut [Inline]) {
     for i in inlines {
         match i {
-            Inline::Text { at, .. } | Inline::Image { at, .. } => *at = None,
+            Inline::Text { at, .. } | Inline::Unbroken { at, .. } | Inline::Image { at, .. } => *at = None,
             Inline::Style(_, c) => strip_offsets(c),
             Inline::Link(l) => strip_offsets(&mut l.content),
             _ => {}
@@ -566,15 +580,39 @@ impl<'r, 'a> Builder<'r, 'a> {
                     match piece {
                         Piece::Literal(s) => {
                             let start = s.as_ptr() as usize - text.text.as_ptr() as usize;
-                            let at = text.source_range(start..start).start;
-                            out.push(Inline::Text { text: s.to_owned(), at: Some(at) });
+                            let at =
+                                |offset: usize| Some(text.source_range(start + offset..start + offset).start);
+                            // Phone numbers and e-mail addresses are runs of their own.
+                            let mut last = 0;
+                            for run in super::unbroken::runs(s) {
+                                if run.start > last {
+                                    out.push(Inline::Text {
+                                        text: s[last..run.start].to_owned(),
+                                        at: at(last),
+                                    });
+                                }
+                                out.push(Inline::Unbroken {
+                                    text: s[run.clone()].to_owned(),
+                                    at: at(run.start),
+                                });
+                                last = run.end;
+                            }
+                            if last < s.len() || last == 0 {
+                                out.push(Inline::Text { text: s[last..].to_owned(), at: at(last) });
+                            }
                         }
-                        Piece::Placeholder { name, range } => out.push(Inline::Field(Field {
-                            name: name.to_owned(),
-                            value: (self.resolve.value)(name),
-                            label: (self.resolve.label)(name).unwrap_or_else(|| field_label(name)),
-                            range: text.source_range(range),
-                        })),
+                        Piece::Placeholder { name, range } => {
+                            let value = (self.resolve.value)(name);
+                            let unbroken = super::unbroken::is_contact_name(name)
+                                || value.as_deref().is_some_and(super::unbroken::is_contact);
+                            out.push(Inline::Field(Field {
+                                name: name.to_owned(),
+                                value,
+                                label: (self.resolve.label)(name).unwrap_or_else(|| field_label(name)),
+                                range: text.source_range(range),
+                                unbroken,
+                            }))
+                        }
                     }
                 }
             }
@@ -727,7 +765,7 @@ impl Block {
 /// Where the first text of `inlines` starts in the Markdown.
 pub fn first_at(inlines: &[Inline]) -> Option<usize> {
     inlines.iter().find_map(|i| match i {
-        Inline::Text { at, .. } | Inline::Image { at, .. } => *at,
+        Inline::Text { at, .. } | Inline::Unbroken { at, .. } | Inline::Image { at, .. } => *at,
         Inline::Field(f) => Some(f.range.start),
         Inline::Style(_, c) => first_at(c),
         Inline::Link(l) => first_at(&l.content),
@@ -740,7 +778,9 @@ pub fn first_at(inlines: &[Inline]) -> Option<usize> {
 pub fn inline_text(inlines: &[Inline], out: &mut String) {
     for i in inlines {
         match i {
-            Inline::Text { text, .. } | Inline::Code(text) => out.push_str(text),
+            Inline::Text { text, .. } | Inline::Unbroken { text, .. } | Inline::Code(text) => {
+                out.push_str(text)
+            }
             Inline::Field(f) => match &f.value {
                 Some(v) => out.push_str(v),
                 None => {

@@ -18,6 +18,7 @@ pub(crate) mod plain;
 pub(crate) mod tree;
 pub mod typst_escape;
 mod typst_markup;
+pub mod unbroken;
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -175,4 +176,4 @@ pub fn fields_of(doc: &Doc) -> Vec<&doc::Field> {
 
 pub use doc::Doc;
 pub(crate) use placeholder::{Piece, pieces};
-pub use tree::visible_runs;
+pub use tree::{images, visible_runs};

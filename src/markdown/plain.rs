@@ -74,7 +74,9 @@ fn inlines(content: &[Inline]) -> String {
     let mut out = String::new();
     for i in content {
         match i {
-            Inline::Text { text, .. } | Inline::Code(text) => out.push_str(text),
+            Inline::Text { text, .. } | Inline::Unbroken { text, .. } | Inline::Code(text) => {
+                out.push_str(text)
+            }
             Inline::Field(field) => match &field.value {
                 Some(value) => out.push_str(value),
                 // Only ever shown by a caller that allows blanks: see `to_plain_text`.

@@ -39,7 +39,9 @@ pub(crate) fn markdown() -> impl Strategy<Value = String> {
             "\n\n```lang\ncode\n```\n", "\n\nterm\n: def\n", "[link](http://l.k)",
             "\n> - [x] ", "\n\n# ", "\n\n1. ", "\n   - ", "  - ", "{{ lmc.name }}", "note.[^1]",
             "\n\n[^1]: one ", "[link text](https://x.org/a)", "£5,", "e.g.", "it's", "\n## Head\n",
-            "[call](tel:0116)", "[x](javascript:alert(1))",
+            "[call](tel:0116)", "[x](javascript:alert(1))", "call 0116 496 0123.", "(0116) 496 0123",
+            "+44 116 496 0123", "18001 111", "reception@high-street.example.org", "a-b@c.org.",
+            "{{ practice.phone }}", "{{ lmc.email }}",
         ])
         .prop_map(str::to_owned),
         1 => "\\PC{0,4}",

@@ -110,6 +110,18 @@ pub fn visible_runs(body: &str) -> Vec<(Range<usize>, CowStr<'_>)> {
         .collect()
 }
 
+/// Every image `body` shows: its destination as written, and the range of the whole
+/// `![description](destination)` in `body`, so a check can point at it.
+pub fn images(body: &str) -> Vec<(String, Range<usize>)> {
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Image { dest_url, .. }) => Some((dest_url.to_string(), range)),
+            _ => None,
+        })
+        .collect()
+}
+
 pub(crate) fn parse(md: &str) -> Vec<Node<'_>> {
     let mut stack: Vec<(Tag<'_>, Vec<Node<'_>>)> = Vec::new();
     let mut top = Vec::new();

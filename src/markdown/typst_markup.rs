@@ -289,8 +289,20 @@ impl<'d> Renderer<'d> {
                 }
                 escape::markup_into(&mut self.out, text);
             }
-            // The template's `field` shows the value, or a blank labelled for it.
+            // The template's `field` shows the value, or a blank labelled for it; a box keeps
+            // a phone number or an e-mail address on one line.
+            Inline::Field(field) if field.unbroken => {
+                write!(self.out, "#box(field(\"{}\"))", escape::string(&field.name)).unwrap()
+            }
             Inline::Field(field) => write!(self.out, "#field(\"{}\")", escape::string(&field.name)).unwrap(),
+            Inline::Unbroken { text, at } => {
+                if let Some(at) = at {
+                    self.source_map.push((self.out.len(), *at));
+                }
+                self.out.push_str("#box[");
+                escape::markup_into(&mut self.out, text);
+                self.out.push(']');
+            }
             Inline::Code(code) => write!(self.out, "#raw(\"{}\")", escape::string(code)).unwrap(),
             Inline::NoteRef(n) => self.note(*n),
             Inline::SoftBreak => self.out.push(' '),

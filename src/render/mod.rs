@@ -7,6 +7,7 @@ pub mod html;
 pub mod qr;
 pub mod standalone;
 pub mod templates;
+mod trace;
 
 use std::path::Path;
 

@@ -188,6 +188,56 @@ impl Templates {
     }
 }
 
+impl Templates {
+    /// `name` and every template it pulls in, `name` first.
+    fn family(&self, name: &str) -> Vec<&str> {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut stack = vec![name];
+        while let Some(n) = stack.pop() {
+            let Some((n, _)) = self.texts.get_key_value(n) else { continue };
+            if seen.contains(&n.as_str()) {
+                continue;
+            }
+            seen.push(n);
+            if let Some(children) = self.uses.get(n) {
+                stack.extend(children.iter().map(String::as_str));
+            }
+        }
+        seen
+    }
+
+    /// Points `problem`, which typst found in the source `source_name` that template `name`
+    /// made, at the line of `name` (or of a template it pulls in) that wrote it, and its call
+    /// trace likewise: a mistake in a template is then reported at the template's own line,
+    /// the same for every document made from it. Left as it is when no template line can be
+    /// told apart as the one.
+    pub fn trace(&self, name: &str, source_name: &str, mut problem: Problem) -> Problem {
+        if problem.file.as_os_str() != source_name {
+            return problem;
+        }
+        let Some(generated) = problem.source.clone() else { return problem };
+        let family = self.family(name);
+        let texts: Vec<&str> = family.iter().map(|n| self.texts[*n].as_str()).collect();
+        let locate = |offset: usize| super::trace::trace(&texts, &generated, offset);
+        let shown = |t: usize| shown_path(&self.root, &self.files, &self.built_in, family[t]);
+        // The calls that led to the error, each `… (SOURCE:LINE)`, where they can be traced.
+        let marker = format!("({source_name}:");
+        for note in &mut problem.notes {
+            let Some(at) = note.find(&marker) else { continue };
+            let digits = &note[at + marker.len()..];
+            let Some(line) = digits.split(')').next().and_then(|l| l.parse::<usize>().ok()) else { continue };
+            let Some(traced) = locate(diag::offset_of(&generated, line, 1)) else { continue };
+            let line = diag::line_col(texts[traced.template], traced.span.start).0;
+            note.replace_range(at.., &format!("({}:{line})", shown(traced.template)));
+        }
+        let Some(span) = problem.span.clone() else { return problem };
+        let Some(traced) = locate(span.start) else { return problem };
+        let text: Arc<str> = Arc::from(texts[traced.template]);
+        problem.file = shown(traced.template).into();
+        problem.at(&text, traced.span)
+    }
+}
+
 fn new_tera() -> Tera {
     let mut tera = Tera::new();
     tera.autoescape_on([TYPST_SUFFIX, HTML_SUFFIX]);

@@ -71,10 +71,12 @@ fn a_typst_error_in_markdown_is_traced_to_the_authors_line() {
         "content/guide/02-image.md",
         "---\nkind: guide-section\ntitle: Pictures\norder: 20\nstatus: current\nreviewed: 2026-04-01\n---\n\nText first.\n\n![A chart](broken.png)\n",
     );
-    // A picture typst cannot decode is found by typesetting: plain `check` renders only.
-    let (code, _) = stderr(&fx, &["check"]);
-    assert_eq!(code, 0);
+    // A picture typst cannot decode is found by typesetting: plain `check` typesets the guide
+    // (the one document of its template) and says the same as `--typeset`.
+    let (code, plain) = stderr(&fx, &["check"]);
+    assert_eq!(code, 1, "{plain}");
     let (code, err) = stderr(&fx, &["check", "--typeset"]);
+    assert_eq!(plain, err);
     assert_eq!(code, 1);
     insta::assert_snapshot!(err);
 }
@@ -117,4 +119,50 @@ fn an_edition_that_goes_backwards() {
     let (code, err) = stderr(&fx, &["edition", "new", "2024/25"]);
     assert_eq!(code, 1);
     insta::assert_snapshot!(err);
+}
+
+#[test]
+fn a_typst_mistake_in_a_template_is_reported_once_at_the_templates_line() {
+    let fx = Fixture::minimal();
+    fx.write("content/practices/z90002.yaml", &practice_yaml("Z90002", "Second Surgery"));
+    fx.write("content/practices/z90003.yaml", &practice_yaml("Z90003", "Third Surgery"));
+    // The reviewer's typo: a colour's bracket left open in the footer.
+    let poster = fx.template("poster.typ.tera");
+    let broken = poster.replacen("fill: pale,", "fill: rgb(\"#DCEBFA\",", 1);
+    assert_ne!(broken, poster, "the footer's fill moved");
+    fx.write("templates/poster.typ.tera", &broken);
+    let line = broken.lines().position(|l| l.contains("rgb(\"#DCEBFA\",")).unwrap() + 1;
+    let at = format!("templates/poster.typ.tera:{line}:");
+
+    // Plain check typesets one poster, so the mistake shows without `--typeset`.
+    let (code, err) = stderr(&fx, &["check"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.matches(&at).count(), 1, "said once, at the template's line:\n{err}");
+    assert!(!err.contains("(generated typst for"), "{err}");
+    insta::assert_snapshot!(err);
+
+    // A build makes three practices' posters from it: still said once.
+    let (code, err) = stderr(&fx, &["build"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.matches(&at).count(), 1, "{err}");
+    assert!(!err.contains("(generated typst for"), "{err}");
+}
+
+#[test]
+fn a_missing_image_is_one_error_at_the_line_that_names_it() {
+    let fx = Fixture::minimal();
+    fx.write("content/practices/z90002.yaml", &practice_yaml("Z90002", "Second Surgery"));
+    fx.write(
+        "content/posters/help.md",
+        "---\nkind: poster\ntitle: Help\nsummary: Where to get help.\norder: 10\n---\n\nCall us if you need us.\n\n![Where the surgery is](map.png)\n",
+    );
+    let (code, err) = stderr(&fx, &["check"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err.matches("image `map.png` was not found").count(), 1, "{err}");
+    insta::assert_snapshot!(err);
+
+    let (code, err) = stderr(&fx, &["build"]);
+    assert_ne!(code, 0, "{err}");
+    assert_eq!(err.matches("image `map.png` was not found").count(), 1, "{err}");
+    assert!(err.contains("content/posters/help.md:10:1"), "{err}");
 }

@@ -113,7 +113,8 @@ fn every_letter_gets_a_word_edition_with_styles_title_and_language() {
         find(&paras, "We wrote").1,
         format!("We wrote on behalf of {TRICKY_NAME} about [Patient's name].")
     );
-    assert_eq!(find(&paras, "Call ").1, "Call 0116 000 0000. A literal <tag> & ]]> stays.");
+    // The phone number's spaces are no-break spaces: Word never breaks it across lines.
+    assert_eq!(find(&paras, "Call ").1, "Call 0116\u{a0}000\u{a0}0000. A literal <tag> & ]]> stays.");
     assert_eq!(find(&paras, "What we ask").0, "Normal");
     for item in ["reinstate the referral; and", "tell us what you need", "first", "second", "three", "four"] {
         assert_eq!(find(&paras, item).0, "ListParagraph", "{item}");

@@ -80,15 +80,18 @@ fn a_template_error_fails_only_the_documents_that_use_it() {
 }
 
 #[test]
-fn a_typst_error_names_the_generated_line_and_suggests_emit_typst() {
+fn a_typst_error_in_a_template_names_the_templates_line_and_suggests_emit_typst() {
     let fx = Fixture::minimal();
     fx.write("content/letters/note.md", LETTER);
     let t = fx.template("letter.typ.tera");
+    let line = t.lines().count() + 2;
     fx.write("templates/letter.typ.tera", &(t + "\n#undefined-thing\n"));
     let run = fx.run(&["build", "--practice", "Z90001"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("unknown variable: undefined-thing"), "{}", run.stderr);
-    assert!(run.stderr.contains("generated typst for practices/Z90001/letters/note"), "{}", run.stderr);
+    // At the template's own line, not at the source generated for one practice's letter.
+    assert!(run.stderr.contains(&format!("templates/letter.typ.tera:{line}:2")), "{}", run.stderr);
+    assert!(!run.stderr.contains("generated typst for"), "{}", run.stderr);
     assert!(run.stderr.contains("--emit-typst"), "{}", run.stderr);
     assert!(fx.out("practices/Z90001/posters/help.pdf").exists());
 }

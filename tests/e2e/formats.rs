@@ -132,3 +132,86 @@ fn a_typst_error_in_a_letter_with_headings_is_traced_to_its_markdown_line() {
     assert!(run.stderr.contains("content/letters/pictures.md:11:"), "{}", run.stderr);
     assert!(run.stderr.contains("typst reported it at line"), "{}", run.stderr);
 }
+
+/// Paragraphs that put a phone number and an e-mail address at every place along a line: one
+/// of them would break inside each, were they not kept whole.
+fn contact_paragraphs() -> String {
+    (1..=40)
+        .map(|i| {
+            format!(
+                "{} for things that need us call 0116 496 0123 or write to reception@high-street.example.org today.\n\n",
+                "a".repeat(i)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn phone_numbers_and_e_mail_addresses_never_break_across_lines() {
+    let fx = Fixture::minimal();
+    fx.write(
+        "content/guide/01-intro.md",
+        &format!(
+            "---\nkind: guide-section\ntitle: Introduction\norder: 10\nstatus: current\nreviewed: 2026-04-01\n---\n\n{}",
+            contact_paragraphs()
+        ),
+    );
+    fx.write(
+        "content/letters/note.md",
+        &format!(
+            "---\nkind: letter\ntitle: Note\nsigned_by: practice\n---\n\n{}Or call {{{{ practice.phone }}}}.\n",
+            contact_paragraphs()
+        ),
+    );
+    let run = fx.run(&["build", "--emit-typst"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (phone, email) = ("0116 496 0123", "reception@high-street.example.org");
+
+    // PDF: every line that shows a part of either shows all of it.
+    for pdf in ["guide/test-guide.pdf", "practices/Z90001/letters/note.pdf"] {
+        let facts = crate::pdf::read(&fx.out(pdf));
+        let lines: Vec<String> = facts.text.iter().flat_map(|page| page.lines().map(squash)).collect();
+        let mut seen = 0;
+        // The practice's own number (the letterhead's, and its field's) is 0116 496 0001.
+        let whole = |line: &str, part: &str| {
+            line.matches(part).count() == line.matches(phone).count() + line.matches("0116 496 0001").count()
+        };
+        for line in &lines {
+            for part in ["0116", "496"] {
+                assert!(whole(line, part), "{pdf}: a number is broken on {line:?}");
+            }
+            assert_eq!(line.matches("0123").count(), line.matches(phone).count(), "{pdf}: {line:?}");
+            seen += line.matches(phone).count();
+            for part in ["reception", "high-", "street.example.org"] {
+                assert_eq!(line.matches(part).count(), line.matches(email).count(), "{pdf}: {line:?}");
+            }
+        }
+        assert!(seen >= 40, "{pdf}: the number shows {seen} times:\n{}", lines.join("\n"));
+    }
+
+    // typst: each is a box, which typst never breaks.
+    let typ = std::fs::read_to_string(fx.out("guide/test-guide.typ")).unwrap();
+    assert!(typ.contains("#box[0116 496 0123]"), "{typ}");
+    assert!(typ.contains("#box[reception\\@high\\-street.example.org]"), "{typ}");
+    let letter = std::fs::read_to_string(fx.out("practices/Z90001/letters/note.typ")).unwrap();
+    assert!(letter.contains("#box(field(\"practice.phone\"))"), "{letter}");
+
+    // The web page: each in a span that does not wrap.
+    let html = std::fs::read_to_string(fx.out("guide/test-guide.html")).unwrap();
+    assert!(html.contains(".nowrap { white-space: nowrap; }"), "the page's style keeps them whole");
+    assert!(html.contains(&format!("<span class=\"nowrap\">{phone}</span>")), "{html}");
+    assert!(html.contains(&format!("<span class=\"nowrap\">{email}</span>")), "{html}");
+
+    // Word: no-break spaces and hyphens, in the body and in the letterhead.
+    let parts = crate::docx::parts(&fx.out("practices/Z90001/letters/note.docx"));
+    let body = &parts["word/document.xml"];
+    assert!(body.contains("0116\u{a0}496\u{a0}0123"), "{body}");
+    assert!(body.contains("reception@high\u{2011}street.example.org"), "{body}");
+    assert!(body.contains("0116\u{a0}496\u{a0}0001"), "the practice's own number, from its field: {body}");
+    assert!(!body.contains(phone) && !body.contains(email), "{body}");
+    assert!(
+        parts["word/header1.xml"].contains("Tel 0116\u{a0}496\u{a0}0001"),
+        "{}",
+        parts["word/header1.xml"]
+    );
+}

@@ -21,6 +21,7 @@ mod html;
 mod kinds;
 mod languages;
 mod merge;
+mod never_panics;
 mod notify;
 mod pack;
 mod posters;

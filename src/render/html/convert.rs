@@ -226,7 +226,9 @@ impl Html<'_> {
     fn inline(&mut self, inline: &Inline) {
         match inline {
             Inline::Text { text, .. } => text_into(&mut self.out, text),
+            Inline::Unbroken { text, .. } => self.unbroken(text),
             Inline::Field(field) => match &field.value {
+                Some(value) if field.unbroken => self.unbroken(value),
                 Some(value) => text_into(&mut self.out, value),
                 None => {
                     self.out.push_str("<span class=\"blank\">");
@@ -277,6 +279,13 @@ impl Html<'_> {
                 None => text_into(&mut self.out, &format!("[image: {alt}]")),
             },
         }
+    }
+
+    /// A phone number or an e-mail address, kept on one line by the page's `nowrap` class.
+    fn unbroken(&mut self, text: &str) {
+        self.out.push_str("<span class=\"nowrap\">");
+        text_into(&mut self.out, text);
+        self.out.push_str("</span>");
     }
 
     // Slugs never hold two hyphens in a row, so these ids cannot clash with a heading's.

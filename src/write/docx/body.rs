@@ -240,6 +240,7 @@ impl Runs {
     fn inline(&mut self, inline: &Inline, look: Look) {
         match inline {
             Inline::Text { text, .. } => self.text(text, look),
+            Inline::Unbroken { text, .. } => self.text(&unbroken(text), look),
             Inline::Field(field) => self.field(field, look),
             Inline::Code(code) => {
                 self.flush();
@@ -297,7 +298,8 @@ impl Runs {
                     if i > 0 {
                         run = run.add_break(BreakType::TextWrapping);
                     }
-                    run = run.add_text(xml_text(line));
+                    let line = if field.unbroken { unbroken(line) } else { line.to_string() };
+                    run = run.add_text(xml_text(&line));
                 }
                 self.runs.push(run);
             }
@@ -311,6 +313,12 @@ impl Runs {
             self.runs.push(styled(Run::new(), self.look).add_text(xml_text(&text)));
         }
     }
+}
+
+/// A phone number or an e-mail address as Word keeps it on one line: its spaces no-break
+/// spaces, its hyphens no-break hyphens.
+pub(super) fn unbroken(text: &str) -> String {
+    text.replace(' ', "\u{a0}").replace('-', "\u{2011}")
 }
 
 fn styled(mut run: Run, look: Look) -> Run {

@@ -98,8 +98,8 @@ fn header(letter: &WordLetter, ids: &Ids) -> Header {
     ));
     let mut lines: Vec<String> = p.address.clone();
     lines.push(p.postcode.clone());
-    lines.push(format!("Tel {}", p.phone));
-    lines.push(p.email.clone());
+    lines.push(format!("Tel {}", super::body::unbroken(&p.phone)));
+    lines.push(super::body::unbroken(&p.email));
     lines.extend(p.website.clone());
     let mut run = Run::new();
     for (i, line) in lines.iter().enumerate() {
