@@ -76,7 +76,8 @@ fn copy_sample(repo: &Path, dest: &Path, n: usize) {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     samples.sort();
-    let texts: Vec<String> = samples.iter().map(|p| std::fs::read_to_string(p).expect("read profile")).collect();
+    let texts: Vec<String> =
+        samples.iter().map(|p| std::fs::read_to_string(p).expect("read profile")).collect();
     for i in 0..n {
         let profile: String = texts[i % texts.len()]
             .lines()
