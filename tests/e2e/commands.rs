@@ -248,3 +248,17 @@ fn theme_list_says_what_each_template_lays_out() {
     let poster = list.lines().find(|l| l.starts_with("poster.typ.tera")).unwrap();
     assert!(poster.ends_with("(the project's own copy)"), "{poster}");
 }
+
+#[test]
+fn a_deleted_practice_leaves_no_empty_folders_behind() {
+    let fx = Fixture::minimal();
+    fx.write("content/practices/z90002.yaml", &crate::common::practice_yaml("Z90002", "Second Surgery"));
+    fx.run(&["build"]).ok();
+    fx.write("output/practices/Z90001/notes.txt", "the LMC's own file");
+    std::fs::remove_file(fx.path("content/practices/z90002.yaml")).unwrap();
+    std::fs::remove_file(fx.path("content/posters/help.md")).unwrap();
+    fx.run(&["build"]).ok();
+    assert!(!fx.out("practices/Z90002").exists(), "a deleted practice's folders stay, empty");
+    assert!(!fx.out("practices/Z90001/posters").exists(), "a deleted poster's folder stays, empty");
+    assert!(fx.out("practices/Z90001/notes.txt").is_file(), "a file the LMC put there was removed");
+}

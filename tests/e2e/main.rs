@@ -27,4 +27,5 @@ mod safety;
 mod serve;
 mod signoff;
 mod start;
+mod walkthrough;
 mod watch;
