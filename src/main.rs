@@ -5,7 +5,7 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// The version, the commit it was built from and the typst it typesets with.
 const VERSION: &str = concat!(
@@ -17,6 +17,16 @@ const VERSION: &str = concat!(
     ")"
 );
 
+/// What every help and a bare `lmcpress` end with: where a newcomer starts, and where the
+/// guides are (a macro, so that `concat!` can add the exit codes to the long help).
+macro_rules! new_here {
+    () => {
+        "New here? `lmcpress init my-lmc --lmc-name \"Anytown LMC\"` writes a starter project that builds at once.\n\
+         Documentation: `lmcpress docs` lists the guides built into lmcpress (getting started, every key of \
+         every file, running a server for practices)."
+    };
+}
+
 #[derive(Parser)]
 #[command(
     name = "lmcpress",
@@ -27,11 +37,17 @@ const VERSION: &str = concat!(
         content/**/*.md hold the guide sections, posters, letters and A&G wording. \
         The built-in theme lays them out; a project's templates/ folder overrides any of its \
         files by name (`lmcpress theme eject`). lmcpress merges them and typesets PDF and PNG \
-        files in-process with typst, writing them to output/.\n\n\
-        New here? `lmcpress init my-lmc --lmc-name \"Anytown LMC\"` writes a starter project.",
-    after_help = "Exit codes: 0 everything built, 1 an input or document failed, 2 usage error."
+        files in-process with typst, writing them to output/.",
+    after_help = new_here!(),
+    after_long_help = concat!(
+        new_here!(),
+        "\n\nExit codes: 0 everything built, 1 an input or document failed, 2 usage error."
+    )
 )]
 struct Cli {
+    /// Print no progress and no warnings: only errors, and what the command was asked for.
+    #[arg(long, short, global = true, display_order = 900)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -77,13 +93,33 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print lmcpress's manual page (roff), for `man -l -` or a man folder.
-    Man,
+    /// Print lmcpress's manual page (roff), or with --out write one page per command.
+    Man(cmd::man::Args),
+    /// Print one of the guides built into lmcpress (Markdown), or list them.
+    Docs(cmd::docs::Args),
+}
+
+/// The command line, with every command's `--root` described in the same words, whatever
+/// its own file says (or forgets to say). `init`'s `--root` is the folder to create, and keeps
+/// its own.
+fn command() -> clap::Command {
+    fn described(command: clap::Command) -> clap::Command {
+        let has_root = command.get_arguments().any(|a| a.get_id() == "root");
+        let command = if has_root && command.get_name() != "init" {
+            command.mut_arg("root", |a| a.help(cmd::ROOT_HELP))
+        } else {
+            command
+        };
+        let subs: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_string()).collect();
+        subs.into_iter().fold(command, |command, sub| command.mut_subcommand(sub, described))
+    }
+    described(Cli::command())
 }
 
 fn main() -> ExitCode {
     lmcpress::pipe::quiet_on_closed_pipe();
-    let cli = Cli::parse();
+    let cli = Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit());
+    cmd::set_quiet(cli.quiet);
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
@@ -100,12 +136,13 @@ fn main() -> ExitCode {
         Command::Schema(args) => cmd::schema::run(args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "lmcpress", &mut script);
+            clap_complete::generate(shell, &mut command(), "lmcpress", &mut script);
             lmcpress::pipe::write_stdout(&script).map(|()| true).map_err(|e| {
                 lmcpress::diag::Problem::general(format!("failed to print the completion script: {e}"))
             })
         }
-        Command::Man => cmd::man(Cli::command()),
+        Command::Man(args) => cmd::man::run(args, command()),
+        Command::Docs(args) => cmd::docs::run(args),
         Command::Audit(args) => cmd::audit::run(args),
         Command::Review(args) => cmd::signoff::review(args),
         Command::Approve(args) => cmd::signoff::approve(args),

@@ -368,6 +368,19 @@ pub fn reads(project: &Project, jobs: &[Job], manifest: &Manifest) -> BTreeMap<S
         .collect()
 }
 
+/// Removes the folders holding `file` that are left empty, up to (not including) `out`: a
+/// deleted practice leaves no `practices/<ODS>/posters/` behind. A folder holding anything
+/// (a file the LMC put there) stays.
+fn remove_empty_folders(out: &Path, file: &Path) {
+    let mut folder = file.parent();
+    while let Some(dir) = folder {
+        if dir == out || !dir.starts_with(out) || std::fs::remove_dir(dir).is_err() {
+            break;
+        }
+        folder = dir.parent();
+    }
+}
+
 /// Deletes outputs of jobs that are no longer in the full plan `jobs` (a removed practice,
 /// poster or letter). Nothing is removed while any input fails to load: a broken profile must
 /// not cost its practice the last good documents.
@@ -384,6 +397,7 @@ pub fn prune(project: &Project, jobs: &[Job], manifest: &mut Manifest, out: &Pat
             for (rel, _) in &entry.outputs {
                 if std::fs::remove_file(out.join(rel)).is_ok() {
                     removed.push(rel.clone());
+                    remove_empty_folders(out, &out.join(rel));
                 }
             }
         }

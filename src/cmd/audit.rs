@@ -1,5 +1,3 @@
-use std::path::PathBuf;
-
 use lmcpress::diag::Problem;
 use lmcpress::history::audit;
 
@@ -11,12 +9,12 @@ pub struct Args {
     /// Only entries about this practice (ODS code).
     #[arg(long, value_name = "ODS")]
     practice: Option<String>,
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    root: super::Root,
 }
 
 pub fn run(args: Args) -> Result<bool, Problem> {
-    let root = super::root_or_cwd(args.root);
+    let root = args.root.dir();
     if let Some(since) = &args.since
         && time::Date::parse(since, time::macros::format_description!("[year]-[month]-[day]")).is_err()
     {
@@ -36,6 +34,6 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         }
         println!("{line}");
     }
-    eprintln!("{} in {}", super::plural(shown.len(), "entry"), audit::AUDIT_FILE);
+    say!("{} in {}", super::plural(shown.len(), "entry"), audit::AUDIT_FILE);
     Ok(true)
 }

@@ -22,9 +22,6 @@ pub struct Args {
     /// attached by `notify`, and packs left from an earlier `--packs` build are removed.
     #[arg(long)]
     packs: bool,
-    /// Print no progress and no warnings: only errors and nothing on success.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
 pub fn run(args: Args) -> Result<bool, Problem> {
@@ -33,7 +30,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     let manifest = Manifest::read_ahead(&out);
     let loaded = pipeline::load(&root)?;
     let project = &loaded.project;
-    super::print_problems(project.problems.iter().filter(|p| p.is_error() || !args.quiet));
+    super::print_problems(&project.problems);
     let scope = if args.practices.is_empty() { Scope::Everything } else { Scope::Practices(&args.practices) };
     let options = BuildOptions {
         out: out.clone(),
@@ -42,32 +39,26 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         ..BuildOptions::default()
     };
     let planned = pipeline::plan(&loaded, scope, args.packs)?.with_manifest(manifest);
-    let progress = Progress::new(planned.to_run(), args.quiet);
+    let progress = Progress::new(planned.to_run(), super::quiet());
     let outcome = pipeline::build(&loaded, planned, &options, &|job| progress.job_done(job));
     progress.finish();
     let report = &outcome.report;
     let failed = report.count(Outcome::Failed) + project.broken_inputs.len();
     let built = report.count(Outcome::Built);
     let secs = report.elapsed.as_secs_f64();
-    if !args.quiet {
-        eprintln!(
-            "built {}, {} unchanged, {} failed{} in {secs:.2} s{} → {}",
-            super::plural(built, "document"),
-            report.count(Outcome::Skipped),
-            failed,
-            if report.removed.is_empty() {
-                String::new()
-            } else {
-                format!(", {} removed", super::plural(report.removed.len(), "file"))
-            },
-            if built >= 50 {
-                format!(" ({:.0} documents per second)", built as f64 / secs)
-            } else {
-                String::new()
-            },
-            super::shown(&out)
-        );
-    }
+    say!(
+        "built {}, {} unchanged, {} failed{} in {secs:.2} s{} → {}",
+        super::plural(built, "document"),
+        report.count(Outcome::Skipped),
+        failed,
+        if report.removed.is_empty() {
+            String::new()
+        } else {
+            format!(", {} removed", super::plural(report.removed.len(), "file"))
+        },
+        if built >= 50 { format!(" ({})", super::progress::rate(built, secs)) } else { String::new() },
+        super::shown(&out)
+    );
     let ok = failed == 0 && !project.has_errors();
     // The process ends next: freeing the plan, the manifest and the project piece by piece
     // took a tenth of a no-op build of 1,000 practices, for memory the OS takes back anyway.

@@ -16,16 +16,15 @@ pub struct Args {
     /// Compare with this archived edition (such as 2025/26) [default: the latest archived].
     #[arg(long, value_name = "EDITION", value_parser = EditionName::parse)]
     since: Option<EditionName>,
-    /// The project folder (holding content/ and templates/).
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    root: super::Root,
     /// `text` for people, `json` for scripts.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
 }
 
 pub fn run(args: Args) -> Result<bool, Problem> {
-    let root = super::root_or_cwd(args.root);
+    let root = args.root.dir();
     ensure_project(&root)?;
     let current = Edition::load(&root.join("content"), &View::none());
     let archives = editions::archives(&root);

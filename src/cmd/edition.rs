@@ -1,5 +1,3 @@
-use std::path::PathBuf;
-
 use lmcpress::diag::Problem;
 use lmcpress::editions::EditionName;
 use lmcpress::load::project::ensure_project;
@@ -17,9 +15,8 @@ enum Action {
         /// The new edition's contract year, such as 2027/28.
         #[arg(value_name = "EDITION", value_parser = EditionName::parse)]
         name: EditionName,
-        /// The project folder (holding content/ and templates/).
-        #[arg(long, value_name = "DIR")]
-        root: Option<PathBuf>,
+        #[command(flatten)]
+        root: super::Root,
         /// Archive even though some content files are not approved (the archive then holds
         /// words nobody approved).
         #[arg(long)]
@@ -29,7 +26,7 @@ enum Action {
 
 pub fn run(args: Args) -> Result<bool, Problem> {
     let Action::New { name, root, unapproved } = args.action;
-    let root = super::root_or_cwd(root);
+    let root = root.dir();
     ensure_project(&root)?;
     let root =
         root.canonicalize().map_err(|e| Problem::general(format!("failed to open the project: {e}")))?;
@@ -46,14 +43,15 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         .hint("approve them first (`lmcpress review`, then `lmcpress approve FILE --as NAME`), or pass --unapproved to archive anyway"));
     }
     let done = lmcpress::write::archive::new_edition(&root, &name.to_string())?;
-    eprintln!("archived the {} edition into {}", done.archived, super::shown(&done.dir));
-    eprintln!("content/lmc.yaml now names the {} edition", done.new);
+    say!("archived the {} edition into {}", done.archived, super::shown(&done.dir));
+    say!("content/lmc.yaml now names the {} edition", done.new);
     if let Some((old, new)) = &done.guide_slug {
-        eprintln!("the guide's slug is now `{new}` (was `{old}`)");
+        say!("the guide's slug is now `{new}` (was `{old}`)");
     }
-    eprintln!(
+    say!(
         "next: edit content/ for {}; `lmcpress changes` lists what differs from {}",
-        done.new, done.archived
+        done.new,
+        done.archived
     );
     Ok(true)
 }

@@ -34,13 +34,12 @@ pub struct Args {
     /// Also write the generated typst source beside each PDF (it holds recipient data too).
     #[arg(long)]
     emit_typst: bool,
-    /// The project folder (holding content/ and templates/).
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    root: super::Root,
 }
 
 pub fn run(args: Args) -> Result<bool, Problem> {
-    let loaded = pipeline::load(&super::root_or_cwd(args.root))?;
+    let loaded = pipeline::load(&args.root.dir())?;
     let project = &loaded.project;
     if args.header {
         let (_, letter) = lmcpress::plan::merge::find_letter(project, &args.letter)?;
@@ -60,7 +59,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     };
     let report = pipeline::merge(&loaded, &request)?;
     super::print_problems(&report.problems);
-    eprintln!(
+    say!(
         "merged {} of {} → {} ({} failed)",
         super::plural(report.rows - report.failed_rows, "letter"),
         super::plural(report.rows, "row"),

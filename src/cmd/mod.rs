@@ -1,12 +1,37 @@
 //! One file per subcommand, plus the printing they share.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// `-q`/`--quiet`, given anywhere on the command line: set once by `main` before any command
+/// runs, read wherever progress is printed.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// `eprintln!` for progress and chatter: silent under `--quiet`. Errors use `eprintln!`.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        if !$crate::cmd::quiet() {
+            eprintln!($($arg)*);
+        }
+    };
+}
+
 pub mod access;
 pub mod audit;
 pub mod build;
 pub mod changes;
 pub mod check;
+pub mod docs;
 pub mod edition;
 pub mod init;
+pub mod man;
 pub mod merge;
 pub mod notify;
 mod progress;
@@ -26,11 +51,26 @@ pub fn root_or_cwd(root: Option<PathBuf>) -> PathBuf {
     root.unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// What `--root` means, on every command.
+pub const ROOT_HELP: &str = "The project folder: the one holding content/ [default: the current folder]";
+
+/// `--root`, for the commands that read a project and write no documents.
+#[derive(clap::Args)]
+pub struct Root {
+    #[arg(long, value_name = "DIR", help = ROOT_HELP)]
+    pub root: Option<PathBuf>,
+}
+
+impl Root {
+    pub fn dir(self) -> PathBuf {
+        root_or_cwd(self.root)
+    }
+}
+
 /// Where a project is and where its documents go, for the commands that build.
 #[derive(clap::Args)]
 pub struct ProjectArgs {
-    /// The project folder (holding content/ and templates/).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", help = ROOT_HELP)]
     pub root: Option<PathBuf>,
     /// Where to write documents [default: ROOT/output].
     #[arg(long, value_name = "DIR")]
@@ -47,14 +87,17 @@ impl ProjectArgs {
 }
 
 /// Prints each problem once (a template that fails to load fails every document made with
-/// it, with the same message) and returns how many distinct errors and warnings it printed.
+/// it, with the same message) and returns how many distinct errors and warnings there were.
+/// Under `--quiet` warnings are counted but not printed.
 pub fn print_distinct<'a>(problems: impl IntoIterator<Item = &'a Problem>) -> (usize, usize) {
     let mut seen = std::collections::HashSet::new();
     let (mut errors, mut warnings) = (0, 0);
     for p in problems {
         let text = p.render();
         if seen.insert(text.clone()) {
-            eprint!("{text}");
+            if p.is_error() || !quiet() {
+                eprint!("{text}");
+            }
             if p.is_error() { errors += 1 } else { warnings += 1 }
         }
     }
@@ -108,27 +151,4 @@ pub fn plural(n: usize, noun: &str) -> String {
 /// [`print_distinct`] for callers that do not count.
 pub fn print_problems<'a>(problems: impl IntoIterator<Item = &'a Problem>) {
     print_distinct(problems);
-}
-
-/// Prints the manual page of `command`, with its subcommands, to standard output.
-pub fn man(command: clap::Command) -> Result<bool, Problem> {
-    let mut out = Vec::new();
-    let page = clap_mangen::Man::new(command.clone());
-    let written = page.render(&mut out).and_then(|()| {
-        // Each subcommand's options as a section of the one page, so `man lmcpress` tells all.
-        for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
-            std::io::Write::write_all(
-                &mut out,
-                format!(".SH \"LMCPRESS {}\"\n", sub.get_name().to_uppercase()).as_bytes(),
-            )?;
-            let sub = clap_mangen::Man::new(sub.clone());
-            sub.render_description_section(&mut out)?;
-            sub.render_options_section(&mut out)?;
-        }
-        Ok(())
-    });
-    written
-        .and_then(|()| lmcpress::pipe::write_stdout(&out))
-        .map_err(|e| Problem::general(format!("failed to write the manual page: {e}")))?;
-    Ok(true)
 }

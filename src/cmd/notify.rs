@@ -81,7 +81,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     if view.required {
         let never = view.drafts().count();
         if never > 0 || !view.drafted.is_empty() {
-            eprintln!(
+            say!(
                 "note: left out of every message and pack: {} never approved and {} changed since approval (`lmcpress review` lists them)",
                 super::plural(never, "file"),
                 super::plural(view.drafted.len(), "file")
@@ -176,7 +176,7 @@ fn drafts(
             }
         }
     }
-    eprintln!(
+    say!(
         "wrote {} for the {} edition to {}",
         super::plural(written, "message"),
         lmc.edition,
@@ -185,13 +185,13 @@ fn drafts(
     let (_, done) = notify::pending(&found.ready, &log, &lmc.edition, resend);
     if !done.is_empty() {
         let codes: Vec<&str> = done.iter().map(|r| r.practice.ods_code.as_str()).collect();
-        eprintln!(
+        say!(
             "already sent this edition, so --send will skip: {} (--resend ODS sends again)",
             codes.join(", ")
         );
     }
     if written > 0 {
-        eprintln!("read them, then send with `lmcpress notify --send` and LMCPRESS_SMTP_URL set");
+        say!("read them, then send with `lmcpress notify --send` and LMCPRESS_SMTP_URL set");
     }
     ok
 }
@@ -209,14 +209,14 @@ fn send(
     let mut log = SentLog::load(root)?;
     let (todo, done) = notify::pending(&found.ready, &log, &lmc.edition, resend);
     if !done.is_empty() {
-        eprintln!(
+        say!(
             "{} already sent the {} edition; not sending again (--resend ODS to send anyway)",
             super::plural(done.len(), "practice"),
             lmc.edition
         );
     }
     if todo.is_empty() {
-        eprintln!("nothing to send");
+        say!("nothing to send");
         return Ok(true);
     }
     let url = std::env::var(SMTP_URL_VAR).map_err(|_| {
@@ -241,29 +241,37 @@ fn send(
         eprintln!("no message could be made; nothing was sent");
         return Ok(false);
     }
-    eprintln!("connecting to {}", url.describe());
+    say!("connecting to {}", url.describe());
     let mut mailer = Mailer::connect(url).map_err(|why| {
         Problem::general(format!("failed to log in to the mail server: {why}"))
             .hint("nothing was sent; check the server, port, user name and password in LMCPRESS_SMTP_URL")
     })?;
     let run = Run { loaded, lmc, settings, from, pace: Duration::from_secs(60) / per_minute };
+    let quiet = super::quiet();
     let mut on_event = |event: Event| {
         match event {
+            Event::Sending { .. } if quiet => {}
             Event::Sending { n, total, ods, to } => eprint!("[{n}/{total}] {ods} <{}> ... ", to.email),
-            Event::Sent { .. } => eprintln!("sent"),
+            Event::Sent { .. } => say!("sent"),
             Event::Failed { ods, why } => {
-                eprintln!("failed\nerror: the message to {ods} was not sent: {why}")
+                if !quiet {
+                    eprintln!("failed");
+                }
+                eprintln!("error: the message to {ods} was not sent: {why}")
             }
         }
         std::io::stderr().flush().ok();
     };
     let report = notify::send(&run, &todo, &mut mailer, &mut log, &mut on_event);
     if let Some((why, rest)) = &report.stopped {
-        eprintln!("stopped\nerror: {why}");
+        if !quiet {
+            eprintln!("stopped");
+        }
+        eprintln!("error: {why}");
         eprintln!("not sent: {} (the next run sends them)", rest.join(", "));
     }
     let all_failed: Vec<&String> = failed.iter().chain(&report.failed).collect();
-    eprintln!(
+    say!(
         "sent {} for the {} edition; recorded in {}",
         super::plural(report.sent, "message"),
         lmc.edition,

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use lmcpress::build::JobReport;
 
 const PLAIN_EVERY: Duration = Duration::from_secs(5);
@@ -48,9 +48,15 @@ impl Shows {
             Shows::Quiet
         } else if std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(total as u64);
+            // indicatif's own `{per_sec}` prints "59.8814/s": the rate is said in words instead.
             let style = ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} documents ({per_sec}, {eta} left)",
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} documents ({rate}, {eta} left)",
             )
+            .map(|style| {
+                style.with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = w.write_str(&per_second(state.per_sec()));
+                })
+            })
             .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
             bar.enable_steady_tick(Duration::from_millis(200));
@@ -62,9 +68,8 @@ impl Shows {
     }
 
     fn job_done(&self, problems: &[lmcpress::diag::Problem]) {
-        // Errors always show; warnings are part of the chatter `--quiet` silences.
-        let shown: Vec<_> =
-            problems.iter().filter(|p| p.is_error() || !matches!(self, Shows::Quiet)).collect();
+        // `--quiet` drops warnings where they are printed (`print_problems`); errors always show.
+        let shown = problems;
         match self {
             Shows::Bar(bar) => {
                 if !shown.is_empty() {
@@ -78,10 +83,10 @@ impl Shows {
                 let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
                 if last.elapsed() >= PLAIN_EVERY {
                     *last = Instant::now();
-                    let rate = n as f64 / start.elapsed().as_secs_f64();
                     eprintln!(
-                        "  {n}/{total} documents ({:.0}%), {rate:.0} per second",
-                        100.0 * n as f64 / *total as f64
+                        "  {n}/{total} documents ({:.0}%), {}",
+                        100.0 * n as f64 / *total as f64,
+                        rate(n, start.elapsed().as_secs_f64())
                     );
                 }
             }
@@ -93,5 +98,31 @@ impl Shows {
         if let Shows::Bar(bar) = self {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// `n` documents in `secs` seconds, as a person reads a rate: "59.9 documents/s".
+pub fn rate(n: usize, secs: f64) -> String {
+    per_second(n as f64 / secs)
+}
+
+fn per_second(rate: f64) -> String {
+    if !rate.is_finite() {
+        return String::from("- documents/s");
+    }
+    // One decimal while it tells something; whole numbers once the rate is large.
+    if rate < 100.0 { format!("{rate:.1} documents/s") } else { format!("{rate:.0} documents/s") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_read_as_documents_a_second() {
+        assert_eq!(per_second(59.8814), "59.9 documents/s");
+        assert_eq!(rate(3, 2.0), "1.5 documents/s");
+        assert_eq!(per_second(1234.56), "1235 documents/s");
+        assert_eq!(rate(5, 0.0), "- documents/s");
     }
 }

@@ -9,8 +9,8 @@ pub struct Args {
     #[arg(required = true, value_name = "FILE.md")]
     files: Vec<PathBuf>,
     /// Where to write the PDFs [default: beside each file].
-    #[arg(long, value_name = "DIR")]
-    out_dir: Option<PathBuf>,
+    #[arg(long, value_name = "DIR", alias = "out-dir")]
+    out: Option<PathBuf>,
     /// Also write the generated typst source beside each PDF (NAME.typ).
     #[arg(long)]
     emit_typst: bool,
@@ -24,14 +24,14 @@ pub fn run(args: Args) -> Result<bool, Problem> {
     for file in &args.files {
         let request = RenderRequest {
             file,
-            out_dir: args.out_dir.as_deref(),
+            out_dir: args.out.as_deref(),
             html: args.html,
             emit_typst: args.emit_typst,
         };
         match pipeline::render(&request) {
             Ok(rendered) => {
                 super::print_problems(&rendered.warnings);
-                eprintln!("wrote {}", rendered.written.display());
+                say!("wrote {}", rendered.written.display());
             }
             Err(problems) => {
                 super::print_problems(&problems);

@@ -9,9 +9,8 @@ use lmcpress::history::{self, audit};
 
 #[derive(clap::Args)]
 pub struct ReviewArgs {
-    /// The project folder (holding content/).
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    root: super::Root,
     /// List every file that needs approval, approved ones too.
     #[arg(long)]
     all: bool,
@@ -32,9 +31,8 @@ pub struct ApproveArgs {
     /// Approve only if the file is still the version `review` showed (the start of its hash).
     #[arg(long, value_name = "HASH")]
     version: Option<String>,
-    /// The project folder (holding content/).
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    root: super::Root,
 }
 
 #[derive(clap::Args)]
@@ -48,13 +46,12 @@ pub struct SubmitArgs {
     /// What changed and why, for the approver.
     #[arg(long, value_name = "TEXT")]
     note: String,
-    /// The project folder (holding content/).
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
+    #[command(flatten)]
+    root: super::Root,
 }
 
-fn project_root(root: Option<PathBuf>) -> Result<PathBuf, Problem> {
-    lmcpress::load::project::canonical_root(&super::root_or_cwd(root))
+fn project_root(root: super::Root) -> Result<PathBuf, Problem> {
+    lmcpress::load::project::canonical_root(&root.dir())
 }
 
 /// `file` as a path relative to the project root, given relative to the root or to the
@@ -206,7 +203,7 @@ fn act(
                 };
                 audit::append(root, &audit::Entry::new(&entry.who, what).file(&rel))
                     .map_err(|e| Problem::general(format!("{e:#}")))?;
-                eprintln!("{rel}: {} by {} (version {})", action.describe(), entry.who, &hash[..12]);
+                say!("{rel}: {} by {} (version {})", action.describe(), entry.who, &hash[..12]);
             }
             Err(refusal) => {
                 eprintln!("error: {rel}: {refusal}");
@@ -218,7 +215,7 @@ fn act(
         return Err(Problem::general("some files were not signed off; nothing else changed"));
     }
     if action == Action::Approve {
-        eprintln!("The next build gives practices the approved version.");
+        say!("The next build gives practices the approved version.");
     }
     Ok(true)
 }

@@ -1,4 +1,4 @@
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use lmcpress::diag::Problem;
 use lmcpress::theme;
@@ -13,9 +13,8 @@ pub struct Args {
 enum Command {
     /// List the built-in theme's files, marking those the project overrides.
     List {
-        /// The project folder.
-        #[arg(long, value_name = "DIR")]
-        root: Option<PathBuf>,
+        #[command(flatten)]
+        root: super::Root,
     },
     /// Copy built-in files into the project's templates/ to customise them (all without FILE).
     Eject {
@@ -25,34 +24,60 @@ enum Command {
         /// Replace the project's own copy.
         #[arg(long)]
         force: bool,
-        /// The project folder.
-        #[arg(long, value_name = "DIR")]
-        root: Option<PathBuf>,
+        #[command(flatten)]
+        root: super::Root,
     },
     /// Show how the project's copy of a theme file differs from the built-in one.
     Diff {
         /// A theme file by name, such as poster.typ.tera.
         #[arg(value_name = "FILE")]
         file: String,
-        /// The project folder.
-        #[arg(long, value_name = "DIR")]
-        root: Option<PathBuf>,
+        #[command(flatten)]
+        root: super::Root,
     },
 }
 
 pub fn run(args: Args) -> Result<bool, Problem> {
     match args.command {
-        Command::List { root } => list(&super::root_or_cwd(root)),
-        Command::Eject { files, force, root } => eject(&super::root_or_cwd(root), &files, force),
-        Command::Diff { file, root } => diff(&super::root_or_cwd(root), &file),
+        Command::List { root } => list(&root.dir()),
+        Command::Eject { files, force, root } => eject(&root.dir(), &files, force),
+        Command::Diff { file, root } => diff(&root.dir(), &file),
     }
 }
 
+/// What each of the theme's files lays out, so that an LMC finds the file to eject without
+/// reading them all.
+const LAYS_OUT: [(&str, &str); 14] = [
+    ("ag-disclaimer.txt.tera", "the A&G wording as plain text, ready to paste into e-RS"),
+    ("guide.html.tera", "the guide as one web page"),
+    ("guide.typ.tera", "the guide PDF: title page, contents, sections, status badges, sources"),
+    ("letter.typ.tera", "letters: letterhead, blanks and tick boxes, signature block"),
+    ("notify.html.tera", "the e-mail `notify` sends each practice (its HTML part)"),
+    ("notify.txt.tera", "the e-mail `notify` sends each practice (its plain-text part)"),
+    ("partials/base.typ.tera", "the house style of every PDF: colours, fonts, type sizes, spacing"),
+    ("partials/icons.typ.tera", "the pictures a poster can name with `icon:`"),
+    ("partials/language.typ.tera", "translated posters: language, writing direction, script font"),
+    ("partials/urgent.typ.tera", "the 999 / NHS 111 band on every poster and social image (its yellow)"),
+    ("poster.typ.tera", "posters, A4 and A3: headline, icon, body, phone number, QR code"),
+    ("render.typ.tera", "standalone files typeset by `lmcpress render`"),
+    ("social.typ.tera", "a poster's square and portrait images for social media"),
+    ("whats-new.typ.tera", "the one-page \"what's new in this edition\" for each practice"),
+];
+
+fn lays_out(name: &str) -> &'static str {
+    LAYS_OUT.iter().find(|(n, _)| *n == name).map_or("", |(_, what)| what)
+}
+
 fn list(root: &Path) -> Result<bool, Problem> {
+    let mut out = String::new();
     for (name, _) in theme::FILES {
         let own = root.join(theme::PROJECT_DIR).join(name).is_file();
-        println!("{name}{}", if own { "  (the project's own copy)" } else { "" });
+        let mark = if own { "  (the project's own copy)" } else { "" };
+        out.push_str(&format!("{name:<28} {}{mark}\n", lays_out(name)));
     }
+    lmcpress::pipe::write_stdout(out.as_bytes())
+        .map_err(|e| Problem::general(format!("failed to print the theme's files: {e}")))?;
+    say!("copy one into templates/ to change it: `lmcpress theme eject poster.typ.tera`");
     Ok(true)
 }
 
@@ -78,7 +103,7 @@ fn eject(root: &Path, files: &[String], force: bool) -> Result<bool, Problem> {
     for (name, text) in names.iter().zip(texts) {
         let path = dir.join(name);
         if path.exists() && !force {
-            eprintln!("kept `{}`: the project has its own copy (--force replaces it)", path.display());
+            say!("kept `{}`: the project has its own copy (--force replaces it)", path.display());
             kept += 1;
             continue;
         }
@@ -92,7 +117,7 @@ fn eject(root: &Path, files: &[String], force: bool) -> Result<bool, Problem> {
         println!("{}", path.display());
     }
     if kept < names.len() {
-        eprintln!(
+        say!(
             "the project's copies now override the built-in files; `lmcpress check` says when a later theme reads something they do not"
         );
     }
@@ -115,4 +140,14 @@ fn diff(root: &Path, name: &str) -> Result<bool, Problem> {
     let shown = path.display().to_string();
     print!("{}", diff.unified_diff().context_radius(3).header(&format!("(built-in theme)/{name}"), &shown));
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_theme_file_says_what_it_lays_out() {
+        for (name, _) in lmcpress::theme::FILES {
+            assert!(!super::lays_out(name).is_empty(), "add `{name}` to LAYS_OUT in src/cmd/theme.rs");
+        }
+    }
 }

@@ -37,7 +37,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         Event::Job(job) => super::print_problems(&job.problems),
         Event::Rebuilt { report, changed, broken_inputs, .. } => {
             let now = time::OffsetDateTime::now_utc();
-            eprintln!(
+            say!(
                 "[{:02}:{:02}:{:02}] {}",
                 now.hour(),
                 now.minute(),
@@ -45,9 +45,9 @@ pub fn run(args: Args) -> Result<bool, Problem> {
                 super::rebuilt(report, changed, broken_inputs)
             );
         }
-        Event::Watching => eprintln!("watching content/ and templates/ for changes (Ctrl-C to stop)"),
+        Event::Watching => say!("watching content/ and templates/ for changes (Ctrl-C to stop)"),
         Event::Error(e) => eprint!("{}", e.render()),
     })?;
-    eprintln!("stopped watching");
+    say!("stopped watching");
     Ok(true)
 }

@@ -1,7 +1,10 @@
 //! `lmcpress init`: a new LMC's starter project, written in one go. The starter's files
 //! (`starter/` in the repository) are compiled in; `@@TOKENS@@` in them take the LMC's name
 //! and the edition, and the YAML files point editors at the schemas written beside them.
+//! Then, unless told not to, [`git`] makes the project a repository with the starter as its
+//! first commit.
 
+mod git;
 mod starter;
 
 use std::path::{Path, PathBuf};
@@ -9,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::diag::Problem;
 use crate::load::schema;
 
+pub use git::{DEFAULT_AUTHOR, Git, git};
 pub use starter::FILES;
 
 /// The folder `init` writes the schemas to, inside the project.

@@ -56,6 +56,9 @@ pub fn explain(text: &str, message: &str, at: Option<usize>) -> Option<Explained
     }
     if lower.contains("mapping values are not allowed") {
         let value_at = line.find(": ").map(|i| start + i + 2);
+        // A comment after the value (`# the guide's title`, as the starter writes) stays
+        // outside the quotes: inside them it would be printed as part of the value.
+        let value = value.split_once(" #").map_or(value, |(value, _)| value.trim_end());
         return Some(Explained {
             message: format!("the value of `{key}` holds `: `, which YAML reads as a new key"),
             hint: format!("put the value in quotes: `{key}: \"{}\"`", value.replace('"', "\\\"")),
@@ -165,6 +168,10 @@ mod tests {
         assert!(e.message.contains("`title` holds `: `"), "{e:?}");
         assert_eq!(e.hint, "put the value in quotes: `title: \"Re: fit note\"`");
         assert_eq!(e.at, Some(20));
+        // Regression: the starter's comment after a value went inside the suggested quotes.
+        let text = "guide:\n  title: Anytown LMC: a guide  # the guide's title\n";
+        let e = explain(text, "mapping values are not allowed in this context", Some(27)).unwrap();
+        assert_eq!(e.hint, "put the value in quotes: `title: \"Anytown LMC: a guide\"`");
     }
 
     #[test]

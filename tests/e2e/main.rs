@@ -30,4 +30,5 @@ mod serve;
 mod serve_letters;
 mod signoff;
 mod start;
+mod walkthrough;
 mod watch;

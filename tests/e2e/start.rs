@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::common::{Fixture, copy_dir, squash};
+use crate::common::{Fixture, Run, copy_dir, squash};
 
 fn empty() -> Fixture {
     Fixture { dir: tempfile::tempdir().unwrap() }
@@ -272,5 +272,75 @@ fn version_completions_and_manual_page() {
     }
     let man = fx.run(&["man"]);
     assert!(man.stdout.starts_with(".ie") || man.stdout.contains(".TH lmcpress 1"), "{}", man.stdout);
-    assert!(man.stdout.contains(".SH \"LMCPRESS INIT\""), "{}", man.stdout);
+    assert!(man.stdout.contains(".SS \"lmcpress init\""), "{}", man.stdout);
+}
+
+/// `lmcpress init ARGS` in `fx` with `home` as the home folder, so that git reads its settings
+/// from there and from nowhere else of the user's.
+fn init_at_home(fx: &Fixture, home: &Path, args: &[&str]) -> Run {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_lmcpress"))
+        .arg("init")
+        .args(args)
+        .current_dir(fx.root())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    Run::from(output)
+}
+
+#[test]
+fn init_makes_a_git_repository_whose_first_commit_holds_the_starter() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join(".gitconfig"),
+        "[user]\n\tname = Sam Officer\n\temail = sam@lmc.example\n",
+    )
+    .unwrap();
+    let fx = empty();
+    let run = init_at_home(&fx, home.path(), &["my-lmc", "--lmc-name", "Anytown LMC"]).ok();
+    assert!(run.stderr.contains("made it a git repository"), "{}", run.stderr);
+    let repo = git2::Repository::open(fx.path("my-lmc")).expect("a git repository");
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(head.author().name(), Some("Sam Officer"), "the author from git's settings");
+    assert_eq!(head.parent_count(), 0);
+    let tree = head.tree().unwrap();
+    for file in
+        ["content/lmc.yaml", "content/guide/01-about-this-guide.md", "schemas/lmc.schema.json", ".gitignore"]
+    {
+        assert!(tree.get_path(Path::new(file)).is_ok(), "{file} is not in the first commit");
+    }
+    // Nothing is left out of the commit, and a build adds nothing git would track.
+    fx.run(&["build", "--root", "my-lmc"]).ok();
+    let mut tracked = git2::StatusOptions::new();
+    tracked.include_ignored(false).include_untracked(true);
+    let statuses = repo.statuses(Some(&mut tracked)).unwrap();
+    let changed: Vec<_> = statuses.iter().filter_map(|s| s.path().map(String::from)).collect();
+    assert!(changed.is_empty(), "not committed or not ignored: {changed:?}");
+
+    // With no name in git's settings, the commit says who made it.
+    let bare_home = tempfile::tempdir().unwrap();
+    let fx = empty();
+    init_at_home(&fx, bare_home.path(), &["--lmc-name", "Anytown LMC"]).ok();
+    let repo = git2::Repository::open(fx.root()).unwrap();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(head.author().name(), Some(lmcpress::init::DEFAULT_AUTHOR));
+}
+
+#[test]
+fn init_makes_no_repository_when_told_not_to_or_inside_one() {
+    let home = tempfile::tempdir().unwrap();
+    let fx = empty();
+    let run = init_at_home(&fx, home.path(), &["plain", "--no-git", "--lmc-name", "Anytown LMC"]).ok();
+    assert!(!fx.path("plain/.git").exists(), "{}", run.stderr);
+    assert!(!run.stderr.contains("git"), "{}", run.stderr);
+
+    // Inside a repository, the project's files are that repository's to keep.
+    let outer = empty();
+    git2::Repository::init(outer.root()).unwrap();
+    let run = init_at_home(&outer, home.path(), &["lmc", "--lmc-name", "Anytown LMC"]).ok();
+    assert!(!outer.path("lmc/.git").exists(), "a repository nested in another");
+    assert!(run.stderr.contains("is inside the git repository"), "{}", run.stderr);
+    assert!(outer.path("lmc/content/lmc.yaml").is_file());
 }

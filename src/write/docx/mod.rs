@@ -193,4 +193,6 @@ pub fn letter(letter: &WordLetter) -> anyhow::Result<Vec<u8>> {
 #[cfg(test)]
 pub(crate) mod every_format;
 #[cfg(test)]
+mod fixtures;
+#[cfg(test)]
 mod tests;
