@@ -38,7 +38,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         let (_, placeholders) = super::print_distinct(&leftovers);
         let warnings = warnings + placeholders;
         sign_off_summary(project);
-        eprintln!(
+        say!(
             "checked {} practices, {} content files and {} documents: no errors{}",
             project.practices.len(),
             project.documents.len(),
@@ -56,7 +56,7 @@ pub fn run(args: Args) -> Result<bool, Problem> {
 fn sign_off_summary(project: &lmcpress::load::project::Project) {
     let view = &project.approval;
     if !view.required {
-        eprintln!(
+        say!(
             "note: nothing in this project is reviewed before practices get it; add `approval: required` and your people to content/lmc.yaml so that a named second person approves each file"
         );
         return;
@@ -64,13 +64,13 @@ fn sign_off_summary(project: &lmcpress::load::project::Project) {
     let unapproved = view.drafts().count();
     let waiting = view.drafted.len();
     if unapproved > 0 {
-        eprintln!(
+        say!(
             "note: {} never approved: built marked as drafts and given to no practice (`lmcpress review` lists them)",
             super::plural(unapproved, "file")
         );
     }
     if waiting > 0 {
-        eprintln!(
+        say!(
             "note: {} changed since approval: practices keep the approved version until the new one is approved",
             super::plural(waiting, "file")
         );

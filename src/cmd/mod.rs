@@ -104,6 +104,25 @@ pub fn print_distinct<'a>(problems: impl IntoIterator<Item = &'a Problem>) -> (u
     (errors, warnings)
 }
 
+/// Problems printed once per rebuild of `watch` and `serve`: a template's mistake is found by
+/// every document made from it, and one message says it.
+#[derive(Default)]
+pub struct OncePerRebuild {
+    said: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl OncePerRebuild {
+    pub fn print<'a>(&self, problems: impl IntoIterator<Item = &'a Problem>) {
+        let mut said = self.said.lock().unwrap_or_else(|e| e.into_inner());
+        print_problems(problems.into_iter().filter(|p| said.insert(p.render())));
+    }
+
+    /// The next rebuild says again what is still wrong.
+    pub fn rebuilt(&self) {
+        self.said.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
 pub fn shown(path: &Path) -> String {
     path.display().to_string()
 }

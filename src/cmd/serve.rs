@@ -40,6 +40,7 @@ pub struct Args {
 struct Printer {
     public_url: Option<url::Url>,
     open: bool,
+    once: super::OncePerRebuild,
 }
 
 impl Reporter for Printer {
@@ -47,20 +48,20 @@ impl Reporter for Printer {
         // stdout, one line, so scripts and tests can read the address.
         println!("listening on http://{addr}/");
         match &self.public_url {
-            Some(url) => eprintln!(
+            Some(url) => say!(
                 "practices reach it at {url} (private links made with `lmcpress access grant` start there)"
             ),
-            None if keys_required => eprintln!(
+            None if keys_required => say!(
                 " = hint: set `public_url:` in content/lmc.yaml to the address practices reach this server at, so that the links `lmcpress access grant` and `notify` make point here"
             ),
             None => {}
         }
         if keys_required {
-            eprintln!(
+            say!(
                 "private links required: make them with `lmcpress access grant <ODS>` or `lmcpress access grant --lmc`"
             );
         } else {
-            eprintln!("loopback only: no private link needed (Ctrl-C to stop)");
+            say!("loopback only: no private link needed (Ctrl-C to stop)");
         }
         if self.open {
             // This computer's own address, where the person who typed the command is: the
@@ -79,12 +80,13 @@ impl Reporter for Printer {
 
     fn status(&self, status: &Event) {
         match status {
-            Event::Problems(problems) => super::print_problems(problems.iter()),
-            Event::Job(job) => super::print_problems(&job.problems),
+            Event::Problems(problems) => self.once.print(problems.iter()),
+            Event::Job(job) => self.once.print(&job.problems),
             Event::Rebuilt { report, changed, broken_inputs, .. } => {
-                eprintln!("{}", super::rebuilt(report, *changed, *broken_inputs))
+                self.once.rebuilt();
+                say!("{}", super::rebuilt(report, *changed, *broken_inputs))
             }
-            Event::Watching => eprintln!("watching content/ and templates/ for changes"),
+            Event::Watching => say!("watching content/ and templates/ for changes"),
             Event::Error(e) => eprint!("{}", e.render()),
         }
     }
@@ -151,7 +153,8 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         public_url: public_url.clone(),
         sign_in_days: serving.sign_in_days,
     };
-    serve::serve(opts, stop, Arc::new(Printer { public_url, open: args.open })).map_err(unlistened)?;
+    serve::serve(opts, stop, Arc::new(Printer { public_url, open: args.open, once: Default::default() }))
+        .map_err(unlistened)?;
     eprintln!("stopped serving");
     Ok(true)
 }

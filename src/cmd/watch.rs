@@ -32,10 +32,12 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         debounce: Duration::from_millis(args.debounce),
         viewers: Default::default(),
     };
+    let once = super::OncePerRebuild::default();
     watch::watch(&opts, stop, &|status| match status {
-        Event::Problems(problems) => super::print_problems(problems),
-        Event::Job(job) => super::print_problems(&job.problems),
+        Event::Problems(problems) => once.print(problems),
+        Event::Job(job) => once.print(&job.problems),
         Event::Rebuilt { report, changed, broken_inputs, .. } => {
+            once.rebuilt();
             let now = time::OffsetDateTime::now_utc();
             say!(
                 "[{:02}:{:02}:{:02}] {}",

@@ -145,7 +145,8 @@ pub fn init(dir: &Path, names: &Names) -> Result<Vec<PathBuf>, Problem> {
     put(
         ".gitignore",
         "# What `lmcpress build` makes: rebuilt from content/ at any time.\noutput/\n\
-         # The private links' key hashes (`lmcpress access`): never share them.\n.lmcpress-access.json\n",
+         # The private links' key hashes (`lmcpress access`): never share them.\n.lmcpress-access.json\n\
+         .lmcpress-access.lock\n",
     )?;
 
     move_into(staging, dir)?;

@@ -170,7 +170,9 @@ fn every_command_shares_root_out_and_quiet_and_says_each_default_once() {
 #[test]
 fn quiet_prints_only_errors_wherever_it_is_given() {
     let fx = Fixture::minimal();
-    for args in [&["build", "-q"][..], &["-q", "build", "--force"], &["--quiet", "theme", "eject"]] {
+    for args in
+        [&["build", "-q"][..], &["-q", "build", "--force"], &["--quiet", "theme", "eject"], &["check", "-q"]]
+    {
         let run = fx.run(args).ok();
         assert_eq!(run.stderr, "", "lmcpress {args:?}");
     }

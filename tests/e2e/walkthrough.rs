@@ -307,6 +307,13 @@ fn getting_started_walked_from_an_empty_folder_with_the_mistakes_a_newcomer_make
             "close it with two braces: `{{ practice.phone }}`",
         ],
     );
+    // A picture the poster shows but nobody put in the folder: one error at its line.
+    desk.mistake(
+        help,
+        &last,
+        &format!("{last}\n\n![Where the surgery is](map.png)"),
+        &["image `map.png` was not found", &format!("{help}:"), "put the picture there"],
+    );
     desk.edit(help, &last, &format!("{last}\n\nCall {{{{ practice.phone }}}} today."));
 
     // 7. Approve your first change: the guide's people, then its commands.
@@ -328,13 +335,19 @@ fn getting_started_walked_from_an_empty_folder_with_the_mistakes_a_newcomer_make
     desk.lmcpress(&["submit", help, "--as", "Sam Officer", "--note", "asks patients to call"]).ok();
     desk.lmcpress(&["approve", help, "--as", "Dr Asha Patel"]).ok();
 
-    // 8. Share previews: a practice's private link, listed and ended.
-    let grant =
-        desk.lmcpress(&["access", "grant", "C82001", "--base-url", "https://docs.anytown-lmc.example"]).ok();
+    // 8. Share previews: the public address set once, a practice's private link, listed and ended.
+    let address = shown_after("tell lmcpress once the");
+    assert!(address.contains("public_url:"), "{address}");
+    let lmc_text = desk.read(lmc);
+    std::fs::write(desk.path(lmc), format!("{}\n{address}", lmc_text.trim_end())).unwrap();
+    desk.lmcpress(&["check"]).ok();
+    let grant = desk.lmcpress(&["access", "grant", "C82001", "--label", "practice manager"]).ok();
     assert!(grant.stdout.contains("https://docs.anytown-lmc.example/practices/C82001/"), "{}", grant.stdout);
     let list = desk.lmcpress(&["access", "list"]).ok();
-    assert!(format!("{}{}", list.stdout, list.stderr).contains("C82001"), "{}", list.stdout);
+    let listed = format!("{}{}", list.stdout, list.stderr);
+    assert!(listed.contains("C82001") && listed.contains("practice manager"), "{listed}");
     desk.lmcpress(&["access", "revoke", "C82001"]).ok();
+    assert!(desk.read(".gitignore").contains(".lmcpress-access.json"));
 
     // 9. Let your editor help: the schemas where init put them, named by the starter's files.
     let schema = desk.lmcpress(&["schema"]).ok();
@@ -344,6 +357,28 @@ fn getting_started_walked_from_an_empty_folder_with_the_mistakes_a_newcomer_make
     // 10. Change the look: an ejected poster template is what builds the posters.
     desk.lmcpress(&["theme", "eject", "poster.typ.tera"]).ok();
     assert!(desk.path("templates/poster.typ.tera").is_file());
+    // A bracket left open in the template: check typesets one poster, and says it once, at
+    // the template's own line, not once per practice at the generated source's.
+    let template = "templates/poster.typ.tera";
+    let text = desk.read(template);
+    let (at, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("rgb(\"") && text.matches(*l).count() == 1)
+        .expect("a colour in the template");
+    let start = line.find("rgb(\"").unwrap();
+    let close = start + line[start..].find(')').unwrap();
+    let open = format!("{}{}", &line[..close], &line[close + 1..]);
+    desk.mistake(template, line, &open, &[&format!("{template}:{}:", at + 1), "unclosed delimiter"]);
+    desk.edit(template, line, &open);
+    let check = desk.lmcpress(&["check"]);
+    desk.edit(template, &open, line);
+    assert_eq!(
+        check.stderr.matches("unclosed delimiter").count(),
+        1,
+        "said more than once:\n{}",
+        check.stderr
+    );
     desk.lmcpress(&["build"]).ok();
 
     // 11. Completion, the manual and the guides.

@@ -153,3 +153,38 @@ fn watch_rebuilds_what_changed_survives_bad_edits_and_stops_cleanly() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn a_template_mistake_is_said_once_per_rebuild_however_many_documents_it_breaks() {
+    let fx = Fixture::minimal();
+    for (ods, name, phone) in
+        [("Z90002", "Second Surgery", "0116 496 0002"), ("Z90003", "Third Surgery", "0116 496 0003")]
+    {
+        let yaml = practice_yaml(ods, name).replace("0116 496 0001", phone);
+        fx.write(&format!("content/practices/{}.yaml", ods.to_lowercase()), &yaml);
+    }
+    fx.run(&["theme", "eject", "poster.typ.tera"]).ok();
+    let w = Watcher::start(&fx);
+    let template = "templates/poster.typ.tera";
+    let text = fx.read(template);
+    let line = text
+        .lines()
+        .find(|l| l.contains("rgb(\"") && text.matches(*l).count() == 1)
+        .expect("a colour in the poster template");
+    let start = line.find("rgb(\"").unwrap();
+    let close = start + line[start..].find(')').unwrap();
+    let open = format!("{}{}", &line[..close], &line[close + 1..]);
+    // Three practices' posters, each in several formats, all broken by the same bracket.
+    fx.write(template, &text.replacen(line, &open, 1));
+    let seen = w.wait_for(" failed").join("\n");
+    assert!(seen.contains(template), "{seen}");
+    assert_eq!(seen.matches("unclosed delimiter").count(), 1, "said more than once:\n{seen}");
+    // Mended: the next rebuild is clean; broken again: said again, once.
+    fx.write(template, &text);
+    let status = w.next_rebuild();
+    assert!(status.contains(" 0 failed"), "{status}");
+    fx.write(template, &text.replacen(line, &open, 1));
+    let seen = w.wait_for(" failed").join("\n");
+    assert_eq!(seen.matches("unclosed delimiter").count(), 1, "{seen}");
+    assert_eq!(w.stop(), 0);
+}
