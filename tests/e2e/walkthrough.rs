@@ -364,11 +364,10 @@ fn getting_started_walked_from_an_empty_folder_with_the_mistakes_a_newcomer_make
     let (at, line) = text
         .lines()
         .enumerate()
-        .find(|(_, l)| l.contains("rgb(\"") && text.matches(*l).count() == 1)
-        .expect("a colour in the template");
-    let start = line.find("rgb(\"").unwrap();
-    let close = start + line[start..].find(')').unwrap();
-    let open = format!("{}{}", &line[..close], &line[close + 1..]);
+        .find(|(_, l)| l.contains("fill: pale,") && text.matches(*l).count() == 1)
+        .expect("a pale fill in the template");
+    // The colour written as a call left open: `rgb("#DCEBFA",` where `pale,` was.
+    let open = line.replacen("fill: pale,", "fill: rgb(\"#DCEBFA\",", 1);
     desk.mistake(template, line, &open, &[&format!("{template}:{}:", at + 1), "unclosed delimiter"]);
     desk.edit(template, line, &open);
     let check = desk.lmcpress(&["check"]);
