@@ -5,6 +5,8 @@
 //! typesets and writes every job the same way. A new output is a new kind of job in
 //! [`crate::plan`], never a second pipeline. Nothing here prints: callers report.
 
+#[cfg(test)]
+mod never_panics;
 mod preview;
 
 use std::collections::{BTreeMap, BTreeSet};

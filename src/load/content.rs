@@ -556,7 +556,15 @@ pub fn parse_document(root: &Path, path: &Path, text: Arc<str>) -> Result<Docume
     };
     problems.extend(check_placeholders(&doc));
     problems.extend(check_signature(&doc));
-    problems.extend(super::images::check(root, &doc));
+    problems.extend(super::images::check(
+        root,
+        super::images::Source {
+            path: &doc.path,
+            shown: &doc.shown,
+            text: &doc.text,
+            body_start: doc.body_start,
+        },
+    ));
     if doc.kind.declaration().ascii_only {
         problems.extend(check_ascii(&doc));
     }

@@ -6,19 +6,28 @@
 use std::path::Path;
 
 use crate::diag::{Problem, display_path, suggest};
-use crate::load::content::Document;
 use crate::markdown::doc::{confine_image, image_type};
 
-/// An error for each image of `doc` that no format could show, at the image in the file.
-pub(super) fn check(root: &Path, doc: &Document) -> Vec<Problem> {
-    let dir = doc.path.parent().unwrap_or(root);
-    crate::markdown::images(doc.body())
+/// A content file as the image check reads it: where it is, how it is named to the user,
+/// its whole text and where its body starts. (Not the loader's `Document`, so that this
+/// module sits below the one that loads documents.)
+pub(super) struct Source<'a> {
+    pub path: &'a Path,
+    pub shown: &'a Path,
+    pub text: &'a std::sync::Arc<str>,
+    pub body_start: usize,
+}
+
+/// An error for each image of `file` that no format could show, at the image in the file.
+pub(super) fn check(root: &Path, file: Source) -> Vec<Problem> {
+    let dir = file.path.parent().unwrap_or(root);
+    crate::markdown::images(&file.text[file.body_start..])
         .into_iter()
         .filter(|(dest, _)| confine_image(root, dir, dest).is_none())
         .map(|(dest, range)| {
-            let span = doc.body_start + range.start..doc.body_start + range.end;
+            let span = file.body_start + range.start..file.body_start + range.end;
             let (message, hint) = why_not(root, dir, &dest);
-            Problem::error(&doc.shown, message).at(&doc.text, span).hint(hint)
+            Problem::error(file.shown, message).at(file.text, span).hint(hint)
         })
         .collect()
 }

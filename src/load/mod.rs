@@ -14,8 +14,6 @@ pub mod lang;
 pub mod leftovers;
 pub mod limits;
 pub mod names;
-#[cfg(test)]
-mod never_panics;
 pub mod optional;
 pub mod phone;
 pub mod project;
