@@ -209,8 +209,8 @@ fn html(doc: &Doc) -> (Vec<u8>, Vec<usize>, String) {
     (levels, numbers, text)
 }
 
-/// The Word body: its heading levels and its text, read back from the file.
-fn word(doc: &Doc) -> (Vec<u8>, String) {
+/// `doc` written as a Word file's body and read back as Word reads it.
+pub(super) fn read_back(doc: &Doc) -> docx_rs::Docx {
     let ids = Ids::default();
     let mut body = body::Body::new(&ids);
     body.document(doc);
@@ -229,7 +229,12 @@ fn word(doc: &Doc) -> (Vec<u8>, String) {
         description: None,
     };
     let bytes = package::write(docx, &meta).unwrap();
-    let read = docx_rs::read_docx(&bytes).expect("the Word file reads back");
+    docx_rs::read_docx(&bytes).expect("the Word file reads back")
+}
+
+/// The Word body: its heading levels and its text, read back from the file.
+fn word(doc: &Doc) -> (Vec<u8>, String) {
+    let read = read_back(doc);
     let mut levels = Vec::new();
     let mut text = Vec::new();
     for child in &read.document.children {

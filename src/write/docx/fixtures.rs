@@ -7,9 +7,6 @@
 
 use std::path::{Path, PathBuf};
 
-use docx_rs::Docx;
-
-use super::{Block as WordBlock, Ids, body, package, styles};
 use crate::markdown::doc::Doc;
 use crate::render::html::ids::Ids as HtmlIds;
 use crate::render::html::{Options, RESERVED_IDS, doc_to_html};
@@ -64,25 +61,7 @@ fn side_by_side(md: &str, doc: &Doc) -> String {
 
 /// The Word body's paragraphs as Word reads them back: each one's style and text.
 fn word(doc: &Doc) -> Vec<String> {
-    let ids = Ids::default();
-    let mut body = body::Body::new(&ids);
-    body.document(doc);
-    let mut docx = styles::add(Docx::new());
-    for block in body.blocks {
-        docx = match block {
-            WordBlock::Para(p) => docx.add_paragraph(*p),
-            WordBlock::Table(t) => docx.add_table(*t),
-        };
-    }
-    let meta = package::Meta {
-        title: "T".into(),
-        creator: "C".into(),
-        date: None,
-        logo_alt: None,
-        description: None,
-    };
-    let bytes = package::write(docx, &meta).unwrap();
-    let read = docx_rs::read_docx(&bytes).expect("the Word file reads back");
+    let read = super::every_format::read_back(doc);
     let mut out = Vec::new();
     for child in &read.document.children {
         if let docx_rs::DocumentChild::Paragraph(p) = child {
