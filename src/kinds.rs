@@ -19,6 +19,9 @@ pub struct Declaration {
     pub folder: &'static str,
     /// The editor's group it is listed in, and serve's order: lower first.
     pub group: Group,
+    /// The heading a practice's page in serve lists its copies under; none for a kind
+    /// practices get no copies of.
+    pub practice_heading: Option<&'static str>,
     /// The text a new file of this kind starts from in the editor, which `check` accepts as it
     /// stands (`{order}` and `{today}` are filled in); none when the editor makes none.
     pub new_file: Option<&'static str>,
@@ -106,6 +109,7 @@ pub const ALL: &[Declaration] = &[
         front: Front::GuideSection,
         folder: "guide",
         group: Group { id: "guide", title: "Guide sections, in order", rank: 0 },
+        practice_heading: None,
         new_file: Some(
             "---\nkind: guide-section\ntitle: New section\norder: {order}\nstatus: current\nreviewed: {today}\n---\n\nWrite the section here.\n",
         ),
@@ -123,6 +127,7 @@ pub const ALL: &[Declaration] = &[
         front: Front::Poster,
         folder: "posters",
         group: Group { id: "posters", title: "Posters and their translations", rank: 1 },
+        practice_heading: Some("Posters and social images"),
         new_file: Some(
             "---\nkind: poster\ntitle: New poster\nsummary: One sentence on what the poster tells patients.\n---\n\nWrite the poster here.\n",
         ),
@@ -140,6 +145,7 @@ pub const ALL: &[Declaration] = &[
         front: Front::Letter,
         folder: "letters",
         group: Group { id: "letters", title: "Letters", rank: 2 },
+        practice_heading: Some("Letters"),
         new_file: Some(
             "---\nkind: letter\ntitle: New letter\nsigned_by: practice\nfields:\n  - name: recipient_name\n    label: Recipient's name\n---\n\nDear {{ recipient_name }},\n\nWrite the letter here.\n",
         ),
@@ -164,6 +170,7 @@ pub const ALL: &[Declaration] = &[
         front: Front::AgWording,
         folder: "",
         group: OTHER,
+        practice_heading: Some("Advice & Guidance wording"),
         new_file: None,
         translated: false,
         single: true,
@@ -186,6 +193,7 @@ pub const ALL: &[Declaration] = &[
         front: Front::Page,
         folder: "leaflets",
         group: Group { id: "leaflets", title: "Practice leaflets", rank: 2 },
+        practice_heading: Some("Practice leaflets"),
         new_file: Some("---\nkind: leaflet\ntitle: New leaflet\n---\n\nWrite the leaflet here.\n"),
         translated: false,
         single: false,
@@ -231,6 +239,21 @@ pub fn of_role(role: Role) -> Option<&'static Declaration> {
 }
 
 impl Declaration {
+    /// Whether a practice's page shows the first page of its copy as an image: a typeset
+    /// copy with no picture among its files (an embedded PDF shows nothing on most phones).
+    pub fn first_page_shown(&self) -> bool {
+        self.practice_copy.as_ref().is_some_and(|c| {
+            c.body == Body::Typst
+                && c.files.iter().any(|f| f.format == Format::Pdf)
+                && !c.files.iter().any(|f| f.role.is_image())
+        })
+    }
+
+    /// The format of its practice copy's file of `role`, when it has one.
+    pub fn format_of(&self, role: Role) -> Option<Format> {
+        Some(self.practice_copy.as_ref()?.files.iter().find(|f| f.role == role)?.format)
+    }
+
     /// The editor's first text for a new file of this kind.
     pub fn new_file(&self, order: i64, today: &str) -> Option<String> {
         Some(self.new_file?.replace("{order}", &order.to_string()).replace("{today}", today))

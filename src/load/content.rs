@@ -191,6 +191,16 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Its own sentence on when to use it, for the kinds whose front matter has one.
+    pub fn use_when(&self) -> Option<&str> {
+        match self {
+            Kind::Letter(l) => l.use_when.as_deref(),
+            Kind::AgDisclaimer(w) => w.use_when.as_deref(),
+            Kind::Page(p) => p.use_when.as_deref(),
+            Kind::GuideSection(_) | Kind::Poster(_) => None,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Kind::GuideSection(_) => "guide-section",

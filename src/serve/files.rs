@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::snapshot::{DocKind, PracticeEntry};
-use crate::plan::Role;
+use super::snapshot::PracticeEntry;
+use crate::kinds::{Declaration, Format};
 
 /// An ODS code as an address may give it (any case); anything else is refused before it is
 /// joined to a path.
@@ -36,11 +36,24 @@ pub struct Item {
     pub unapproved: bool,
     /// Previews as PNG (posters, social images).
     pub images: Vec<Download>,
-    /// A PDF to embed when there is no image (letters).
+    /// The PDF whose first page the page shows as an image (letters, leaflets), and the
+    /// address of that image under the practice's own.
     pub pdf: Option<Download>,
+    pub page_image: Option<String>,
+    /// The words of a text file, shown to copy (the A&G wording).
+    pub text: Option<String>,
     pub downloads: Vec<Download>,
-    /// A letter's own sentence on when to use it.
+    /// The document's own sentence on when to use it.
     pub use_when: Option<String>,
+}
+
+/// The documents of one kind on a practice's page, under the kind's declared heading.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shelf {
+    /// The kind's name, for the section's id.
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub items: Vec<Item>,
 }
 
 fn version(path: &Path) -> String {
@@ -51,12 +64,25 @@ fn version(path: &Path) -> String {
         .map_or_else(String::new, |d| format!("{:x}", d.as_millis()))
 }
 
-/// A practice's posters (with their social images) and letters, from the snapshot: each
-/// under its document's own title, its files labelled by role.
-pub fn items(practice_dir: &Path, practice: &PracticeEntry) -> (Vec<Item>, Vec<Item>) {
-    let mut posters = Vec::new();
-    let mut letters = Vec::new();
+/// A practice's documents from the snapshot, a shelf for each kind in `shelves` (the
+/// project's, in order, each under its declared heading): each document under its own
+/// title, its files labelled by role. Reads the files' times, and the text files' words.
+pub fn shelves(
+    practice_dir: &Path,
+    practice: &PracticeEntry,
+    shelves: &[&'static Declaration],
+) -> Vec<Shelf> {
+    let mut out: Vec<Shelf> = shelves
+        .iter()
+        .map(|k| Shelf {
+            id: k.name,
+            heading: k.practice_heading.unwrap_or(k.group.title),
+            items: Vec::new(),
+        })
+        .collect();
     for doc in &practice.documents {
+        let Some(kind) = doc.kind else { continue };
+        let Some(shelf) = out.iter_mut().find(|s| s.id == kind.name) else { continue };
         let mut item = Item {
             slug: doc.slug.clone(),
             title: doc.title.clone(),
@@ -65,30 +91,30 @@ pub fn items(practice_dir: &Path, practice: &PracticeEntry) -> (Vec<Item>, Vec<I
             unapproved: !doc.offered,
             images: vec![],
             pdf: None,
+            page_image: None,
+            text: None,
             downloads: vec![],
-            use_when: None,
+            use_when: doc.use_when.clone(),
         };
         for (rel, role) in &doc.files {
-            let d = Download {
-                label: role.label().to_string(),
-                v: version(&practice_dir.join(rel)),
-                rel: rel.clone(),
-            };
+            let path = practice_dir.join(rel);
+            let d = Download { label: role.label().to_string(), v: version(&path), rel: rel.clone() };
             if role.is_image() {
                 item.images.push(d.clone());
             }
-            if *role == Role::LetterPdf {
-                item.pdf = Some(d.clone());
+            match kind.format_of(*role) {
+                Some(Format::Pdf) if kind.first_page_shown() && item.pdf.is_none() => {
+                    item.page_image = Some(format!("{}/{}/page.png?v={}", kind.folder, doc.slug, d.v));
+                    item.pdf = Some(d.clone());
+                }
+                Some(Format::Text) if item.text.is_none() => item.text = std::fs::read_to_string(&path).ok(),
+                _ => {}
             }
             item.downloads.push(d);
         }
-        match doc.kind {
-            DocKind::Poster => posters.push(item),
-            DocKind::Letter => letters.push(item),
-            DocKind::Other => {}
-        }
+        shelf.items.push(item);
     }
-    (posters, letters)
+    out
 }
 
 pub fn content_type(path: &Path) -> &'static str {
@@ -108,15 +134,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn items_take_titles_languages_and_labels_from_the_snapshot() {
+    fn shelves_follow_the_kinds_declarations() {
         use super::super::snapshot::Document;
-        let doc = |slug: &str, title: &str, kind, files: &[(&str, Role)]| Document {
+        use crate::kinds::{Role, named};
+        let doc = |slug: &str, title: &str, kind: &str, files: &[(&str, Role)]| Document {
             slug: slug.into(),
             title: title.into(),
             language: slug.ends_with(".gu").then_some("Gujarati"),
             draft: slug.ends_with(".gu"),
             offered: true,
-            kind,
+            kind: named(kind),
+            use_when: (kind == "letter").then(|| "When a patient asks.".to_string()),
             files: files.iter().map(|(r, role)| (r.to_string(), *role)).collect(),
         };
         let practice = PracticeEntry {
@@ -128,7 +156,7 @@ mod tests {
                 doc(
                     "limits.gu",
                     "Why we see a safe number each day",
-                    DocKind::Poster,
+                    "poster",
                     &[
                         ("posters/limits.gu.pdf", Role::PosterA4),
                         ("posters/limits.gu.png", Role::PosterImage),
@@ -137,19 +165,37 @@ mod tests {
                 doc(
                     "reply",
                     "Reply",
-                    DocKind::Letter,
+                    "letter",
                     &[("letters/reply.pdf", Role::LetterPdf), ("letters/reply.docx", Role::LetterWord)],
                 ),
+                doc("flu", "Flu jabs", "leaflet", &[("leaflets/flu.pdf", Role::LeafletPdf)]),
+                doc("whats-new", "What's new", "nothing", &[("whats-new.pdf", Role::WhatsNew)]),
             ],
         };
-        let (posters, letters) = items(Path::new("/nowhere"), &practice);
-        assert_eq!(posters[0].title, "Why we see a safe number each day");
-        assert_eq!((posters[0].language, posters[0].draft), (Some("Gujarati"), true));
-        assert_eq!(posters[0].images.len(), 1);
-        let labels: Vec<_> = posters[0].downloads.iter().map(|d| d.label.as_str()).collect();
+        let kinds: Vec<_> =
+            ["poster", "letter", "leaflet", "ag-disclaimer"].map(|k| named(k).unwrap()).into();
+        let shelves = shelves(Path::new("/nowhere"), &practice, &kinds);
+        let headings: Vec<_> = shelves.iter().map(|s| (s.heading, s.items.len())).collect();
+        assert_eq!(
+            headings,
+            [
+                ("Posters and social images", 1),
+                ("Letters", 1),
+                ("Practice leaflets", 1),
+                ("Advice & Guidance wording", 0)
+            ]
+        );
+        let (poster, letter, leaflet) = (&shelves[0].items[0], &shelves[1].items[0], &shelves[2].items[0]);
+        assert_eq!(poster.title, "Why we see a safe number each day");
+        assert_eq!((poster.language, poster.draft), (Some("Gujarati"), true));
+        assert_eq!((poster.images.len(), poster.page_image.as_deref()), (1, None));
+        let labels: Vec<_> = poster.downloads.iter().map(|d| d.label.as_str()).collect();
         assert_eq!(labels, ["A4 PDF", "PNG"]);
-        assert_eq!(letters[0].pdf.as_ref().unwrap().rel, "letters/reply.pdf");
-        assert_eq!(letters[0].downloads[1].label, "Word");
+        assert_eq!(letter.pdf.as_ref().unwrap().rel, "letters/reply.pdf");
+        assert_eq!(letter.page_image.as_deref(), Some("letters/reply/page.png?v="));
+        assert_eq!(letter.use_when.as_deref(), Some("When a patient asks."));
+        assert_eq!(letter.downloads[1].label, "Word");
+        assert_eq!(leaflet.page_image.as_deref(), Some("leaflets/flu/page.png?v="));
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub fn router(app: Shared) -> Router {
         )
         .route("/practices/{ods}/", get(practice_page))
         .route("/practices/{ods}/pack.zip", get(pack))
-        .route("/practices/{ods}/letters/{slug}/page.png", get(super::letter_image::first_page))
+        .route("/practices/{ods}/{folder}/{slug}/page.png", get(super::page_image::first_page))
         .route("/practices/{ods}/files/{*rel}", get(practice_file))
         .route(
             "/practices/{ods}/profile",
@@ -111,31 +111,20 @@ async fn practice_page(
         Err(r) => return r,
     };
     let dir = app.out.join("practices").join(&practice.ods);
-    // Stamps for the download links and the A&G text: file reads, kept off the async threads.
+    let kinds = app.snapshot().shelves.clone();
+    // Stamps for the download links and the words of text files: file reads, kept off the
+    // async threads.
     let read = {
         let practice = practice.clone();
-        tokio::task::spawn_blocking(move || {
-            let (posters, letters) = files::items(&dir, &practice);
-            let offered =
-                practice.documents.iter().any(|d| d.files.iter().any(|(f, _)| f == "ag-disclaimer.txt"));
-            let ag = offered.then(|| std::fs::read_to_string(dir.join("ag-disclaimer.txt")).ok()).flatten();
-            (posters, letters, ag)
-        })
+        tokio::task::spawn_blocking(move || files::shelves(&dir, &practice, &kinds))
     };
-    let Ok((posters, mut letters, ag)) = read.await else {
+    let Ok(shelves) = read.await else {
         return app.message(StatusCode::INTERNAL_SERVER_ERROR, "Failed", "The page could not be made.");
     };
-    let snapshot = app.snapshot();
-    for letter in &mut letters {
-        letter.use_when = snapshot.letters_use_when.get(&letter.slug).cloned();
-    }
     let mut ctx = app.context(&practice.name, &scope);
     ctx.insert("practice", &practice);
     ctx.insert("ods", &practice.ods);
-    ctx.insert("posters", &posters);
-    ctx.insert("letters", &letters);
-    ctx.insert("ag", &ag);
-    ctx.insert("ag_use_when", &app.snapshot().ag_use_when);
+    ctx.insert("shelves", &shelves);
     ctx.insert("saved", &q.contains_key("saved"));
     let profile = display_path(&app.root, &practice.path);
     ctx.insert("problems", &app.live.problems(Some(&practice.ods), Some(&profile)));

@@ -3,10 +3,12 @@
 //! role. Handlers read the newest snapshot and never parse a profile, a Markdown file or a
 //! file name to learn what a document is (typst-kit's server swaps its "bucket" the same way).
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::kinds::{self, Declaration};
 use crate::load::lang;
 use crate::pipeline::Loaded;
 use crate::plan::pack::practice_of;
@@ -18,10 +20,9 @@ pub struct Snapshot {
     /// The LMC's name, for every page's heading.
     pub lmc_name: String,
     pub practices: Vec<PracticeEntry>,
-    /// The A&G wording's own sentence on when to paste it.
-    pub ag_use_when: Option<String>,
-    /// Each letter's own sentence on when to use it, by slug.
-    pub letters_use_when: std::collections::BTreeMap<String, String>,
+    /// The kinds practices get copies of that the project has documents of, in the order a
+    /// practice's page lists them (each under its declared heading).
+    pub shelves: Vec<&'static Declaration>,
     /// The files the LMC editor may open, in the order `/content/` lists them.
     pub content: Vec<ContentEntry>,
 }
@@ -76,18 +77,14 @@ pub struct Document {
     pub draft: bool,
     /// Approved, so practices may have it; the LMC's links see the others too, marked.
     pub offered: bool,
-    pub kind: DocKind,
+    /// The kind it is; none for what is not a document of a declared kind (what's new).
+    #[serde(skip)]
+    pub kind: Option<&'static Declaration>,
+    /// Its own sentence on when to use it, from its front matter.
+    pub use_when: Option<String>,
     /// (path inside the practice's folder, role), in the order the plan lists them.
     #[serde(skip)]
     pub files: Vec<(String, Role)>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DocKind {
-    Poster,
-    Letter,
-    Other,
 }
 
 impl Snapshot {
@@ -122,19 +119,19 @@ impl Snapshot {
                 ),
             })
             .collect();
+        let use_when: BTreeMap<(&str, &str), String> = project
+            .documents
+            .iter()
+            .filter_map(|d| Some(((d.kind.name(), d.slug.as_str()), d.kind.use_when()?.to_string())))
+            .collect();
         for job in jobs {
             let Some(ods) = job.about.practice.as_deref() else { continue };
             let Some(practice) = practices.iter_mut().find(|p| p.ods == ods) else { continue };
             let prefix = PathBuf::from("practices").join(ods);
-            let kind = match job.outputs.first().map(|o| o.role) {
-                Some(Role::PosterA4 | Role::PosterA3 | Role::SocialSquare | Role::SocialPortrait) => {
-                    DocKind::Poster
-                }
-                Some(Role::LetterPdf) => DocKind::Letter,
-                _ => DocKind::Other,
-            };
+            let kind = job.outputs.first().and_then(|o| kinds::of_role(o.role));
             let slug = job.about.slug.to_string();
-            let i = match practice.documents.iter().position(|d| d.slug == slug && d.kind == kind) {
+            let same_kind = |d: &Document| d.kind.map(|k| k.name) == kind.map(|k| k.name);
+            let i = match practice.documents.iter().position(|d| d.slug == slug && same_kind(d)) {
                 Some(i) => i,
                 None => {
                     practice.documents.push(Document {
@@ -144,6 +141,8 @@ impl Snapshot {
                         draft: job.about.draft,
                         offered: crate::plan::offered(project, job),
                         kind,
+                        use_when: kind
+                            .and_then(|k| use_when.get(&(k.name, job.about.slug.as_ref())).cloned()),
                         files: Vec::new(),
                     });
                     practice.documents.len() - 1
@@ -161,12 +160,15 @@ impl Snapshot {
         }
         practices.sort_by(|a, b| a.ods.cmp(&b.ods));
         practices.dedup_by(|a, b| a.ods == b.ods);
-        let ag_use_when = project.ag_use_when().map(str::to_string);
-        let letters_use_when =
-            project.letters_use_when().map(|(slug, _, when)| (slug.to_string(), when.to_string())).collect();
+        let mut shelves: Vec<&'static Declaration> = kinds::ALL
+            .iter()
+            .filter(|k| k.practice_heading.is_some())
+            .filter(|k| project.documents.iter().any(|d| d.kind.name() == k.name))
+            .collect();
+        shelves.sort_by_key(|k| k.group.rank);
         let lmc_name = project.lmc.as_ref().map_or_else(|| "lmcpress".to_string(), |l| l.name.clone());
         let content = content_entries(project);
-        Snapshot { lmc_name, practices, ag_use_when, letters_use_when, content }
+        Snapshot { lmc_name, practices, shelves, content }
     }
 
     /// The content file named `name` in an editor's address, if there is one.

@@ -36,3 +36,36 @@ fn a_leaflet_without_its_template_fails_alone_and_says_so() {
     assert_ne!(run.code, 0);
     assert!(run.stderr.contains("leaflet.typ.tera"), "{}", run.stderr);
 }
+
+#[test]
+fn a_practices_page_lists_a_declared_kind_under_its_heading_with_its_files() {
+    let fx = Fixture::from_dir("leaflet");
+    let server = crate::serve::Server::start(&fx, &[]);
+    let html = server.get("/practices/Z99101/", &[]).text();
+    assert!(html.contains("<h2 id=\"leaflet-h\">Practice leaflets</h2>"), "{html}");
+    assert!(html.contains("<h3>Flu jabs this autumn</h3>"), "{html}");
+    let addresses: Vec<String> = html
+        .split(['"'])
+        .filter(|a| a.starts_with("/practices/Z99101/"))
+        .map(|a| a.replace("&amp;", "&"))
+        .collect();
+    for (wanted, kind) in [
+        ("files/leaflets/flu-jabs.pdf?v=", "application/pdf"),
+        (
+            "files/leaflets/flu-jabs.docx?v=",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("leaflets/flu-jabs/page.png?v=", "image/png"),
+    ] {
+        let address = addresses
+            .iter()
+            .find(|a| a.contains(wanted))
+            .unwrap_or_else(|| panic!("the page offers no {wanted}: {addresses:?}"));
+        let got = server.get(address, &[]);
+        assert_eq!((got.status, got.header("content-type")), (200, Some(kind)), "{address}");
+    }
+    // A kind that does not show its first page, or a document the practice does not have,
+    // has no page image.
+    assert_eq!(server.get("/practices/Z99101/leaflets/no-such-leaflet/page.png", &[]).status, 404);
+    assert_eq!(server.get("/practices/Z99101/posters/flu-jabs/page.png", &[]).status, 404);
+}

@@ -284,8 +284,8 @@ fn serve_lists_practices_shows_documents_and_packs_them() {
         assert_eq!(server.get(&link.replace("&amp;", "&"), &[]).status, 200, "{link}");
     }
     assert!(html.matches("\" download>").count() >= 4, "{html}");
-    assert!(html.contains("id=\"ag-text\""), "A&G text missing:\n{html}");
-    assert!(html.contains("data-copy=\"ag-text\""));
+    assert!(html.contains("id=\"text-ag-disclaimer-1\""), "A&G text missing:\n{html}");
+    assert!(html.contains("data-copy=\"text-ag-disclaimer-1\""));
     // Each document under its own title, and the content's own sentence on when to paste.
     let front = |file: &str, key: &str| {
         let text = std::fs::read_to_string(fx.path(file)).unwrap();

@@ -1,6 +1,7 @@
-//! The first page of a practice's letter as an image, for its page: an embedded PDF shows
-//! nothing on phones and in many browsers. Made on demand from the letter as it stands (the
-//! same render and typeset as the build's PDF, in memory) and kept until the next rebuild.
+//! The first page of a practice's letter (or any kind whose declaration shows its first
+//! page) as an image, for its page: an embedded PDF shows nothing on phones and in many
+//! browsers. Made on demand from the document as it stands (the same render and typeset as
+//! the build's PDF, in memory) and kept until the next rebuild.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -13,7 +14,7 @@ use super::app::{Shared, allowed, not_found};
 use crate::access::Access;
 use crate::pipeline::{self, Shown};
 
-/// (ODS, letter slug) → (the rebuild it was made after, PNG).
+/// (ODS, content name such as `letters/reply`) → (the rebuild it was made after, PNG).
 type Cache = HashMap<(String, String), (u64, Vec<u8>)>;
 static MADE: Mutex<Option<Cache>> = Mutex::new(None);
 /// Enough for every letter of a few practices; the cache is emptied when it grows past this.
@@ -22,18 +23,22 @@ const KEPT: usize = 64;
 pub async fn first_page(
     State(app): State<Shared>,
     axum::Extension(scope): axum::Extension<Access>,
-    UrlPath((ods, slug)): UrlPath<(String, String)>,
+    UrlPath((ods, folder, slug)): UrlPath<(String, String, String)>,
 ) -> Response {
     let practice = match allowed(&app, &scope, &ods) {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let is_letter =
-        practice.documents.iter().any(|d| d.slug == slug && d.kind == super::snapshot::DocKind::Letter);
-    let entry = app.snapshot().content_file(&format!("letters/{slug}")).cloned();
-    let (true, Some(entry)) = (is_letter, entry) else { return not_found(&app) };
+    // Only a document the practice has (as its link sees it), of a kind that shows its page.
+    let shown = practice
+        .documents
+        .iter()
+        .any(|d| d.slug == slug && d.kind.is_some_and(|k| k.folder == folder && k.first_page_shown()));
+    let name = format!("{folder}/{slug}");
+    let entry = app.snapshot().content_file(&name).cloned();
+    let (true, Some(entry)) = (shown, entry) else { return not_found(&app) };
     let seq = app.live.seq();
-    let key = (practice.ods.clone(), slug);
+    let key = (practice.ods.clone(), name);
     if let Some((made, png)) =
         MADE.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert_default().get(&key)
         && *made == seq
