@@ -34,6 +34,27 @@ pub struct Doc {
     pub missing_images: Vec<String>,
     /// Every shown heading, in document order (those inside notes where the note is written).
     pub headings: Vec<HeadingInfo>,
+    /// Footnote marks shown as written rather than as numbered notes, each once, in order:
+    /// every format shows them so, and a warning says why.
+    pub stray_notes: Vec<StrayNote>,
+}
+
+/// A footnote reference or definition that every format shows as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StrayNote {
+    /// The label as written where it strays.
+    pub label: String,
+    pub why: Stray,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stray {
+    /// `[^x]` with no `[^x]:` note anywhere.
+    Undefined,
+    /// A `[^x]:` note nothing refers to.
+    NeverReferred,
+    /// A second `[^x]:` note for a label already given one (labels ignore case).
+    DefinedAgain,
 }
 
 /// A note shown at its references.
@@ -345,6 +366,17 @@ fn strip_offsets(inlines: &mut [Inline]) {
     }
 }
 
+/// The labels of the `[^label]` marks in `text`.
+fn written_marks(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("[^").filter_map(|(at, _)| {
+        let rest = &text[at + 2..];
+        let end = rest.find(']')?;
+        let label = &rest[..end];
+        let plain = !label.is_empty() && !label.contains(|c: char| c.is_whitespace() || c == '[' || c == '^');
+        plain.then_some(label)
+    })
+}
+
 /// Makes a [`Doc`] from the tree.
 struct Builder<'r, 'a> {
     resolve: &'r Resolve<'r>,
@@ -357,6 +389,7 @@ struct Builder<'r, 'a> {
     queue: Vec<(String, &'r [Node<'a>])>,
     assets: Vec<Asset>,
     missing_images: Vec<String>,
+    stray_notes: Vec<StrayNote>,
 }
 
 impl<'r, 'a> Builder<'r, 'a> {
@@ -392,6 +425,14 @@ impl<'r, 'a> Builder<'r, 'a> {
             queue: Vec::new(),
             assets: Vec::new(),
             missing_images: Vec::new(),
+            stray_notes: Vec::new(),
+        }
+    }
+
+    fn stray(&mut self, label: &str, why: Stray) {
+        let key = tree::footnote_key(label);
+        if !self.stray_notes.iter().any(|s| s.why == why && tree::footnote_key(&s.label) == key) {
+            self.stray_notes.push(StrayNote { label: label.to_string(), why });
         }
     }
 
@@ -412,6 +453,7 @@ impl<'r, 'a> Builder<'r, 'a> {
             assets: self.assets,
             missing_images: self.missing_images,
             headings: self.headings,
+            stray_notes: self.stray_notes,
         }
     }
 
@@ -477,6 +519,12 @@ impl<'r, 'a> Builder<'r, 'a> {
                 if self.footnotes.shown_at_references(node) {
                     return;
                 }
+                let why = if self.footnotes.at_references(&tree::footnote_key(label)) {
+                    Stray::DefinedAgain
+                } else {
+                    Stray::NeverReferred
+                };
+                self.stray(label, why);
                 Block::NoteInPlace { label: label.to_string(), blocks: self.blocks(children) }
             }
             Tag::Table(alignments) => self.table(alignments, children),
@@ -576,6 +624,10 @@ impl<'r, 'a> Builder<'r, 'a> {
     fn inline(&mut self, node: &'r Node<'a>, out: &mut Vec<Inline>) {
         match node {
             Node::Text(text) => {
+                // The parser makes a reference to a label no note defines into text.
+                for label in written_marks(&text.text) {
+                    self.stray(label, Stray::Undefined);
+                }
                 for piece in placeholder::pieces(&text.text) {
                     match piece {
                         Piece::Literal(s) => {
@@ -654,6 +706,9 @@ impl<'r, 'a> Builder<'r, 'a> {
         let key = tree::footnote_key(label);
         let shown = self.footnotes.definition(label).is_some() && self.footnotes.at_references(&key);
         if !shown {
+            if self.footnotes.definition(label).is_none() {
+                self.stray(label, Stray::Undefined);
+            }
             return Inline::Text { text: format!("[^{label}]"), at: None };
         }
         if let Some(&n) = self.numbers.get(&key) {
@@ -818,6 +873,20 @@ mod tests {
         assert_eq!(d.notes.len(), 2);
         assert_eq!(d.notes[0].label, "b");
         assert!(matches!(&d.blocks[1], Block::NoteInPlace { label, .. } if label == "x"));
+    }
+
+    #[test]
+    fn marks_shown_as_written_are_listed_once_each_with_why() {
+        let d = doc("a[^nope] b[^x] c[^NOPE]\n\n[^X]: note\n\n[^x]: again\n\n[^lonely]: nobody");
+        let strays: Vec<_> = d.stray_notes.iter().map(|s| (s.label.as_str(), s.why)).collect();
+        assert_eq!(
+            strays,
+            [("nope", Stray::Undefined), ("x", Stray::DefinedAgain), ("lonely", Stray::NeverReferred)]
+        );
+        assert!(doc("a[^n]\n\n[^n]: fine").stray_notes.is_empty());
+        let d = doc("Ring {{ practice.phone }}.\n\nBook early.[^soon]\n\n[^later]: Not used.");
+        let strays: Vec<_> = d.stray_notes.iter().map(|s| (s.label.as_str(), s.why)).collect();
+        assert_eq!(strays, [("soon", Stray::Undefined), ("later", Stray::NeverReferred)]);
     }
 
     #[test]

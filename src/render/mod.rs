@@ -188,6 +188,48 @@ pub fn doc_warnings(
         }
     }
     image_warnings(shown, doc, warnings);
+    note_warnings(shown, (text, body_start), doc, warnings);
+}
+
+/// A warning for each footnote mark of `doc` that every format shows as written, at the mark.
+fn note_warnings(
+    shown: &Path,
+    (text, body_start): (&std::sync::Arc<str>, usize),
+    doc: &markdown::Doc,
+    warnings: &mut Vec<Problem>,
+) {
+    use markdown::doc::Stray;
+    let body = &text[body_start..];
+    for stray in &doc.stray_notes {
+        let label = &stray.label;
+        let (mark, at, message, hint) = match stray.why {
+            Stray::Undefined => (
+                format!("[^{label}]"),
+                body.find(&format!("[^{label}]")),
+                format!("footnote `[^{label}]` has no note written for it, so it is shown as written"),
+                format!(
+                    "write the note on a line of its own: `[^{label}]: what the note says` (or remove the mark)"
+                ),
+            ),
+            Stray::NeverReferred => (
+                format!("[^{label}]:"),
+                body.find(&format!("[^{label}]:")),
+                format!("note `[^{label}]:` is never referred to, so it is shown where it is written"),
+                format!("put `[^{label}]` after the words the note is about, or delete the note"),
+            ),
+            Stray::DefinedAgain => (
+                format!("[^{label}]:"),
+                body.rfind(&format!("[^{label}]:")),
+                format!("a second note `[^{label}]:` is shown where it is written, not as a footnote"),
+                "labels ignore case: give the second note a label of its own, or delete it".to_string(),
+            ),
+        };
+        let mut problem = Problem::warning(shown, message).hint(hint);
+        if let Some(at) = at {
+            problem = problem.at(text, body_start + at..body_start + at + mark.len());
+        }
+        warnings.push(problem);
+    }
 }
 
 /// A warning for each image of `doc` that is not available, in every format that shows it.

@@ -49,8 +49,15 @@ fn side_by_side(md: &str, doc: &Doc) -> String {
     } else {
         format!("\n## images not found (a warning each)\n\n{}\n", doc.missing_images.join("\n"))
     };
+    let strays = if doc.stray_notes.is_empty() {
+        String::new()
+    } else {
+        let lines: Vec<String> =
+            doc.stray_notes.iter().map(|s| format!("{:?} [^{}]", s.why, s.label)).collect();
+        format!("\n## footnote marks shown as written (a warning each)\n\n{}\n", lines.join("\n"))
+    };
     format!(
-        "## Markdown\n\n{}\n\n## typst\n\n{}\n\n## web page\n\n{}\n\n## Word (style: text)\n\n{}\n\n## plain text\n\n{}\n{missing}",
+        "## Markdown\n\n{}\n\n## typst\n\n{}\n\n## web page\n\n{}\n\n## Word (style: text)\n\n{}\n\n## plain text\n\n{}\n{missing}{strays}",
         md.trim_end(),
         typst.trim_end(),
         html.trim_end(),
