@@ -2,7 +2,9 @@
 `lmcpress build --emit-typst` wrote, into the same formats (a PDF where lmcpress made one, a
 PNG at the same pixel size where it made one), with one reused compiler.
 
-Usage: python3 bench/peer_build.py PROJECT_ROOT OUT_DIR [FONT_DIR]
+Usage: python3 bench/peer_build.py [--per-file] PROJECT_ROOT OUT_DIR [FONT_DIR]
+  --per-file    a fresh `typst.compile` for every file, as most scripts are written (fonts
+                are loaded again each time), instead of one reused compiler
   PROJECT_ROOT  the project the sources were built from (logos are read from it)
   OUT_DIR       the output folder of `lmcpress build --emit-typst`
 Time it as a whole process (`/usr/bin/time python3 bench/peer_build.py ...`) beside a
@@ -35,10 +37,20 @@ def png_width(path: pathlib.Path) -> int:
 
 
 def main() -> None:
-    root, out = pathlib.Path(sys.argv[1]).resolve(), pathlib.Path(sys.argv[2]).resolve()
-    fonts = sys.argv[3] if len(sys.argv) > 3 else str(pathlib.Path(__file__).resolve().parent.parent / "fonts")
+    args = sys.argv[1:]
+    per_file = "--per-file" in args
+    args = [a for a in args if a != "--per-file"]
+    root, out = pathlib.Path(args[0]).resolve(), pathlib.Path(args[1]).resolve()
+    fonts = args[2] if len(args) > 2 else str(pathlib.Path(__file__).resolve().parent.parent / "fonts")
     sources = sorted(out.rglob("*.typ"))
-    compiler = typst.Compiler(root=str(root), font_paths=[fonts], ignore_system_fonts=True)
+    reused = typst.Compiler(root=str(root), font_paths=[fonts], ignore_system_fonts=True)
+
+    def compile_one(**kw) -> None:
+        if per_file:
+            typst.compile(root=str(root), font_paths=[fonts], ignore_system_fonts=True, **kw)
+        else:
+            reused.compile(**kw)
+
     made = 0
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(dir=root) as staging, tempfile.TemporaryDirectory() as dest:
@@ -48,15 +60,16 @@ def main() -> None:
             staged.write_text(text)
             pdf, png = src.with_suffix(".pdf"), src.with_suffix(".png")
             if pdf.exists():
-                compiler.compile(input=str(staged), output=f"{dest}/{i}.pdf", format="pdf")
+                compile_one(input=str(staged), output=f"{dest}/{i}.pdf", format="pdf")
                 made += 1
             if png.exists():
                 ppi = png_width(png) / (page_width_pt(text) / 72)
                 # typst writes one PNG per page given `{p}`; lmcpress keeps the first page.
-                compiler.compile(input=str(staged), output=f"{dest}/{i}-{{p}}.png", format="png", ppi=ppi)
+                compile_one(input=str(staged), output=f"{dest}/{i}-{{p}}.png", format="png", ppi=ppi)
                 made += 1
     secs = time.perf_counter() - start
-    print(f"python typst {typst.__version__}: {len(sources)} sources, {made} files in {secs:.1f} s "
+    mode = "a compile per file" if per_file else "one reused compiler"
+    print(f"python typst {typst.__version__}, {mode}: {len(sources)} sources, {made} files in {secs:.1f} s "
           f"(compile loop; time the process for the whole)")
 
 

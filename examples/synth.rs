@@ -30,7 +30,10 @@ fn main() {
         Some(_) => panic!("{usage}"),
     };
     assert!(n <= 99_999, "at most 99,999 practices (ODS codes are a letter and five digits)");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The checkout it is run from (the benchmarks run from theirs), else the one it was built
+    // from: a binary kept after its worktree is gone still works from any checkout.
+    let here = Path::new(".");
+    let repo = if here.join("content/guide").is_dir() { here } else { Path::new(env!("CARGO_MANIFEST_DIR")) };
     for dir in ["content/guide", "content/posters", "content/letters", "content/practices/logos"] {
         copy_dir(&repo.join(dir), &dest.join(dir));
     }
