@@ -53,8 +53,10 @@ pub fn load_as(root: &Path, mode: Mode) -> Result<Loaded, Problem> {
             crate::editions::Editions::load(&root, edition.as_deref(), &view)
         });
         let project = Project::load_with(&root, view.clone());
+        timing("load: project", start);
         (project, editions.join().ok().flatten())
     });
+    timing("load: archive read beside it", start);
     let mut project = project?;
     let (templates, problems) = Templates::load_with(&project.root, &view);
     project.problems.extend(problems);
