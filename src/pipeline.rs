@@ -41,7 +41,10 @@ pub fn load(root: &Path) -> Result<Loaded, Problem> {
 pub fn load_as(root: &Path, mode: Mode) -> Result<Loaded, Problem> {
     let start = std::time::Instant::now();
     let root = crate::load::project::canonical_root(root)?;
+    // Before the approvals are opened, so the phone data is ready by the first profile.
+    crate::load::phone::warm_up_in_background();
     let view = Arc::new(View::open(&root, mode));
+    timing("load: approvals", start);
     // The archive is read beside the project (on the other core): it needs only the current
     // edition's name, which a quick look at lmc.yaml gives.
     let (project, editions) = std::thread::scope(|s| {
@@ -50,8 +53,10 @@ pub fn load_as(root: &Path, mode: Mode) -> Result<Loaded, Problem> {
             crate::editions::Editions::load(&root, edition.as_deref(), &view)
         });
         let project = Project::load_with(&root, view.clone());
+        timing("load: project", start);
         (project, editions.join().ok().flatten())
     });
+    timing("load: archive read beside it", start);
     let mut project = project?;
     let (templates, problems) = Templates::load_with(&project.root, &view);
     project.problems.extend(problems);

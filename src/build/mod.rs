@@ -151,8 +151,9 @@ pub fn build(
                 previous.map(|p| p.reads.iter().map(|r| project.root.join(r)).collect()).unwrap_or_default();
             let files = job.inputs.iter().map(|p| p.as_ref()).chain(extra.iter().map(PathBuf::as_path));
             let hash = manifest::hash_inputs(&identity, &project.root, files, &hashes);
-            let unchanged = previous
-                .is_some_and(|p| p.hash == manifest::hex(&hash) && Manifest::outputs_intact(p, &opts.out));
+            let unchanged = previous.is_some_and(|p| {
+                manifest::is_hex_of(&p.hash, &hash) && Manifest::outputs_intact(p, &opts.out)
+            });
             if unchanged && !opts.force {
                 (JobReport::of(job, Outcome::Skipped), None)
             } else {

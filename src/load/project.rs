@@ -41,6 +41,7 @@ impl Project {
     /// Loads the project at `root` (canonical) reading each file that needs approval as
     /// `view` says.
     pub fn load_with(root: &Path, view: Arc<View>) -> Result<Project, Problem> {
+        crate::load::phone::warm_up_in_background();
         let root = root.to_path_buf();
         let content = Self::content_dir(&root);
         let mut problems = Vec::new();

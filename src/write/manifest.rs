@@ -198,6 +198,16 @@ pub fn hex(d: &Digest) -> String {
     s
 }
 
+/// Whether `text` is [`hex`] of `d`, without making the string: a no-op build asks once a job.
+pub fn is_hex_of(text: &str, d: &Digest) -> bool {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let text = text.as_bytes();
+    text.len() == d.len() * 2
+        && d.iter()
+            .zip(text.chunks_exact(2))
+            .all(|(b, pair)| pair[0] == DIGITS[usize::from(b >> 4)] && pair[1] == DIGITS[usize::from(b & 15)])
+}
+
 pub fn hash_bytes(bytes: &[u8]) -> String {
     hex(&digest(bytes))
 }
@@ -305,6 +315,12 @@ mod tests {
         d[0] = 0x0f;
         d[15] = 0xa0;
         assert_eq!(hex(&d), format!("0f{}a0", "00".repeat(14)));
+        assert!(is_hex_of(&hex(&d), &d));
+        assert!(!is_hex_of(&hex(&d).to_uppercase(), &d), "the manifest writes lower case only");
+        assert!(!is_hex_of(&hex(&d)[..30], &d));
+        let mut other = d;
+        other[15] = 0xa1;
+        assert!(!is_hex_of(&hex(&d), &other));
     }
 
     #[test]
