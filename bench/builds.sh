@@ -14,7 +14,7 @@ n=${1:?usage: bench/builds.sh N BINARY [BINARY ...]}
 shift
 [ $# -gt 0 ] || set -- target/release/lmcpress
 work=${BENCH_DIR:-/tmp/lmcpress-bench}/builds
-synth=target/release/examples/synth
+synth=${CARGO_TARGET_DIR:-target}/release/examples/synth
 mkdir -p "$work"
 
 for workload in synth like-sample; do

@@ -24,7 +24,7 @@ import time
 repo = pathlib.Path(__file__).resolve().parent.parent
 binaries = [pathlib.Path(b).resolve() for b in sys.argv[1:]] or [repo / "target/release/lmcpress"]
 rounds = int(os.environ.get("ROUNDS", "11"))
-synth = repo / "target/release/examples/synth"
+synth = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", repo / "target")) / "release/examples/synth"
 
 
 def replaced_at(watch, files, since, timeout=60.0):
