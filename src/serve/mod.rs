@@ -37,6 +37,14 @@ use crate::watch::{self, Event, WatchOptions};
 
 pub use live::Live;
 
+/// Threads for the handlers' file reads, previews and packs. Tokio's default (512) let 1,000
+/// practices opening their links at once start 40 to 60 threads for reads of a millisecond,
+/// and glibc gives each thread of its own an arena of memory (up to 16 on two cores) that
+/// keeps what it once held: the peak memory followed the number of threads (heaptrack, the
+/// 1,000-practice load: 172 MB of heap in 600-770 MB resident). Previews and packs take at
+/// most two of these at once (`typesetting`), which leaves the rest for the reads.
+const BLOCKING_THREADS: usize = 8;
+
 pub struct ServeOptions {
     pub root: PathBuf,
     pub out: PathBuf,
@@ -134,8 +142,12 @@ pub fn serve(opts: ServeOptions, stop: Arc<AtomicBool>, reporter: Arc<dyn Report
         })?
     };
 
-    let runtime =
-        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_io().enable_time().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(BLOCKING_THREADS)
+        .enable_io()
+        .enable_time()
+        .build()?;
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         reporter.listening(addr, app.require_keys);

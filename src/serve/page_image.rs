@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -14,8 +15,9 @@ use super::app::{Shared, allowed, not_found};
 use crate::access::Access;
 use crate::pipeline::{self, Shown};
 
-/// (ODS, content name such as `letters/reply`) → (the rebuild it was made after, PNG).
-type Cache = HashMap<(String, String), (u64, Vec<u8>)>;
+/// (ODS, content name such as `letters/reply`) → (the rebuild it was made after, PNG). The
+/// PNG is shared with the answers that send it, not copied for each.
+type Cache = HashMap<(String, String), (u64, Bytes)>;
 static MADE: Mutex<Option<Cache>> = Mutex::new(None);
 /// Enough for every letter of a few practices; the cache is emptied when it grows past this.
 const KEPT: usize = 64;
@@ -58,6 +60,7 @@ pub async fn first_page(
     .await;
     match made {
         Ok(Some(png)) => {
+            let png = Bytes::from(png);
             let mut cache = MADE.lock().unwrap_or_else(|e| e.into_inner());
             let cache = cache.get_or_insert_default();
             if cache.len() >= KEPT {
@@ -70,6 +73,6 @@ pub async fn first_page(
     }
 }
 
-fn image(png: Vec<u8>) -> Response {
+fn image(png: Bytes) -> Response {
     ([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, no-cache")], png).into_response()
 }

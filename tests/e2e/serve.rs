@@ -316,6 +316,16 @@ fn serve_lists_practices_shows_documents_and_packs_them() {
     assert!(listing.contains(&format!("Posters to print/A4/{slug}.pdf")), "pack lacks the poster");
     assert!(listing.contains("Advice and Guidance/ag-disclaimer.txt"));
     assert!(!listing.contains("Z90002"), "another practice's files in the pack");
+    // Sent from the file it was zipped into: whole, with its length said up front.
+    assert_eq!(pack.header("content-length"), Some(pack.body.len().to_string().as_str()));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&pack.body)).unwrap();
+    let mut readme = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("README.txt").unwrap(), &mut readme).unwrap();
+    assert!(readme.contains("Z90001"), "{readme}");
+    let mut a4 = Vec::new();
+    let name = format!("Posters to print/A4/{slug}.pdf");
+    std::io::Read::read_to_end(&mut archive.by_name(&name).unwrap(), &mut a4).unwrap();
+    assert_eq!(a4, std::fs::read(fx.out(&format!("practices/Z90001/posters/{slug}.pdf"))).unwrap());
 
     // Ways out of the output folder, plain and encoded, are all refused.
     for path in [
