@@ -36,7 +36,7 @@ pub struct Item {
     pub unapproved: bool,
     /// Previews as PNG (posters, social images).
     pub images: Vec<Download>,
-    /// The PDF whose first page the page shows as an image (letters, leaflets), and the
+    /// The PDF whose first page the page shows as an image (letters, and any kind that shows it), and the
     /// address of that image under the practice's own.
     pub pdf: Option<Download>,
     pub page_image: Option<String>,
