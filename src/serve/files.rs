@@ -36,8 +36,8 @@ pub struct Item {
     pub unapproved: bool,
     /// Previews as PNG (posters, social images).
     pub images: Vec<Download>,
-    /// The PDF whose first page the page shows as an image (letters, and any kind that shows it), and the
-    /// address of that image under the practice's own.
+    /// The PDF whose first page the page shows as an image (letters, and any kind whose
+    /// declaration shows it), and the address of that image under the practice's own.
     pub pdf: Option<Download>,
     pub page_image: Option<String>,
     /// The words of a text file, shown to copy (the A&G wording).
