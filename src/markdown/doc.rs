@@ -706,9 +706,6 @@ impl<'r, 'a> Builder<'r, 'a> {
         let key = tree::footnote_key(label);
         let shown = self.footnotes.definition(label).is_some() && self.footnotes.at_references(&key);
         if !shown {
-            if self.footnotes.definition(label).is_none() {
-                self.stray(label, Stray::Undefined);
-            }
             return Inline::Text { text: format!("[^{label}]"), at: None };
         }
         if let Some(&n) = self.numbers.get(&key) {
