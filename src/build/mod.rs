@@ -1,6 +1,7 @@
 //! Running planned jobs: in parallel, skipping those whose inputs have not changed, writing
 //! outputs atomically and recording what each job read. Prints nothing: callers report.
 
+pub mod fingerprint;
 mod packs;
 mod produce;
 

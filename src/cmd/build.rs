@@ -1,3 +1,4 @@
+use lmcpress::build::fingerprint::{self, Check, Settings};
 use lmcpress::build::{BuildOptions, Outcome};
 use lmcpress::diag::Problem;
 use lmcpress::pipeline::{self, Scope};
@@ -27,6 +28,27 @@ pub struct Args {
 pub fn run(args: Args) -> Result<bool, Problem> {
     let (root, out) = args.project.folders();
     lmcpress::write::ensure_writable(&out)?;
+    lmcpress::load::project::ensure_project(&root)?;
+    let whole = args.practices.is_empty();
+    let settings = Settings { packs: args.packs, emit_typst: args.emit_typst };
+    // Taken before loading, so that a file changed while the build reads it shows next time.
+    let start = std::time::Instant::now();
+    let inputs = match (whole, args.force) {
+        (false, _) => None,
+        (true, true) => Some(fingerprint::inputs(&root, &out, settings)),
+        (true, false) => match fingerprint::check(&root, &out, settings) {
+            Check::Unchanged(documents) => {
+                lmcpress::timings::stage("fingerprint", start);
+                let secs = start.elapsed().as_secs_f64();
+                say!(
+                    "built 0 documents, {documents} unchanged, 0 failed in {secs:.2} s → {}",
+                    super::shown(&out)
+                );
+                return Ok(true);
+            }
+            Check::Changed(inputs) => Some(inputs),
+        },
+    };
     let manifest = Manifest::read_ahead(&out);
     let loaded = pipeline::load(&root)?;
     let project = &loaded.project;
@@ -60,6 +82,15 @@ pub fn run(args: Args) -> Result<bool, Problem> {
         super::shown(&out)
     );
     let ok = failed == 0 && !project.has_errors();
+    if let Some(inputs) = inputs {
+        // Only a build a no-op would repeat word for word is recorded: nothing failed or was
+        // warned of while loading, and no drafts await approval.
+        let clean = ok
+            && project.problems.is_empty()
+            && project.approval.drafted.is_empty()
+            && fingerprint::all_inside(&project.root, &outcome.jobs, &report.manifest);
+        fingerprint::record(&out, &inputs, built + report.count(Outcome::Skipped), clean);
+    }
     // The process ends next: freeing the plan, the manifest and the project piece by piece
     // took a tenth of a no-op build of 1,000 practices, for memory the OS takes back anyway.
     std::mem::forget(outcome);

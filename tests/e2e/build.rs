@@ -224,3 +224,118 @@ fn an_output_folder_that_cannot_be_written_is_one_message_before_any_typesetting
     assert!(run.stderr.contains("--out"), "{}", run.stderr);
     assert!(!run.stderr.contains("built "), "it typeset anyway:\n{}", run.stderr);
 }
+
+/// Sets every file of the fixture outside `output/` an hour back, as a project edited earlier
+/// in the day is: a file modified within the last moments is not trusted by the fingerprint.
+fn age_inputs(fx: &Fixture) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(fx.root()).into_iter().filter_entry(|e| e.file_name() != "output") {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            std::fs::File::options().write(true).open(entry.path()).unwrap().set_modified(hour_ago).unwrap();
+        }
+    }
+}
+
+/// `lmcpress build` with its stage timings on, which name the fingerprint when a build
+/// answered from it without loading the project.
+fn timed_build(fx: &Fixture, args: &[&str]) -> crate::common::Run {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_lmcpress"))
+        .arg("build")
+        .args(args)
+        .current_dir(fx.root())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("LMCPRESS_TIMINGS", "1")
+        .output()
+        .unwrap();
+    crate::common::Run::from(output).ok()
+}
+
+fn answered_from_fingerprint(run: &crate::common::Run) -> bool {
+    run.stderr.contains("timing: fingerprint") && !run.stderr.contains("timing: load")
+}
+
+/// A no-op build answers from the whole project's fingerprint, saying what a no-op build
+/// says; any change to an input, an output, the flags or the output folder's contents makes
+/// it build as before, and the manifest decides what to make.
+#[test]
+fn a_no_op_build_answers_from_the_fingerprint_until_anything_changes() {
+    let fx = Fixture::minimal();
+    age_inputs(&fx);
+    let first = timed_build(&fx, &[]);
+    assert!(first.stderr.contains(", 0 unchanged"), "{}", first.stderr);
+    let documents = first.stderr.split("built ").nth(1).unwrap().split(' ').next().unwrap().to_string();
+    let second = timed_build(&fx, &[]);
+    assert!(answered_from_fingerprint(&second), "{}", second.stderr);
+    assert!(
+        second.stderr.contains(&format!("built 0 documents, {documents} unchanged, 0 failed")),
+        "{}",
+        second.stderr
+    );
+
+    // The same size and the same modification time, other bytes: the change time tells.
+    let profile = fx.path("content/practices/z90001.yaml");
+    let before = std::fs::metadata(&profile).unwrap().modified().unwrap();
+    let text = fx.read("content/practices/z90001.yaml");
+    assert!(text.contains("0116 496 0001"), "{text}");
+    fx.write("content/practices/z90001.yaml", &text.replace("0116 496 0001", "0116 496 0009"));
+    std::fs::File::options().write(true).open(&profile).unwrap().set_modified(before).unwrap();
+    let edited = timed_build(&fx, &[]);
+    assert!(!answered_from_fingerprint(&edited), "{}", edited.stderr);
+    assert!(edited.stderr.contains("built 4 documents"), "{}", edited.stderr);
+    assert!(pdf_text(&fx.out("practices/Z90001/posters/help.pdf")).contains("0116 496 0009"));
+    assert!(answered_from_fingerprint(&timed_build(&fx, &[])));
+
+    // A file saved moments before a build may be saved again within the same tick of the
+    // file system's clock: that build records nothing to trust until the file has aged.
+    fx.write("content/practices/z90001.yaml", &text.replace("0116 496 0001", "0116 496 0008"));
+    assert!(timed_build(&fx, &[]).stderr.contains("built 4 documents"));
+    assert!(!answered_from_fingerprint(&timed_build(&fx, &[])));
+    assert!(!fx.out(".lmcpress-fingerprint").exists());
+    age_inputs(&fx);
+    timed_build(&fx, &[]);
+    assert!(answered_from_fingerprint(&timed_build(&fx, &[])));
+
+    // An output deleted, or a file added to the output folder.
+    std::fs::remove_file(fx.out("practices/Z90001/posters/help-a3.pdf")).unwrap();
+    let deleted = timed_build(&fx, &[]);
+    assert!(deleted.stderr.contains("built 1 document,"), "{}", deleted.stderr);
+    assert!(fx.out("practices/Z90001/posters/help-a3.pdf").is_file());
+    assert!(answered_from_fingerprint(&timed_build(&fx, &[])));
+    fx.write("output/notes.txt", "the LMC's own file");
+    assert!(!answered_from_fingerprint(&timed_build(&fx, &[])));
+    assert!(answered_from_fingerprint(&timed_build(&fx, &[])));
+
+    // A new file in the project, other flags, or --force.
+    fx.write(
+        "content/posters/extra.md",
+        "---\nkind: poster\ntitle: Extra\nsummary: More.\norder: 20\n---\n\nMore help.\n",
+    );
+    age_inputs(&fx);
+    let added = timed_build(&fx, &[]);
+    assert!(
+        !answered_from_fingerprint(&added) && added.stderr.contains("built 4 documents"),
+        "{}",
+        added.stderr
+    );
+    assert!(answered_from_fingerprint(&timed_build(&fx, &[])));
+    assert!(!answered_from_fingerprint(&timed_build(&fx, &["--emit-typst"])));
+    assert!(!answered_from_fingerprint(&timed_build(&fx, &[])), "the flags differ from the last build's");
+    assert!(!answered_from_fingerprint(&timed_build(&fx, &["--force"])));
+    assert!(!answered_from_fingerprint(&timed_build(&fx, &["--practice", "Z90001"])));
+}
+
+/// A project that warns while loading is never answered from the fingerprint: each build
+/// repeats the warning, as it always has.
+#[test]
+fn a_project_with_warnings_is_loaded_every_time_so_they_are_repeated() {
+    let fx = Fixture::minimal();
+    let profile = "content/practices/z90001.yaml";
+    fx.write(profile, &format!("{}posters: [help, long-withdrawn-leaflet]\n", fx.read(profile)));
+    age_inputs(&fx);
+    timed_build(&fx, &[]);
+    let again = timed_build(&fx, &[]);
+    assert!(!answered_from_fingerprint(&again), "{}", again.stderr);
+    assert!(again.stderr.contains("long-withdrawn-leaflet"), "the warning is repeated: {}", again.stderr);
+    assert!(!fx.out(".lmcpress-fingerprint").exists());
+}
