@@ -10,8 +10,8 @@ Two edits, each ROUNDS times (default 11), medians reported:
     redline, each what's-new).
 Each time is a file's modification time less the moment the edit was written, read once
 `watch` reports the rebuild: nothing polls while the rebuild runs.
-Several binaries run one after the other on fresh copies, so a before/after pair is side by
-side in one run."""
+Each binary watches its own fresh copy, and the rounds alternate between them (one edit for
+each binary in turn), so a machine growing busier or quieter weighs on every binary alike."""
 import os
 import pathlib
 import shutil
@@ -33,7 +33,9 @@ def replaced_at(watch, files, since, timeout=60.0):
     rebuild runs)."""
     deadline = time.monotonic() + timeout
     for line in watch.stderr:
-        if "changed: rebuilt" in line:
+        # An edit's events can reach the watcher in two batches; the second rebuilds nothing,
+        # and its report must not stand for the next edit's rebuild.
+        if "changed: rebuilt" in line and "rebuilt 0 documents" not in line:
             break
         if time.monotonic() > deadline:
             raise SystemExit("the watcher did not report a rebuild in time")
@@ -46,16 +48,19 @@ def replaced_at(watch, files, since, timeout=60.0):
     return seen
 
 
-def edits(watch, path, old, new, files, rounds):
-    samples = []
+def edits(runs, old, new, rounds):
+    """`rounds` edits of each run's file, alternating between the runs. A run is (watcher, the
+    file edited, the files looked at); returns each run's samples."""
+    samples = [[] for _ in runs]
     for i in range(rounds):
-        text = path.read_text()
-        a, b = (old, new) if i % 2 == 0 else (new, old)
-        assert a in text, f"{a!r} not in {path}"
-        since = time.time_ns()
-        path.write_text(text.replace(a, b))
-        samples.append(replaced_at(watch, files, since))
-        time.sleep(0.4)
+        for (watch, path, files), taken in zip(runs, samples):
+            text = path.read_text()
+            a, b = (old, new) if i % 2 == 0 else (new, old)
+            assert a in text, f"{a!r} not in {path}"
+            since = time.time_ns()
+            path.write_text(text.replace(a, b))
+            taken.append(replaced_at(watch, files, since))
+            time.sleep(0.4)
     return samples
 
 
@@ -77,58 +82,66 @@ def median(samples, files):
     return statistics.median(max(s[f] for f in files) for s in samples)
 
 
-def practice(binary):
+def practice(binaries):
     with tempfile.TemporaryDirectory() as tmp:
-        root = pathlib.Path(tmp)
-        for sub in ("content", "editions"):
-            shutil.copytree(repo / sub, root / sub)
-        watch = watching(root, binary)
+        runs, watchers = [], []
         try:
-            out = root / "output/practices/Z90001"
-            files = [p for p in out.rglob("*") if p.is_file()]
-            first = out / "posters" / "safe-daily-limits.pdf"
-            samples = edits(watch, root / "content/practices/z90001-st-margarets-belgrave.yaml",
-                            "0116 496 0101", "0116 496 0111", files, rounds)
-            print(f"{binary.parent.name}/{binary.name}: profile with four languages ({len(files)} files): "
-                  f"first poster PDF {median(samples, [first]):.0f} ms, "
-                  f"first file {statistics.median(min(s.values()) for s in samples):.0f} ms, "
-                  f"all {median(samples, files):.0f} ms")
+            for n, binary in enumerate(binaries):
+                root = pathlib.Path(tmp) / str(n)
+                for sub in ("content", "editions"):
+                    shutil.copytree(repo / sub, root / sub)
+                watchers.append(watching(root, binary))
+                out = root / "output/practices/Z90001"
+                files = [p for p in out.rglob("*") if p.is_file()]
+                runs.append((watchers[-1], root / "content/practices/z90001-st-margarets-belgrave.yaml", files))
+            samples = edits(runs, "0116 496 0101", "0116 496 0111", rounds)
+            for binary, (_, _, files), taken in zip(binaries, runs, samples):
+                first = next(f for f in files if f.parts[-2:] == ("posters", "safe-daily-limits.pdf"))
+                print(f"{binary.parent.name}/{binary.name}: profile with four languages ({len(files)} files): "
+                      f"first poster PDF {median(taken, [first]):.0f} ms, "
+                      f"first file {statistics.median(min(s.values()) for s in taken):.0f} ms, "
+                      f"all {median(taken, files):.0f} ms")
         finally:
-            stop(watch)
+            for watch in watchers:
+                stop(watch)
 
 
-def guide(binary, project, workload):
+def guide(binaries, project, workload):
     with tempfile.TemporaryDirectory() as tmp:
-        root = pathlib.Path(tmp) / "p"
-        shutil.copytree(project, root)
-        subprocess.run([binary, "build", "--quiet"], cwd=root, check=True)
-        watch = watching(root, binary)
+        runs, watchers = [], []
         try:
-            out = root / "output"
-            pdf, html = out / "guide/llr-lmc-guide-2026-27.pdf", out / "guide/llr-lmc-guide-2026-27.html"
-            files = [p for p in (out / "guide").iterdir() if p.is_file()]
-            files += sorted(out.glob("practices/*/whats-new.pdf"))
-            section = sorted((root / "content/guide").glob("*.md"))[2]
-            samples = edits(watch, section, "the", "teh", files, rounds)
-            print(f"{binary.parent.name}/{binary.name}: guide section, 130 practices, {workload} ({len(files)} files): "
-                  f"guide PDF {median(samples, [pdf]):.0f} ms, web guide {median(samples, [html]):.0f} ms, "
-                  f"all {median(samples, files):.0f} ms")
+            for n, binary in enumerate(binaries):
+                root = pathlib.Path(tmp) / str(n)
+                shutil.copytree(project, root)
+                subprocess.run([binary, "build", "--quiet"], cwd=root, check=True)
+                watchers.append(watching(root, binary))
+                out = root / "output"
+                files = [p for p in (out / "guide").iterdir() if p.is_file()]
+                files += sorted(out.glob("practices/*/whats-new.pdf"))
+                section = sorted((root / "content/guide").glob("*.md"))[2]
+                runs.append((watchers[-1], section, files))
+            samples = edits(runs, "the", "teh", rounds)
+            for binary, (_, _, files), taken in zip(binaries, runs, samples):
+                pdf = next(f for f in files if f.name == "llr-lmc-guide-2026-27.pdf")
+                html = next(f for f in files if f.name == "llr-lmc-guide-2026-27.html")
+                print(f"{binary.parent.name}/{binary.name}: guide section, 130 practices, {workload} "
+                      f"({len(files)} files): guide PDF {median(taken, [pdf]):.0f} ms, "
+                      f"web guide {median(taken, [html]):.0f} ms, all {median(taken, files):.0f} ms")
         finally:
-            stop(watch)
+            for watch in watchers:
+                stop(watch)
 
 
 def main():
     if not synth.exists():
         subprocess.run(["cargo", "build", "--release", "--locked", "--example", "synth"], cwd=repo, check=True)
-    for b in binaries:
-        practice(b)
+    practice(binaries)
     for workload, flags in (("synth", []), ("like-sample", ["--like-sample"])):
         with tempfile.TemporaryDirectory() as tmp:
             project = pathlib.Path(tmp) / "p130"
             subprocess.run([synth, "130", project] + flags, check=True, stderr=subprocess.DEVNULL)
             shutil.copytree(repo / "editions", project / "editions")
-            for b in binaries:
-                guide(b, project, workload)
+            guide(binaries, project, workload)
 
 
 main()

@@ -17,6 +17,7 @@ use crate::approval::view::{Mode, View};
 
 use crate::build::{self, BuildOptions, JobReport, Outcome, Report};
 use crate::diag::Problem;
+use crate::load::memo::Memo;
 use crate::load::project::Project;
 use crate::load::recipients;
 use crate::load::standalone;
@@ -39,6 +40,12 @@ pub fn load(root: &Path) -> Result<Loaded, Problem> {
 /// As [`load`], reading each file that needs approval as `mode` says: practices' builds read
 /// approved versions, the LMC's drafts read the files as they are.
 pub fn load_as(root: &Path, mode: Mode) -> Result<Loaded, Problem> {
+    load_remembering(root, mode, None)
+}
+
+/// As [`load_as`], taking each profile and Markdown file whose text is unchanged from `memo`
+/// rather than parsing it again: `watch` keeps one between rebuilds.
+pub fn load_remembering(root: &Path, mode: Mode, memo: Option<&Memo>) -> Result<Loaded, Problem> {
     let start = std::time::Instant::now();
     let root = crate::load::project::canonical_root(root)?;
     // Before the approvals are opened, so the phone data is ready by the first profile.
@@ -52,7 +59,7 @@ pub fn load_as(root: &Path, mode: Mode) -> Result<Loaded, Problem> {
             let edition = crate::editions::current_name(&root);
             crate::editions::Editions::load(&root, edition.as_deref(), &view)
         });
-        let project = Project::load_with(&root, view.clone());
+        let project = Project::load_remembering(&root, view.clone(), memo);
         timing("load: project", start);
         (project, editions.join().ok().flatten())
     });

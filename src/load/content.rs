@@ -478,14 +478,15 @@ pub(crate) enum Icon {
 
 /// Reads one Markdown document. All problems found in it are returned together.
 pub fn load_document(root: &Path, path: &Path) -> Result<Document, Vec<Problem>> {
-    let shown = display_path(root, path);
-    let text: Arc<str> = match super::text::read(path) {
-        Ok(t) => Arc::from(t),
-        Err(e) => {
-            return Err(vec![Problem::error(&shown, format!("failed to read `{}`: {e}", shown.display()))]);
-        }
-    };
-    parse_document(root, path, text)
+    parse_document(root, path, read_document(root, path)?)
+}
+
+/// The text of the Markdown file at `path`, as [`load_document`] reads it.
+pub fn read_document(root: &Path, path: &Path) -> Result<Arc<str>, Vec<Problem>> {
+    super::text::read(path).map(Arc::from).map_err(|e| {
+        let shown = display_path(root, path);
+        vec![Problem::error(&shown, format!("failed to read `{}`: {e}", shown.display()))]
+    })
 }
 
 /// Reads `text` as the document at `path` would be read, without touching the file: for

@@ -13,6 +13,7 @@ mod images;
 pub mod lang;
 pub mod leftovers;
 pub mod limits;
+pub mod memo;
 pub mod names;
 pub mod optional;
 pub mod phone;

@@ -10,6 +10,7 @@ use crate::approval::view::{Mode, View};
 use crate::diag::{Problem, display_path};
 use crate::load::config::{self, Lmc, Practice};
 use crate::load::content::{self, Document};
+use crate::load::memo::{self, Memo};
 use crate::load::{limits, text};
 
 pub struct Project {
@@ -41,15 +42,23 @@ impl Project {
     /// Loads the project at `root` (canonical) reading each file that needs approval as
     /// `view` says.
     pub fn load_with(root: &Path, view: Arc<View>) -> Result<Project, Problem> {
+        Self::load_remembering(root, view, None)
+    }
+
+    /// As [`Project::load_with`], taking each profile and Markdown file whose text is
+    /// unchanged from `memo` rather than parsing it again.
+    pub fn load_remembering(root: &Path, view: Arc<View>, memo: Option<&Memo>) -> Result<Project, Problem> {
         crate::load::phone::warm_up_in_background();
+        let start = std::time::Instant::now();
         let root = root.to_path_buf();
         let content = Self::content_dir(&root);
         let mut problems = Vec::new();
         let mut broken_inputs = Vec::new();
 
         let lmc_path = content.join("lmc.yaml");
-        let lmc = match guard_yaml(&root, &lmc_path).and_then(|text| config::lmc_from(&root, &lmc_path, text))
-        {
+        let lmc_text =
+            read_yaml(&root, &lmc_path).and_then(|text| guard_yaml(&root, &lmc_path, &text).map(|()| text));
+        let lmc = match lmc_text.and_then(|text| config::lmc_from(&root, &lmc_path, text)) {
             Ok(lmc) => Some(lmc),
             Err(p) => {
                 problems.extend(p);
@@ -63,7 +72,11 @@ impl Project {
         // loading), then judged together in name order.
         let files = practice_files(&content.join("practices"));
         let loaded = crate::parallel::map(&files, |path| {
-            guard_yaml(&root, path).and_then(|text| config::practice_from(&root, path, text))
+            let text = read_yaml(&root, path)?;
+            memo::practice(memo, path, &text, || {
+                guard_yaml(&root, path, &text)?;
+                config::practice_from(&root, path, text.clone())
+            })
         });
         // Index of each code's first profile: a scan per profile was quadratic in practices.
         let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -94,6 +107,7 @@ impl Project {
             }
         }
         practices.sort_by(|a, b| a.ods_code.cmp(&b.ods_code));
+        crate::timings::stage("load: profiles", start);
 
         let mut documents: Vec<Document> = Vec::new();
         // Read and parsed in parallel like the profiles (a guide section is the biggest input
@@ -101,14 +115,18 @@ impl Project {
         let paths = content::markdown_files(&content);
         let parsed = crate::parallel::map(&paths, |path| {
             let shown = display_path(&root, path);
-            let loaded = match view.text(path) {
+            let text = match view.text(path) {
                 // The approved version, kept apart from the newer draft on disk.
-                Some(text) => content::parse_document(&root, path, Arc::from(text::normalise(text))),
-                None => limits::file_size(&shown, path, limits::MAX_MARKDOWN_BYTES)
-                    .map_err(|p| vec![p])
-                    .and_then(|()| content::load_document(&root, path)),
+                Some(text) => Arc::from(text::normalise(text)),
+                None => {
+                    limits::file_size(&shown, path, limits::MAX_MARKDOWN_BYTES).map_err(|p| vec![p])?;
+                    content::read_document(&root, path)?
+                }
             };
-            loaded.and_then(guard_document).map(|mut doc| {
+            let loaded = memo::document(memo, path, &text, || {
+                content::parse_document(&root, path, text.clone()).and_then(guard_document)
+            });
+            loaded.map(|mut doc| {
                 doc.sign_off = view.sign_off(path);
                 doc
             })
@@ -137,6 +155,7 @@ impl Project {
                 }
             }
         }
+        crate::timings::stage("load: documents", start);
         let (translation_problems, failed) = crate::load::translated::check_all(&documents);
         problems.extend(translation_problems);
         for i in failed.into_iter().rev() {
@@ -171,6 +190,9 @@ impl Project {
         problems
             .extend(view.problems.iter().map(|p| Problem::error(display_path(&root, &ledger), p.clone())));
 
+        if let Some(memo) = memo {
+            memo.finish();
+        }
         Ok(Project { root, lmc, practices, documents, problems, broken_inputs, approval: view })
     }
 
@@ -234,12 +256,15 @@ pub fn phone_warnings(project: &Project) -> Vec<Problem> {
 /// Size and character checks of a YAML file's values, before they are read into a profile:
 /// an oversized or unprintable value fails here, in milliseconds, at its line, however YAML
 /// spells it. Returns the text, read once.
-fn guard_yaml(root: &Path, path: &Path) -> Result<std::sync::Arc<str>, Vec<Problem>> {
-    let shown = display_path(root, path);
-    limits::file_size(&shown, path, limits::MAX_YAML_BYTES).map_err(|p| vec![p])?;
-    let text = config::read(root, path)?;
-    let problems = limits::yaml_values(&shown, &text, text.len());
-    if problems.is_empty() { Ok(text) } else { Err(problems) }
+fn guard_yaml(root: &Path, path: &Path, text: &Arc<str>) -> Result<(), Vec<Problem>> {
+    let problems = limits::yaml_values(&display_path(root, path), text, text.len());
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
+}
+
+/// A YAML file's text, once its size is known to be within the limit.
+fn read_yaml(root: &Path, path: &Path) -> Result<Arc<str>, Vec<Problem>> {
+    limits::file_size(&display_path(root, path), path, limits::MAX_YAML_BYTES).map_err(|p| vec![p])?;
+    config::read(root, path)
 }
 
 /// Character checks of a loaded document: its front matter like YAML, its body whole.

@@ -197,3 +197,34 @@ fn a_template_mistake_is_said_once_per_rebuild_however_many_documents_it_breaks(
     assert_eq!(seen.matches("unclosed delimiter").count(), 1, "{seen}");
     assert_eq!(w.stop(), 0);
 }
+
+/// `watch` keeps what it parsed of unchanged profiles between rebuilds; a profile's logo is
+/// looked up on disk, so deleting the logo alone must still be found.
+#[test]
+fn a_logo_deleted_while_watching_is_reported_though_its_profile_did_not_change() {
+    let fx = Fixture::minimal();
+    let logo = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/practices/logos/kestrel-lane.png");
+    std::fs::create_dir_all(fx.path("content/practices/logos")).unwrap();
+    std::fs::copy(&logo, fx.path("content/practices/logos/z1.png")).unwrap();
+    let profile = "content/practices/z90001.yaml";
+    fx.write(profile, &format!("{}logo: logos/z1.png\n", fx.read(profile)));
+    let w = Watcher::start(&fx);
+
+    // A poster edit: the profile comes from what the last rebuild parsed.
+    let poster = "content/posters/help.md";
+    fx.write(poster, &fx.read(poster).replace("Call us if you need us.", "Call us whenever you need us."));
+    let status = w.next_status();
+    assert!(status.contains("0 failed"), "{status}");
+
+    std::fs::remove_file(fx.path("content/practices/logos/z1.png")).unwrap();
+    let lines = w.wait_for(" failed");
+    let all = lines.join("\n");
+    assert!(all.contains("logo `logos/z1.png` does not exist"), "{all}");
+    assert!(!lines.last().unwrap().contains(" 0 failed"), "{all}");
+
+    // Back as it was: the documents made from it are still there, and nothing fails. (The
+    // deletion may have been reported twice.)
+    std::fs::copy(&logo, fx.path("content/practices/logos/z1.png")).unwrap();
+    assert!((0..3).map(|_| w.next_status()).any(|s| s.contains(" 0 failed")));
+    assert_eq!(w.stop(), 0);
+}

@@ -1,0 +1,177 @@
+//! What the last load parsed, kept by `watch` between rebuilds: a profile or Markdown file
+//! whose text is what it was is not parsed again.
+//!
+//! A save in `watch` changes one file, yet every rebuild loaded the whole project: at 130
+//! practices, parsing and checking the profiles and the guide was most of the 20 to 30 ms
+//! between the save's debounce and the first document. Each entry is keyed by its file's
+//! path and a hash of the exact text parsed (the approved version, when that is what is
+//! read), so a changed file is always parsed afresh.
+//!
+//! Parsing is a function of the text, except that a profile's logo and a document's images
+//! are looked up on disk. So the memo is forgotten whenever anything other than a profile or
+//! a Markdown file changes ([`Memo::keep_for`]); only files that parsed without error are
+//! kept, so an error is always found again.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::diag::Problem;
+use crate::load::config::Practice;
+use crate::load::content::Document;
+
+#[derive(Default)]
+pub struct Memo {
+    practices: Mutex<Kept<Practice>>,
+    documents: Mutex<Kept<Document>>,
+}
+
+/// The entries the last load used, and those this load has used so far: a load keeps only
+/// what it used, so files deleted since are forgotten.
+struct Kept<T> {
+    last: HashMap<PathBuf, (blake3::Hash, T)>,
+    now: HashMap<PathBuf, (blake3::Hash, T)>,
+}
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept { last: HashMap::new(), now: HashMap::new() }
+    }
+}
+
+impl Memo {
+    /// Keeps the memo for a rebuild after `changed`, or forgets it all when a file other
+    /// than a profile or Markdown file changed (a logo or an image that parsing looks up).
+    pub fn keep_for(&self, changed: &BTreeSet<PathBuf>) {
+        let text_only =
+            changed.iter().all(|p| p.extension().is_some_and(|e| e == "md" || e == "yaml" || e == "yml"));
+        if !text_only {
+            self.forget();
+        }
+    }
+
+    pub fn forget(&self) {
+        *lock(&self.practices) = Kept::default();
+        *lock(&self.documents) = Kept::default();
+    }
+
+    /// Called when a load is done: what it did not use is dropped.
+    pub fn finish(&self) {
+        finish(&self.practices);
+        finish(&self.documents);
+    }
+}
+
+/// The practice profile at `path` whose text is `text`, parsed by `parse` unless `memo`
+/// holds it.
+pub fn practice(
+    memo: Option<&Memo>,
+    path: &Path,
+    text: &str,
+    parse: impl FnOnce() -> Result<Practice, Vec<Problem>>,
+) -> Result<Practice, Vec<Problem>> {
+    match memo {
+        Some(memo) => remembered(&memo.practices, path, text, parse),
+        None => parse(),
+    }
+}
+
+/// The Markdown document at `path` whose text is `text`, as [`practice`].
+pub fn document(
+    memo: Option<&Memo>,
+    path: &Path,
+    text: &str,
+    parse: impl FnOnce() -> Result<Document, Vec<Problem>>,
+) -> Result<Document, Vec<Problem>> {
+    match memo {
+        Some(memo) => remembered(&memo.documents, path, text, parse),
+        None => parse(),
+    }
+}
+
+fn remembered<T: Clone>(
+    kept: &Mutex<Kept<T>>,
+    path: &Path,
+    text: &str,
+    parse: impl FnOnce() -> Result<T, Vec<Problem>>,
+) -> Result<T, Vec<Problem>> {
+    let hash = blake3::hash(text.as_bytes());
+    let known = lock(kept).last.get(path).filter(|(h, _)| *h == hash).map(|(_, t)| t.clone());
+    // Parsed outside the lock: the profiles are parsed on every core.
+    let value = match known {
+        Some(value) => value,
+        None => parse()?,
+    };
+    lock(kept).now.insert(path.to_path_buf(), (hash, value.clone()));
+    Ok(value)
+}
+
+fn finish<T>(kept: &Mutex<Kept<T>>) {
+    let mut kept = lock(kept);
+    kept.last = std::mem::take(&mut kept.now);
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_count(memo: &Memo, path: &str, text: &str, count: &mut usize) -> Result<Document, Vec<Problem>> {
+        let root = Path::new("/p");
+        document(Some(memo), &root.join(path), text, || {
+            *count += 1;
+            crate::load::content::parse_document(root, &root.join(path), text.into())
+        })
+    }
+
+    const DOC: &str = "---\nkind: poster\ntitle: Help\nsummary: Where.\norder: 10\n---\n\nCall us.\n";
+
+    #[test]
+    fn an_unchanged_text_is_parsed_once_and_a_changed_one_again() {
+        let memo = Memo::default();
+        let mut count = 0;
+        let first = parse_count(&memo, "content/posters/help.md", DOC, &mut count).unwrap();
+        memo.finish();
+        let again = parse_count(&memo, "content/posters/help.md", DOC, &mut count).unwrap();
+        memo.finish();
+        assert_eq!(count, 1);
+        assert_eq!(first.title, again.title);
+        let edited = DOC.replace("Help", "Get help");
+        let changed = parse_count(&memo, "content/posters/help.md", &edited, &mut count).unwrap();
+        assert_eq!((count, changed.title.as_str()), (2, "Get help"));
+    }
+
+    #[test]
+    fn errors_are_never_kept_and_a_changed_image_or_logo_forgets_everything() {
+        let memo = Memo::default();
+        let mut count = 0;
+        for _ in 0..2 {
+            assert!(parse_count(&memo, "content/posters/broken.md", "no front matter", &mut count).is_err());
+            memo.finish();
+        }
+        assert_eq!(count, 2, "an error is found again, not remembered");
+        parse_count(&memo, "content/posters/help.md", DOC, &mut count).unwrap();
+        memo.finish();
+        memo.keep_for(&BTreeSet::from([PathBuf::from("/p/content/guide/01.md")]));
+        parse_count(&memo, "content/posters/help.md", DOC, &mut count).unwrap();
+        memo.finish();
+        assert_eq!(count, 3, "a Markdown file's change keeps the memo");
+        memo.keep_for(&BTreeSet::from([PathBuf::from("/p/content/practices/logos/a.png")]));
+        parse_count(&memo, "content/posters/help.md", DOC, &mut count).unwrap();
+        assert_eq!(count, 4, "a logo's change forgets it");
+    }
+
+    #[test]
+    fn a_file_not_loaded_last_time_is_forgotten() {
+        let memo = Memo::default();
+        let mut count = 0;
+        parse_count(&memo, "content/posters/help.md", DOC, &mut count).unwrap();
+        memo.finish();
+        memo.finish(); // a load that did not read it
+        parse_count(&memo, "content/posters/help.md", DOC, &mut count).unwrap();
+        assert_eq!(count, 2);
+    }
+}
