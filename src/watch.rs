@@ -11,17 +11,17 @@ use std::time::Duration;
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
 
-use crate::build::{BuildOptions, Eviction, JobReport, Report};
-
-/// How many rebuilds typst's cache keeps work for: editing one practice many times in a row
-/// should not cost the others their cached layout.
-const REBUILDS_REMEMBERED: usize = 8;
 use crate::approval::view::Mode;
+use crate::build::{BuildOptions, Eviction, JobReport, Report};
 use crate::diag::Problem;
 use crate::load::memo::Memo;
 use crate::pipeline::{self, Loaded, Reads, Scope};
 use crate::plan::Job;
 use crate::plan::priority::Viewers;
+
+/// How many rebuilds typst's cache keeps work for: editing one practice many times in a row
+/// should not cost the others their cached layout.
+const REBUILDS_REMEMBERED: usize = 8;
 
 /// True for files editors write beside the real one while saving: vim swap and backup
 /// files, emacs lock and autosave files, JetBrains safe-write files, and lmcpress's own

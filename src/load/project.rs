@@ -253,9 +253,9 @@ pub fn phone_warnings(project: &Project) -> Vec<Problem> {
     found
 }
 
-/// Size and character checks of a YAML file's values, before they are read into a profile:
-/// an oversized or unprintable value fails here, in milliseconds, at its line, however YAML
-/// spells it. Returns the text, read once.
+/// Character checks of a YAML file's values, before they are read into a profile: an
+/// oversized or unprintable value fails here, in milliseconds, at its line, however YAML
+/// spells it. (The file's own size is judged by [`read_yaml`], before it is read.)
 fn guard_yaml(root: &Path, path: &Path, text: &Arc<str>) -> Result<(), Vec<Problem>> {
     let problems = limits::yaml_values(&display_path(root, path), text, text.len());
     if problems.is_empty() { Ok(()) } else { Err(problems) }
