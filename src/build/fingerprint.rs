@@ -39,8 +39,8 @@ pub struct Settings {
 #[derive(Debug, Clone)]
 pub struct Inputs {
     digest: Digest,
-    /// False when some file was modified too recently to be trusted (see [`RACY`]), or a
-    /// linked folder hides files from the walk.
+    /// False when some file was modified too recently to be trusted (see [`RACY`]), or some
+    /// could not be seen (behind a link to a folder, or unreadable).
     trusted: bool,
 }
 
@@ -64,9 +64,9 @@ pub fn inputs(root: &Path, out: &Path, settings: Settings) -> Inputs {
     Inputs { digest: manifest::truncated(hasher.finalize()), trusted }
 }
 
-/// The output folder's side: every file in it but the fingerprint itself, or `None` when a
-/// linked folder hides some. Folders are left out: probing whether `out` can be written
-/// touches its own modification time.
+/// The output folder's side: every file in it but the fingerprint itself, or `None` when
+/// some could not be seen (behind a link to a folder, or unreadable). Folders are left out:
+/// probing whether `out` can be written touches its own modification time.
 fn outputs(out: &Path) -> Option<Digest> {
     let own = out.join(FILE_NAME);
     let tree = Tree::of(out, &|path| path == own);
@@ -76,8 +76,8 @@ fn outputs(out: &Path) -> Option<Digest> {
 /// The metadata of every file under a folder, hashed.
 struct Tree {
     digest: Digest,
-    /// False when a link to a folder was met: links to folders are not followed, so what is
-    /// inside one is not seen.
+    /// False when something was not seen: a link to a folder (not followed), or an entry
+    /// that could not be read.
     complete: bool,
     /// The latest modification time among the files.
     newest: SystemTime,
@@ -89,9 +89,10 @@ impl Tree {
     /// (`practices/<ODS>`) into pieces walked on every core, whose digests are hashed in
     /// order.
     fn of(dir: &Path, skip: &(dyn Fn(&Path) -> bool + Sync)) -> Tree {
+        let mut unread = false;
         let pieces: Vec<walkdir::DirEntry> = sorted(walkdir::WalkDir::new(dir).max_depth(2))
             .filter_entry(|e| !skip(e.path()))
-            .filter_map(Result::ok)
+            .filter_map(|e| e.map_err(|_| unread = true).ok())
             .filter(|e| e.depth() == 2 || (e.depth() == 1 && !e.file_type().is_dir()))
             .collect();
         let walked = crate::parallel::map(&pieces, |piece| {
@@ -103,7 +104,7 @@ impl Tree {
             tree.digest = manifest::truncated(hasher.finalize());
             tree
         });
-        let mut whole = Tree::start();
+        let mut whole = Tree { complete: !unread, ..Tree::start() };
         let mut hasher = blake3::Hasher::new();
         for (piece, tree) in pieces.iter().zip(walked) {
             hasher.update(
@@ -123,10 +124,11 @@ impl Tree {
     }
 
     /// Hashes one entry of the walk: its path relative to `dir` and its metadata (a linked
-    /// file's target's). An entry that cannot be read is hashed as "?", so it still counts.
+    /// file's target's). An entry that cannot be read (a folder without permission, a loop
+    /// of links) makes the tree incomplete: a change inside it could not be seen.
     fn add(&mut self, hasher: &mut blake3::Hasher, dir: &Path, entry: walkdir::Result<walkdir::DirEntry>) {
         let Ok(entry) = entry else {
-            hasher.update(b"?\0");
+            self.complete = false;
             return;
         };
         if entry.file_type().is_dir() {
@@ -137,7 +139,7 @@ impl Tree {
         } else {
             entry.metadata().ok()
         };
-        if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+        if meta.as_ref().is_none_or(std::fs::Metadata::is_dir) {
             self.complete = false;
         }
         if let Some(modified) = meta.as_ref().and_then(|m| m.modified().ok()) {
@@ -304,6 +306,10 @@ mod tests {
                 None,
                 "a linked folder's files are not seen, so nothing is trusted"
             );
+            std::fs::remove_file(dir.path().join("linked")).unwrap();
+            assert!(outputs(dir.path()).is_some());
+            std::os::unix::fs::symlink(dir.path().join("nowhere"), dir.path().join("dangling")).unwrap();
+            assert_eq!(outputs(dir.path()), None, "a link to nothing cannot be read");
         }
     }
 
