@@ -165,10 +165,8 @@ fn hash_stamp(hasher: &mut blake3::Hasher, meta: Option<&std::fs::Metadata>) {
         use std::os::unix::fs::MetadataExt;
         // The change time cannot be set back by hand: a file rewritten and given its old
         // modification time still differs.
-        for n in [meta.ino(), meta.size(), meta.mtime() as u64, meta.mtime_nsec() as u64] {
-            hasher.update(&n.to_le_bytes());
-        }
-        for n in [meta.ctime() as u64, meta.ctime_nsec() as u64] {
+        let times = [meta.mtime(), meta.mtime_nsec(), meta.ctime(), meta.ctime_nsec()];
+        for n in [meta.ino(), meta.size()].into_iter().chain(times.map(|t| t as u64)) {
             hasher.update(&n.to_le_bytes());
         }
     }

@@ -28,7 +28,7 @@ pub struct Memo {
 
 /// The entries the last load used, and those this load has used so far: a load keeps only
 /// what it used, so files deleted since are forgotten.
-struct Kept<T> {
+pub struct Kept<T> {
     last: HashMap<PathBuf, (blake3::Hash, T)>,
     now: HashMap<PathBuf, (blake3::Hash, T)>,
 }
@@ -62,39 +62,33 @@ impl Memo {
     }
 }
 
-/// The practice profile at `path` whose text is `text`, parsed by `parse` unless `memo`
-/// holds it.
-pub fn practice(
-    memo: Option<&Memo>,
-    path: &Path,
-    text: &str,
-    parse: impl FnOnce() -> Result<Practice, Vec<Problem>>,
-) -> Result<Practice, Vec<Problem>> {
-    match memo {
-        Some(memo) => remembered(&memo.practices, path, text, parse),
-        None => parse(),
+/// What a memo keeps: a parsed profile or Markdown document.
+pub trait Remembered: Clone {
+    fn kept(memo: &Memo) -> &Mutex<Kept<Self>>;
+}
+
+impl Remembered for Practice {
+    fn kept(memo: &Memo) -> &Mutex<Kept<Self>> {
+        &memo.practices
     }
 }
 
-/// The Markdown document at `path` whose text is `text`, as [`practice`].
-pub fn document(
-    memo: Option<&Memo>,
-    path: &Path,
-    text: &str,
-    parse: impl FnOnce() -> Result<Document, Vec<Problem>>,
-) -> Result<Document, Vec<Problem>> {
-    match memo {
-        Some(memo) => remembered(&memo.documents, path, text, parse),
-        None => parse(),
+impl Remembered for Document {
+    fn kept(memo: &Memo) -> &Mutex<Kept<Self>> {
+        &memo.documents
     }
 }
 
-fn remembered<T: Clone>(
-    kept: &Mutex<Kept<T>>,
+/// The file at `path` whose text is `text`, parsed by `parse` unless `memo` holds it. Only
+/// what parsed without error is kept.
+pub fn parsed<T: Remembered>(
+    memo: Option<&Memo>,
     path: &Path,
     text: &str,
     parse: impl FnOnce() -> Result<T, Vec<Problem>>,
 ) -> Result<T, Vec<Problem>> {
+    let Some(memo) = memo else { return parse() };
+    let kept = T::kept(memo);
     let hash = blake3::hash(text.as_bytes());
     let known = lock(kept).last.get(path).filter(|(h, _)| *h == hash).map(|(_, t)| t.clone());
     // Parsed outside the lock: the profiles are parsed on every core.
@@ -121,7 +115,7 @@ mod tests {
 
     fn parse_count(memo: &Memo, path: &str, text: &str, count: &mut usize) -> Result<Document, Vec<Problem>> {
         let root = Path::new("/p");
-        document(Some(memo), &root.join(path), text, || {
+        parsed(Some(memo), &root.join(path), text, || {
             *count += 1;
             crate::load::content::parse_document(root, &root.join(path), text.into())
         })

@@ -73,7 +73,7 @@ impl Project {
         let files = practice_files(&content.join("practices"));
         let loaded = crate::parallel::map(&files, |path| {
             let text = read_yaml(&root, path)?;
-            memo::practice(memo, path, &text, || {
+            memo::parsed(memo, path, &text, || {
                 guard_yaml(&root, path, &text)?;
                 config::practice_from(&root, path, text.clone())
             })
@@ -123,7 +123,7 @@ impl Project {
                     content::read_document(&root, path)?
                 }
             };
-            let loaded = memo::document(memo, path, &text, || {
+            let loaded = memo::parsed(memo, path, &text, || {
                 content::parse_document(&root, path, text.clone()).and_then(guard_document)
             });
             loaded.map(|mut doc| {
