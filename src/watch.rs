@@ -182,7 +182,11 @@ pub fn watch(opts: &WatchOptions, stop: Arc<AtomicBool>, on: &(dyn Fn(Event) + S
             paths
                 .extend(walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).map(|e| e.into_path()));
         }
-        let changed = relevant_changes(paths, &root, &out);
+        let mut changed = relevant_changes(paths, &root, &out);
+        if state.memo.holds_what_was_parsed(&changed) {
+            // A save reported a second time: the last rebuild already read these texts.
+            changed.clear();
+        }
         // A sign-off changes which version practices get of files no job lists as read:
         // everything is checked again (the manifest skips what it does not change).
         let signed = changed.iter().any(|p| p.starts_with(&approvals));

@@ -55,6 +55,24 @@ impl Memo {
         *lock(&self.documents) = Kept::default();
     }
 
+    /// Whether every file of `changed` holds the very text the last load parsed there, so
+    /// that a rebuild for them would make nothing new. The file watcher can report one save
+    /// twice (a vim-style save's rename, then the swap file's close under the real name, a
+    /// rebuild later); `watch` drops such a set instead of rebuilding nothing. Only texts
+    /// that parsed without error are kept, so a file with an error is always rebuilt for;
+    /// an approved version read instead of the file never matches the file.
+    pub fn holds_what_was_parsed(&self, changed: &BTreeSet<PathBuf>) -> bool {
+        let practices = lock(&self.practices);
+        let documents = lock(&self.documents);
+        changed.iter().all(|path| {
+            let parsed = practices.last.get(path).map(|(hash, _)| *hash);
+            let Some(parsed) = parsed.or_else(|| documents.last.get(path).map(|(hash, _)| *hash)) else {
+                return false;
+            };
+            super::text::read(path).is_ok_and(|text| blake3::hash(text.as_bytes()) == parsed)
+        })
+    }
+
     /// Called when a load is done: what it did not use is dropped.
     pub fn finish(&self) {
         finish(&self.practices);
@@ -122,6 +140,36 @@ mod tests {
     }
 
     const DOC: &str = "---\nkind: poster\ntitle: Help\nsummary: Where.\norder: 10\n---\n\nCall us.\n";
+
+    #[test]
+    fn a_file_holding_the_text_last_parsed_is_known_and_any_other_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let path = root.join("content/posters/help.md");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, DOC).unwrap();
+        let memo = Memo::default();
+        let set = |paths: &[&Path]| paths.iter().map(|p| p.to_path_buf()).collect::<BTreeSet<_>>();
+        assert!(!memo.holds_what_was_parsed(&set(&[&path])), "nothing parsed yet");
+        parsed(Some(&memo), &path, DOC, || crate::load::content::parse_document(root, &path, DOC.into()))
+            .unwrap();
+        memo.finish();
+        assert!(memo.holds_what_was_parsed(&set(&[&path])));
+        // Written again with the same text (CRLF line ends read the same): still known.
+        std::fs::write(&path, DOC.replace('\n', "\r\n")).unwrap();
+        assert!(memo.holds_what_was_parsed(&set(&[&path])));
+        // Any other text, a file never parsed, or a deleted file: a change.
+        let other = root.join("content/posters/other.md");
+        std::fs::write(&other, DOC).unwrap();
+        assert!(!memo.holds_what_was_parsed(&set(&[&path, &other])));
+        std::fs::write(&path, DOC.replace("Call us.", "Call us today.")).unwrap();
+        assert!(!memo.holds_what_was_parsed(&set(&[&path])));
+        std::fs::remove_file(&path).unwrap();
+        assert!(!memo.holds_what_was_parsed(&set(&[&path])));
+        memo.forget();
+        std::fs::write(&path, DOC).unwrap();
+        assert!(!memo.holds_what_was_parsed(&set(&[&path])), "forgotten");
+    }
 
     #[test]
     fn an_unchanged_text_is_parsed_once_and_a_changed_one_again() {
