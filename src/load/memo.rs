@@ -62,14 +62,10 @@ impl Memo {
     /// that parsed without error are kept, so a file with an error is always rebuilt for;
     /// an approved version read instead of the file never matches the file.
     pub fn holds_what_was_parsed(&self, changed: &BTreeSet<PathBuf>) -> bool {
-        let practices = lock(&self.practices);
-        let documents = lock(&self.documents);
         changed.iter().all(|path| {
-            let parsed = practices.last.get(path).map(|(hash, _)| *hash);
-            let Some(parsed) = parsed.or_else(|| documents.last.get(path).map(|(hash, _)| *hash)) else {
-                return false;
-            };
-            super::text::read(path).is_ok_and(|text| blake3::hash(text.as_bytes()) == parsed)
+            let parsed = last_hash(&self.practices, path).or_else(|| last_hash(&self.documents, path));
+            // Read without holding a lock.
+            parsed.is_some_and(|parsed| super::text::read(path).is_ok_and(|text| digest(&text) == parsed))
         })
     }
 
@@ -107,7 +103,7 @@ pub fn parsed<T: Remembered>(
 ) -> Result<T, Vec<Problem>> {
     let Some(memo) = memo else { return parse() };
     let kept = T::kept(memo);
-    let hash = blake3::hash(text.as_bytes());
+    let hash = digest(text);
     let known = lock(kept).last.get(path).filter(|(h, _)| *h == hash).map(|(_, t)| t.clone());
     // Parsed outside the lock: the profiles are parsed on every core.
     let value = match known {
@@ -116,6 +112,16 @@ pub fn parsed<T: Remembered>(
     };
     lock(kept).now.insert(path.to_path_buf(), (hash, value.clone()));
     Ok(value)
+}
+
+/// What an entry is keyed by besides its path: the text parsed.
+fn digest(text: &str) -> blake3::Hash {
+    blake3::hash(text.as_bytes())
+}
+
+/// The digest of the text the last load parsed at `path`, if it parsed.
+fn last_hash<T>(kept: &Mutex<Kept<T>>, path: &Path) -> Option<blake3::Hash> {
+    lock(kept).last.get(path).map(|(hash, _)| *hash)
 }
 
 fn finish<T>(kept: &Mutex<Kept<T>>) {
