@@ -68,7 +68,7 @@ pub fn load_remembering(root: &Path, mode: Mode, memo: Option<&Memo>) -> Result<
     let (templates, problems) = Templates::load_with(&project.root, &view);
     project.problems.extend(problems);
     timing("load", start);
-    Ok(Loaded { project, templates, editions })
+    Ok(Loaded::new(project, templates, editions))
 }
 
 /// The plan of `selection`, with the loaded templates' files and the archive as inputs.
@@ -399,7 +399,7 @@ pub fn render(req: &RenderRequest) -> Result<RenderedFile, Vec<Problem>> {
         return Err(problems);
     }
     let jobs = plan::standalone::plan(&project, req.html);
-    let loaded = Loaded { project, templates, editions: None };
+    let loaded = Loaded::new(project, templates, None);
     let outcome: Mutex<Option<JobReport>> = Mutex::default();
     let opts = BuildOptions { out: out.clone(), emit_typst: req.emit_typst, ..BuildOptions::default() };
     build::build(&loaded, &jobs, &opts, None, &|job| {

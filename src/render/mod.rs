@@ -31,6 +31,15 @@ pub struct Loaded {
     pub project: Project,
     pub templates: Templates,
     pub editions: Option<Editions>,
+    /// Each practice's QR code, made once.
+    pub qr_codes: qr::Codes,
+}
+
+impl Loaded {
+    pub fn new(project: Project, templates: Templates, editions: Option<Editions>) -> Loaded {
+        let qr_codes = qr::Codes::new(project.practices.len());
+        Loaded { project, templates, editions, qr_codes }
+    }
 }
 
 /// Output of the render stage: the source text, plus warnings (missing images...).
@@ -247,7 +256,7 @@ pub fn image_warnings(shown: &Path, doc: &markdown::Doc, warnings: &mut Vec<Prob
 
 /// Renders the template of `job` with `templates`. `date` dates letters.
 pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rendered, Problem> {
-    let Loaded { project, templates, editions: compared } = loaded;
+    let Loaded { project, templates, editions: compared, qr_codes } = loaded;
     let mut warnings = Vec::new();
     let mut reads = Vec::new();
     let mut ctx = Context::new();
@@ -323,8 +332,8 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
         Target::GuideHtml => {
             reads = html::insert_guide(&mut ctx, project, compared.as_ref(), lmc, &mut warnings);
         }
-        Target::Poster { doc, practice, format } => {
-            let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
+        Target::Poster { doc, practice: index, format } => {
+            let (doc, practice) = (&project.documents[*doc], &project.practices[*index]);
             values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?);
             let language = crate::load::translated::view(doc);
             ctx.insert("lang", &language.lang);
@@ -332,11 +341,11 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
             ctx.insert("draft", &language.draft);
             ctx.insert("language", &language);
             ctx.insert("format", &format_of(*format));
-            let qr = crate::render::qr::for_website(practice.website.as_deref()).map_err(|e| {
+            let qr = qr_codes.of(*index, practice.website.as_deref()).map_err(|e| {
                 Problem::error(crate::diag::display_path(&project.root, &practice.path), e)
                     .hint("shorten `website` to the practice's home page")
             })?;
-            ctx.insert("qr", &qr);
+            ctx.insert("qr", qr.as_ref());
         }
         Target::Document { doc, practice } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);

@@ -1,6 +1,8 @@
 //! QR codes for posters: the practice's website, or NHS 111 online for a practice without
 //! one, drawn as an SVG of the `qrcode` crate's own module matrix so it stays sharp at A3.
 
+use std::sync::{Arc, OnceLock};
+
 use qrcode::{Color, EcLevel, QrCode};
 use serde::Serialize;
 
@@ -61,6 +63,30 @@ pub fn for_website(website: Option<&str>) -> Result<Qr, String> {
         nhs_111: website.map(str::trim).is_none_or(str::is_empty),
         url,
     })
+}
+
+/// Each practice's code, made the first time one of its posters asks: a practice's 24 or so
+/// posters and social images all show the same code, and choosing its mask was a few per
+/// cent of a build.
+pub struct Codes(Vec<OnceLock<Made>>);
+
+/// A code and the website it was made for.
+type Made = (Option<String>, Result<Arc<Qr>, String>);
+
+impl Codes {
+    /// Room for the practices of a loaded project.
+    pub fn new(practices: usize) -> Codes {
+        Codes((0..practices).map(|_| OnceLock::new()).collect())
+    }
+
+    /// The code of practice `index`, whose website is `website`. A website other than the
+    /// one the kept code was made for (a profile changed in place) gets a code of its own.
+    pub fn of(&self, index: usize, website: Option<&str>) -> Result<Arc<Qr>, String> {
+        let make = || for_website(website).map(Arc::new);
+        let Some(cell) = self.0.get(index) else { return make() };
+        let (made_for, code) = cell.get_or_init(|| (website.map(str::to_string), make()));
+        if made_for.as_deref() == website { code.clone() } else { make() }
+    }
 }
 
 /// Medium error correction: survives a scuff or a drawing pin, keeps the code small.
@@ -126,6 +152,25 @@ pub fn modules_drawn(svg: &str) -> Option<Vec<Vec<bool>>> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_practice_code_is_made_once_and_follows_its_website() {
+        let codes = Codes::new(2);
+        let first = codes.of(0, Some("www.a.example")).unwrap();
+        assert!(Arc::ptr_eq(&first, &codes.of(0, Some("www.a.example")).unwrap()), "made twice");
+        assert_eq!(first.url, "https://www.a.example");
+        // A changed website is never answered with the kept code.
+        assert_eq!(codes.of(0, Some("www.b.example")).unwrap().url, "https://www.b.example");
+        assert_eq!(codes.of(0, None).unwrap().url, NHS_111_ONLINE);
+        assert_eq!(codes.of(1, None).unwrap().url, NHS_111_ONLINE);
+        // An index beyond the project's practices still gets its code.
+        assert_eq!(codes.of(9, Some("c.example")).unwrap().url, "https://c.example");
+        // An address too long for any code fails every time it is asked for.
+        let too_long = format!("www.{}.example", "x".repeat(5000));
+        let codes = Codes::new(1);
+        assert!(codes.of(0, Some(&too_long)).unwrap_err().contains("cannot be made into a QR code"));
+        assert!(codes.of(0, Some(&too_long)).is_err());
+    }
 
     fn crate_matrix(url: &str) -> Vec<Vec<bool>> {
         let code = encode(url).unwrap();
