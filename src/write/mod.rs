@@ -50,9 +50,17 @@ fn set_mode(_: &Path, _: bool) -> anyhow::Result<()> {
 
 /// Whether files can be written in `out` (made if missing): asked once before a build, so
 /// a read-only share or a full disk is one message with what to do, not one per document.
+/// The probe is a file of its own rather than tempfile's, whose errors name the made-up file
+/// instead of giving the system's reason alone.
 pub fn ensure_writable(out: &Path) -> Result<(), crate::diag::Problem> {
-    let probe = std::fs::create_dir_all(out).and_then(|()| tempfile::NamedTempFile::new_in(out).map(drop));
-    probe.map_err(|e| {
+    let probe = out.join(format!(".lmcpress-probe-{}.tmp", std::process::id()));
+    let made = std::fs::create_dir_all(out).and_then(|()| {
+        // One left by a killed process that had this process's number would fail create_new.
+        std::fs::remove_file(&probe).ok();
+        std::fs::OpenOptions::new().write(true).create_new(true).open(&probe).map(drop)
+    });
+    std::fs::remove_file(&probe).ok();
+    made.map_err(|e| {
         crate::diag::Problem::general(format!("cannot write to the output folder `{}`: {e}", out.display()))
             .hint("build somewhere you may write with --out DIR, or free space on that disk or ask for write access; nothing was built")
     })
@@ -61,6 +69,32 @@ pub fn ensure_writable(out: &Path) -> Result<(), crate::diag::Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// /proc refuses new files even to root, so this runs the probe's failure wherever the
+    /// tests run.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folder_that_refuses_files_is_named_with_the_systems_reason_alone() {
+        let problem = ensure_writable(Path::new("/proc")).unwrap_err();
+        let message = problem.render();
+        assert!(message.contains("cannot write to the output folder `/proc`: "), "{message}");
+        assert!(message.contains("(os error"), "{message}");
+        assert!(!message.contains("probe") && !message.contains(".tmp"), "{message}");
+        assert!(
+            std::fs::read_dir("/proc")
+                .unwrap()
+                .flatten()
+                .all(|e| !e.file_name().to_string_lossy().contains("probe"))
+        );
+    }
+
+    #[test]
+    fn a_writable_folder_is_made_and_left_without_the_probe() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("new/output");
+        ensure_writable(&out).unwrap();
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+    }
 
     #[test]
     fn replaces_and_leaves_no_temporary_files() {
