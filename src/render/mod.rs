@@ -36,6 +36,7 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// What jobs render from; each practice's QR code is made when a poster first asks.
     pub fn new(project: Project, templates: Templates, editions: Option<Editions>) -> Loaded {
         let qr_codes = qr::Codes::new(project.practices.len());
         Loaded { project, templates, editions, qr_codes }
