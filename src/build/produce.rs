@@ -97,7 +97,7 @@ fn produce_any(loaded: &Loaded, job: &Job, emit_typst: bool) -> Result<Produced,
     let today = date.map(typeset::datetime);
     let date_text = date.map(dates::long);
     let start = Instant::now();
-    let Rendered { source, mut warnings, values, reads } =
+    let Rendered { source, mut warnings, values, reads, fit_key } =
         render::render_job(loaded, job, date_text.as_deref()).map_err(|p| vec![p])?;
     timings::add(Work::Render, start);
     let mut files = Vec::new();
@@ -112,6 +112,12 @@ fn produce_any(loaded: &Loaded, job: &Job, emit_typst: bool) -> Result<Produced,
     if emit_typst {
         files.push((job.outputs[0].rel.with_extension("typ"), source.clone().into_bytes()));
     }
+    // After the emitted copy: the emitted source keeps the template's empty list of known
+    // fits, so it is the same whichever poster was typeset first.
+    let source = match &fit_key {
+        Some(key) => loaded.poster_fits.apply(key, source),
+        None => source,
+    };
     let start = Instant::now();
     let mut compiled = typeset::compile(typeset::Input {
         root: &project.root,
@@ -127,6 +133,9 @@ fn produce_any(loaded: &Loaded, job: &Job, emit_typst: bool) -> Result<Produced,
         errors
     })?;
     timings::add(Work::Compile, start);
+    if let Some(key) = fit_key {
+        loaded.poster_fits.learn(key, &typeset::metadata(&compiled.document, "poster-fit"));
+    }
     warnings.extend(trace(loaded, job, &source_name, std::mem::take(&mut compiled.warnings)));
     let pages = compiled.document.pages().len();
     if matches!(job.target, Target::Poster { .. }) && pages > 1 {

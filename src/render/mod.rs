@@ -3,6 +3,7 @@
 
 pub mod editions;
 mod field_data;
+pub mod fits;
 pub mod html;
 pub mod qr;
 pub mod standalone;
@@ -33,13 +34,15 @@ pub struct Loaded {
     pub editions: Option<Editions>,
     /// Each practice's QR code, made once.
     pub qr_codes: qr::Codes,
+    /// Where posters' body searches ended, for the next practice's copy of the poster.
+    pub poster_fits: fits::Fits,
 }
 
 impl Loaded {
     /// What jobs render from; each practice's QR code is made when a poster first asks.
     pub fn new(project: Project, templates: Templates, editions: Option<Editions>) -> Loaded {
         let qr_codes = qr::Codes::new(project.practices.len());
-        Loaded { project, templates, editions, qr_codes }
+        Loaded { project, templates, editions, qr_codes, poster_fits: fits::Fits::default() }
     }
 }
 
@@ -52,6 +55,8 @@ pub struct Rendered {
     pub values: Option<Values>,
     /// Files the render itself read (the web page's images), besides the planned inputs.
     pub reads: Vec<std::path::PathBuf>,
+    /// A poster's [`fits::key`]: which body searches it may reuse.
+    pub fit_key: Option<blake3::Hash>,
 }
 
 /// Page set-up for posters and social images. Numbers are typst code made here, so the
@@ -112,7 +117,7 @@ struct DocView<'a> {
     /// A letter's "Re:" line as typst markup.
     subject: Option<String>,
     /// The body as typst markup (made by lmcpress, so templates use `| safe`).
-    body: String,
+    body: &'a str,
 }
 
 /// The level a document's top body headings sit at: a poster's or a guide section's title is
@@ -257,7 +262,7 @@ pub fn image_warnings(shown: &Path, doc: &markdown::Doc, warnings: &mut Vec<Prob
 
 /// Renders the template of `job` with `templates`. `date` dates letters.
 pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rendered, Problem> {
-    let Loaded { project, templates, editions: compared, qr_codes } = loaded;
+    let Loaded { project, templates, editions: compared, qr_codes, .. } = loaded;
     let mut warnings = Vec::new();
     let mut reads = Vec::new();
     let mut ctx = Context::new();
@@ -268,7 +273,7 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
             standalone::pdf_context(&mut ctx, project, &mut warnings);
         }
         let source = templates.render(job.template, &ctx)?;
-        return Ok(Rendered { source, warnings, values: None, reads });
+        return Ok(Rendered { source, warnings, values: None, reads, fit_key: None });
     }
     let lmc = project
         .lmc
@@ -280,6 +285,7 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
     ctx.insert("sign_off", &sign_off);
     ctx.insert("draft_notice", DRAFT_NOTICE);
     let mut values = None;
+    let mut fit_key = None;
     match &job.target {
         Target::Guide => {
             let mut sections: Vec<&Document> = project.documents_of("guide-section").collect();
@@ -335,13 +341,18 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
         }
         Target::Poster { doc, practice: index, format } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*index]);
-            values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?);
+            let (inserted, body) = insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?;
+            values = Some(inserted);
             let language = crate::load::translated::view(doc);
+            let format_view = format_of(*format);
+            let draft = if language.draft { "draft" } else { "checked" };
+            let shown = fields::standard_values(lmc, Some(practice));
+            fit_key = fits::key(format_view.name, &[language.lang, language.dir, draft], &body, &shown);
             ctx.insert("lang", &language.lang);
             ctx.insert("dir", &language.dir);
             ctx.insert("draft", &language.draft);
             ctx.insert("language", &language);
-            ctx.insert("format", &format_of(*format));
+            ctx.insert("format", &format_view);
             let qr = qr_codes.of(*index, practice.website.as_deref()).map_err(|e| {
                 Problem::error(crate::diag::display_path(&project.root, &practice.path), e)
                     .hint("shorten `website` to the practice's home page")
@@ -354,18 +365,18 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
             if body == Some(crate::kinds::Body::PlainText) {
                 insert_plain_text(&mut ctx, lmc, doc, practice, &mut warnings)?;
             } else {
-                values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?);
+                values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?.0);
             }
         }
         Target::Merged { doc, practice, rows } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
-            values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, Some(&rows.0), &mut warnings)?);
+            values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, Some(&rows.0), &mut warnings)?.0);
         }
         Target::Pack { .. } => return Err(Problem::error(&job.id, "a pack has no template")),
         Target::Standalone { .. } => unreachable!("rendered above, without an LMC"),
     }
     let source = templates.render(job.template, &ctx)?;
-    Ok(Rendered { source, warnings, values, reads })
+    Ok(Rendered { source, warnings, values, reads, fit_key })
 }
 
 /// A guide section's in-force period as the guide shows it after the review date
@@ -429,6 +440,8 @@ fn no_archive() -> Problem {
         .hint("`lmcpress edition new` archives the current edition")
 }
 
+/// Puts a practice's document into `ctx`: its values, fields and body. Returns the values it
+/// was made with (for a merge, its first row's) and the body as typst markup.
 fn insert_doc(
     ctx: &mut Context,
     project: &Project,
@@ -437,7 +450,7 @@ fn insert_doc(
     practice: &Practice,
     rows: Option<&[Values]>,
     warnings: &mut Vec<Problem>,
-) -> Result<Values, Problem> {
+) -> Result<(Values, String), Problem> {
     let letter = match &doc.kind {
         Kind::Letter(l) => Some(l),
         _ => None,
@@ -469,6 +482,6 @@ fn insert_doc(
         Kind::Letter(l) => l.subject.as_deref().map(markdown::inline_to_typst),
         _ => None,
     };
-    ctx.insert("doc", &DocView { slug: &doc.slug, title: &doc.title, kind: &doc.kind, subject, body });
-    Ok(all.into_iter().next().unwrap_or(values))
+    ctx.insert("doc", &DocView { slug: &doc.slug, title: &doc.title, kind: &doc.kind, subject, body: &body });
+    Ok((all.into_iter().next().unwrap_or(values), body))
 }

@@ -188,6 +188,23 @@ pub fn labelled(document: &PagedDocument, prefix: &str) -> Vec<(String, usize, f
     found
 }
 
+/// The value of each `metadata` element labelled `label`, as JSON (typst's
+/// own serialisation: dictionaries become objects, integers and floats numbers).
+pub fn metadata(document: &PagedDocument, label: &str) -> Vec<serde_json::Value> {
+    let Some(label) = typst::foundations::Label::new(typst::utils::PicoStr::intern(label)) else {
+        return Vec::new();
+    };
+    document
+        .introspector()
+        .elements()
+        .query_labelled()
+        .iter()
+        .filter(|content| content.label() == Some(label))
+        .filter_map(|content| content.to_packed::<typst::introspection::MetadataElem>())
+        .filter_map(|meta| serde_json::to_value(&meta.value).ok())
+        .collect()
+}
+
 /// The visible text of every page, in reading order, for tests and checks.
 pub fn plain_text(document: &PagedDocument) -> String {
     let mut out = String::new();

@@ -258,3 +258,43 @@ fn an_unknown_icon_is_reported_at_its_line() {
     assert!(run.stderr.contains("short.md:5:7"), "{}", run.stderr);
     assert!(run.stderr.contains("did you mean `calendar`?"), "{}", run.stderr);
 }
+
+/// Every poster of the shipped practice that takes them all, in every language, at A4 and A3:
+/// typeset once by searching for its body's size (as the emitted source does), then again
+/// with that search's step handed back as a known fit, as a build hands it to the next
+/// practice with the same room. The second must skip the search and still be the same PDF.
+#[test]
+fn a_reused_body_size_gives_the_same_poster_as_the_search() {
+    use lmcpress::plan::{PosterFormat, Target};
+    let fx = Fixture::shipped();
+    let loaded = lmcpress::pipeline::load(fx.root()).unwrap();
+    let planned = lmcpress::pipeline::plan(&loaded, lmcpress::pipeline::Scope::Everything, false).unwrap();
+    let z90001 = loaded.project.practices.iter().position(|p| p.ods_code == "Z90001").unwrap();
+    let mut checked = 0;
+    for job in &planned.jobs {
+        let Target::Poster { practice, format, .. } = job.target else { continue };
+        if practice != z90001 || !matches!(format, PosterFormat::A4 | PosterFormat::A3) {
+            continue;
+        }
+        let rendered = lmcpress::render::render_job(&loaded, job, None).unwrap();
+        let key = rendered.fit_key.unwrap_or_else(|| panic!("{}: no key", job.id));
+        let typeset = |source: String| {
+            let input = Input { root: fx.root(), source, source_name: job.id.clone(), today: None };
+            let compiled = typeset::compile(input).unwrap_or_else(|p| panic!("{}: {p:?}", job.id));
+            let fit = typeset::metadata(&compiled.document, "poster-fit");
+            let pdf = typeset::pdf(&compiled, &job.id, None, &job.id).unwrap();
+            (fit, pdf)
+        };
+        let (searched, by_search) = typeset(rendered.source.clone());
+        assert_eq!(searched[0]["searched"], true, "{}: {searched:?}", job.id);
+        loaded.poster_fits.learn(key, &searched);
+        let source = loaded.poster_fits.apply(&key, rendered.source);
+        assert!(source.contains("#let known-fits = ((width: "), "{}: nothing handed back", job.id);
+        let (reused, by_reuse) = typeset(source);
+        assert_eq!(reused[0]["searched"], false, "{}: searched again: {reused:?}", job.id);
+        assert_eq!(reused[0]["step"], searched[0]["step"], "{}", job.id);
+        assert!(by_reuse == by_search, "{}: the PDF differs when the size is reused", job.id);
+        checked += 1;
+    }
+    assert!(checked >= 2 * 14, "{checked} posters checked");
+}
