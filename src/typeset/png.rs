@@ -3,7 +3,7 @@
 //!
 //! Pages are flat colour and type, so the same runs of pixels recur along a row and from one
 //! row to the next: plain LZ77 matching on the unfiltered pixels (zlib-rs at level 1, through
-//! the `png` crate's flate2) finds them, and beats any PNG row filter feeding a
+//! flate2) finds them, and beats any PNG row filter feeding a
 //! run-length-only deflate. On two like-sample practices' 54 images (`examples/png_settings.rs`,
 //! fastest of 7): Paeth with fdeflate's fastest mode 104 ms and 14.4 MB; unfiltered at level 1
 //! 150 ms and 11.8 MB (a fifth smaller); level 2 213 ms and 10.1 MB; level 6 510 ms and 9.0 MB.
@@ -12,37 +12,47 @@
 use std::io::Write;
 
 use anyhow::Context;
+use flate2::Compression;
+use flate2::write::ZlibEncoder;
 use tiny_skia::Pixmap;
+
+/// zlib's level: see the module's note.
+const LEVEL: u32 = 1;
 
 /// `opaque` says the page's background is known to be opaque, which saves a pass over the
 /// pixels to find out.
 pub fn encode(pixmap: &Pixmap, opaque: bool) -> anyhow::Result<Vec<u8>> {
     let rgba = pixmap.data();
     let width = pixmap.width() as usize;
-    let mut out = Vec::with_capacity(rgba.len() / 8);
-    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
-    encoder.set_deflate_compression(png::DeflateCompression::Level(1));
-    encoder.set_filter(png::Filter::NoFilter);
-    encoder.set_depth(png::BitDepth::Eight);
     let opaque = opaque || is_opaque(rgba);
-    encoder.set_color(if opaque { png::ColorType::Rgb } else { png::ColorType::Rgba });
-    let mut writer = encoder.write_header().context("failed to write PNG header")?;
-    // Rows are converted one at a time into a small buffer: a whole converted copy of a page
-    // (6 MB for an A4 poster) cost more in fresh memory than in the conversion itself.
+    // The image data is every row led by its filter type (0: none) in one zlib stream. It is
+    // deflated here rather than through the `png` crate's row writer, which copies each row
+    // twice more (into its own row buffer, then into the "filtered" one) and hands the filter
+    // byte to zlib as a call of its own.
     let row_len = width * if opaque { 3 } else { 4 };
-    let mut stream = writer.stream_writer_with_size(row_len).context("failed to start PNG data")?;
-    let mut row = vec![0; row_len + 1];
+    // Compressed pages are about a fifteenth of their RGB size; the stream grows as needed.
+    let mut zlib = ZlibEncoder::new(Vec::with_capacity(rgba.len() / 16), Compression::new(LEVEL));
+    // Rows are converted one at a time into a small buffer: a whole converted copy of a page
+    // (6 MB for an A4 poster) cost more in fresh memory than in the conversion itself. The
+    // buffer holds the filter byte, the row, and one spare byte for `rgb_row`'s last store.
+    let mut row = vec![0; 1 + row_len + 1];
     for pixels in rgba.chunks_exact(width * 4) {
         if opaque {
-            rgb_row(pixels, &mut row);
+            rgb_row(pixels, &mut row[1..]);
         } else {
-            for (to, p) in row.chunks_exact_mut(4).zip(pixmap_row(pixels)) {
+            for (to, p) in row[1..].chunks_exact_mut(4).zip(pixmap_row(pixels)) {
                 to.copy_from_slice(&p);
             }
         }
-        stream.write_all(&row[..row_len]).context("failed to encode PNG")?;
+        zlib.write_all(&row[..1 + row_len]).context("failed to compress PNG rows")?;
     }
-    stream.finish().context("failed to finish PNG")?;
+    let data = zlib.finish().context("failed to finish PNG data")?;
+    let mut out = Vec::with_capacity(data.len() + 64);
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_color(if opaque { png::ColorType::Rgb } else { png::ColorType::Rgba });
+    let mut writer = encoder.write_header().context("failed to write PNG header")?;
+    writer.write_chunk(png::chunk::IDAT, &data).context("failed to write PNG data")?;
     writer.finish().context("failed to finish PNG")?;
     Ok(out)
 }
