@@ -8,8 +8,8 @@
 //! `theme/poster.typ.tera`) takes the steps found so far and skips the search in a room of
 //! exactly the same size; the step comes back in the `<poster-fit>` metadata after a search.
 //!
-//! A step is reused only under the same [`key`]: the same format, language and body markup,
-//! and the same value in each field the body shows. Those, with the room, are everything the
+//! A step is reused only under the same [`key`]: the same template, format, language and
+//! body markup, and the same value in each field the body shows. Those, with the room, are everything the
 //! search reads, so a poster comes out the same whichever practice's poster ran first, and
 //! the same as from the emitted source, which keeps the list empty and searches.
 
@@ -34,9 +34,11 @@ struct Fit {
     step: i64,
 }
 
-/// What decides a poster body's search, besides its room. `None` when the body shows an
-/// image: the markup names only the file, not its size.
-pub fn key(format: &str, language: &[&str], body: &str, values: &Values) -> Option<blake3::Hash> {
+/// What decides a poster body's search, besides its room: `layout` names the template, the
+/// format and the language (its code, direction and draft state), `body` is the body's typst
+/// markup and `values` the practice's fields. `None` when the body shows an image: the markup
+/// names only the file, not its size.
+pub fn key(layout: &[&str], body: &str, values: &Values) -> Option<blake3::Hash> {
     if body.contains("#image(") {
         return None;
     }
@@ -45,8 +47,7 @@ pub fn key(format: &str, language: &[&str], body: &str, values: &Values) -> Opti
         hasher.update(&(text.len() as u64).to_le_bytes());
         hasher.update(text.as_bytes());
     };
-    part(format);
-    language.iter().for_each(|l| part(l));
+    layout.iter().for_each(|l| part(l));
     part(body);
     for (name, value) in values {
         if body.contains(&format!("#field(\"{}\")", escape::string(name))) {
@@ -114,19 +115,20 @@ mod tests {
         let a = values(&[("practice.phone", "0116 1"), ("practice.name", "A")]);
         let b = values(&[("practice.phone", "0116 1"), ("practice.name", "B")]);
         let c = values(&[("practice.phone", "0116 2"), ("practice.name", "A")]);
-        let key = |v: &Values| key("a4", &["en"], body, v);
+        let key = |v: &Values| key(&["poster", "a4", "en"], body, v);
         assert_eq!(key(&a), key(&b), "a name the body does not show changes nothing");
         assert_ne!(key(&a), key(&c), "the phone number the body shows is part of it");
-        assert_ne!(key(&a), super::key("a3", &["en"], body, &a));
-        assert_ne!(key(&a), super::key("a4", &["ur"], body, &a));
-        assert_ne!(key(&a), super::key("a4", &["en"], "Call us\\.", &a));
-        assert_eq!(super::key("a4", &["en"], "#image(\"/x.png\")", &a), None);
+        assert_ne!(key(&a), super::key(&["poster", "a3", "en"], body, &a));
+        assert_ne!(key(&a), super::key(&["poster", "a4", "ur"], body, &a));
+        assert_ne!(key(&a), super::key(&["leaflet", "a4", "en"], body, &a));
+        assert_ne!(key(&a), super::key(&["poster", "a4", "en"], "Call us\\.", &a));
+        assert_eq!(super::key(&["poster", "a4", "en"], "#image(\"/x.png\")", &a), None);
     }
 
     #[test]
     fn the_list_parts_cannot_run_together() {
         let v = Values::new();
-        assert_ne!(key("a4", &["en", "x"], "b", &v), key("a4", &["enx"], "b", &v));
+        assert_ne!(key(&["a4", "en", "x"], "b", &v), key(&["a4", "enx"], "b", &v));
     }
 
     fn searched(width: f64, room: f64, step: i64) -> serde_json::Value {
@@ -136,7 +138,7 @@ mod tests {
     #[test]
     fn a_learned_step_is_offered_for_its_room_exactly() {
         let fits = Fits::default();
-        let key = key("a4", &["en"], "x", &Values::new()).unwrap();
+        let key = key(&["a4", "en"], "x", &Values::new()).unwrap();
         let source = "#let s = 1\n#let known-fits = ()\n#fitted[x]\n".to_string();
         assert_eq!(fits.apply(&key, source.clone()), source, "nothing known yet");
         fits.learn(key, &[searched(500.25, 349.99999999999994, 17)]);
@@ -147,14 +149,14 @@ mod tests {
             fits.apply(&key, source.clone()),
             "#let s = 1\n#let known-fits = ((width: 500.25pt, height: 349.99999999999994pt, step: 17), )\n#fitted[x]\n"
         );
-        let other = super::key("a3", &["en"], "x", &Values::new()).unwrap();
+        let other = super::key(&["a3", "en"], "x", &Values::new()).unwrap();
         assert_eq!(fits.apply(&other, source.clone()), source, "another key knows nothing");
     }
 
     #[test]
     fn metadata_it_does_not_understand_teaches_nothing() {
         let fits = Fits::default();
-        let key = key("a4", &["en"], "x", &Values::new()).unwrap();
+        let key = key(&["a4", "en"], "x", &Values::new()).unwrap();
         fits.learn(key, &[]);
         fits.learn(key, &[searched(1.0, 2.0, 3), searched(1.0, 2.0, 3)]);
         fits.learn(key, &[serde_json::json!({ "searched": true, "step": 3, "width": "wide", "room": 2.0 })]);

@@ -347,7 +347,8 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
             let format_view = format_of(*format);
             let draft = if language.draft { "draft" } else { "checked" };
             let shown = fields::standard_values(lmc, Some(practice));
-            fit_key = fits::key(format_view.name, &[language.lang, language.dir, draft], &body, &shown);
+            let layout = [job.template, format_view.name, language.lang, language.dir, draft];
+            fit_key = fits::key(&layout, &body, &shown);
             ctx.insert("lang", &language.lang);
             ctx.insert("dir", &language.dir);
             ctx.insert("draft", &language.draft);

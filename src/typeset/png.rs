@@ -3,10 +3,10 @@
 //!
 //! Pages are flat colour and type, so the same runs of pixels recur along a row and from one
 //! row to the next: plain LZ77 matching on the unfiltered pixels (zlib-rs at level 1, through
-//! flate2) finds them, and beats any PNG row filter feeding a
-//! run-length-only deflate. On two like-sample practices' 54 images (`examples/png_settings.rs`,
-//! fastest of 7): Paeth with fdeflate's fastest mode 104 ms and 14.4 MB; unfiltered at level 1
-//! 150 ms and 11.8 MB (a fifth smaller); level 2 213 ms and 10.1 MB; level 6 510 ms and 9.0 MB.
+//! flate2) finds them, and beats any PNG row filter feeding a run-length-only deflate. On two
+//! like-sample practices' 54 images (`examples/png_settings.rs`, fastest of 7): Paeth with
+//! fdeflate's fastest mode 104 ms and 14.4 MB; unfiltered at level 1 150 ms and 11.8 MB (a
+//! fifth smaller); level 2 213 ms and 10.1 MB; level 6 510 ms and 9.0 MB.
 //! Level 1 is the one that brings a practice's output under 5 MB for the least time.
 
 use std::io::Write;
