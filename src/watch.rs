@@ -18,6 +18,7 @@ use crate::load::memo::Memo;
 use crate::pipeline::{self, Loaded, Reads, Scope};
 use crate::plan::Job;
 use crate::plan::priority::Viewers;
+use crate::render::fits::Fits;
 
 /// How many rebuilds typst's cache keeps work for: editing one practice many times in a row
 /// should not cost the others their cached layout.
@@ -205,6 +206,8 @@ struct State {
     reads: Reads,
     /// The profiles and Markdown files the last rebuild parsed.
     memo: Memo,
+    /// Where the last rebuilds' poster body searches ended (see `render::fits`).
+    fits: Option<Fits>,
 }
 
 impl State {
@@ -220,13 +223,16 @@ impl State {
             Some(files) => self.memo.keep_for(files),
             None => self.memo.forget(),
         }
-        let loaded = match pipeline::load_remembering(root, Mode::Practices, Some(&self.memo)) {
+        let mut loaded = match pipeline::load_remembering(root, Mode::Practices, Some(&self.memo)) {
             Ok(loaded) => loaded,
             Err(e) => {
                 on(Event::Error(e));
                 return;
             }
         };
+        if let Some(earlier) = self.fits.take() {
+            loaded.poster_fits.carry_over(earlier);
+        }
         on(Event::Problems(&loaded.project.problems));
         let open = viewers.open();
         let scope = match changed {
@@ -256,6 +262,7 @@ impl State {
             loaded: &loaded,
             jobs: &built.jobs,
         });
+        self.fits = Some(loaded.poster_fits.take());
     }
 }
 

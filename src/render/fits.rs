@@ -59,12 +59,37 @@ pub fn key(layout: &[&str], body: &str, values: &Values) -> Option<blake3::Hash>
 }
 
 /// The steps found so far in this load, by key.
-#[derive(Default)]
 pub struct Fits {
+    /// The templates' [`digest`](crate::render::templates::Templates::digest): a key says
+    /// nothing of the template's text, so steps pass only between loads of the same templates.
+    templates: blake3::Hash,
     known: Mutex<HashMap<blake3::Hash, Vec<Fit>>>,
 }
 
 impl Fits {
+    /// None known yet, for sources rendered from templates with digest `templates`.
+    pub fn new(templates: blake3::Hash) -> Fits {
+        Fits { templates, known: Mutex::default() }
+    }
+
+    /// The steps found so far, leaving none here.
+    pub fn take(&mut self) -> Fits {
+        std::mem::replace(self, Fits::new(self.templates))
+    }
+
+    /// Takes the steps `earlier` found, when it was made for the same templates: `watch`
+    /// hands them from one rebuild's load to the next, so a saved profile's posters skip the
+    /// searches the last rebuild made (the values a key holds are read again each time).
+    pub fn carry_over(&self, earlier: Fits) {
+        if earlier.templates == self.templates {
+            let earlier = earlier.known.into_inner().unwrap_or_else(|e| e.into_inner());
+            let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+            for (key, fits) in earlier {
+                known.entry(key).or_insert(fits);
+            }
+        }
+    }
+
     /// `source` with the steps known for `key` in its `known-fits` list. A source without
     /// the template's empty list (a theme that removed it) comes back as it was.
     pub fn apply(&self, key: &blake3::Hash, source: String) -> String {
@@ -137,7 +162,7 @@ mod tests {
 
     #[test]
     fn a_learned_step_is_offered_for_its_room_exactly() {
-        let fits = Fits::default();
+        let fits = Fits::new(blake3::hash(b"templates"));
         let key = key(&["a4", "en"], "x", &Values::new()).unwrap();
         let source = "#let s = 1\n#let known-fits = ()\n#fitted[x]\n".to_string();
         assert_eq!(fits.apply(&key, source.clone()), source, "nothing known yet");
@@ -154,8 +179,28 @@ mod tests {
     }
 
     #[test]
+    fn steps_pass_to_the_next_load_only_from_the_same_templates() {
+        let key = key(&["a4", "en"], "x", &Values::new()).unwrap();
+        let source = "\n#let known-fits = ()\n".to_string();
+        let earlier = || {
+            let fits = Fits::new(blake3::hash(b"templates"));
+            fits.learn(key, &[searched(1.0, 2.0, 3)]);
+            fits
+        };
+        let same = Fits::new(blake3::hash(b"templates"));
+        same.carry_over(earlier());
+        assert_eq!(
+            same.apply(&key, source.clone()),
+            "\n#let known-fits = ((width: 1pt, height: 2pt, step: 3), )\n"
+        );
+        let edited = Fits::new(blake3::hash(b"templates, one edited"));
+        edited.carry_over(earlier());
+        assert_eq!(edited.apply(&key, source.clone()), source);
+    }
+
+    #[test]
     fn metadata_it_does_not_understand_teaches_nothing() {
-        let fits = Fits::default();
+        let fits = Fits::new(blake3::hash(b"templates"));
         let key = key(&["a4", "en"], "x", &Values::new()).unwrap();
         fits.learn(key, &[]);
         fits.learn(key, &[searched(1.0, 2.0, 3), searched(1.0, 2.0, 3)]);

@@ -42,7 +42,8 @@ impl Loaded {
     /// What jobs render from; each practice's QR code is made when a poster first asks.
     pub fn new(project: Project, templates: Templates, editions: Option<Editions>) -> Loaded {
         let qr_codes = qr::Codes::new(project.practices.len());
-        Loaded { project, templates, editions, qr_codes, poster_fits: fits::Fits::default() }
+        let poster_fits = fits::Fits::new(templates.digest());
+        Loaded { project, templates, editions, qr_codes, poster_fits }
     }
 }
 

@@ -189,6 +189,19 @@ impl Templates {
 }
 
 impl Templates {
+    /// A digest of every template's name and text: two loads with the same digest render
+    /// the same sources from the same values.
+    pub fn digest(&self) -> blake3::Hash {
+        let mut hasher = blake3::Hasher::new();
+        for (name, text) in &self.texts {
+            for part in [name, text] {
+                hasher.update(&(part.len() as u64).to_le_bytes());
+                hasher.update(part.as_bytes());
+            }
+        }
+        hasher.finalize()
+    }
+
     /// `name` and every template it pulls in, `name` first.
     fn family(&self, name: &str) -> Vec<&str> {
         let mut seen: Vec<&str> = Vec::new();

@@ -231,3 +231,35 @@ fn a_logo_deleted_while_watching_is_reported_though_its_profile_did_not_change()
     assert!((0..3).map(|_| w.next_status()).any(|s| s.contains(" 0 failed")));
     assert_eq!(w.stop(), 0);
 }
+
+/// `watch` hands the poster body sizes its last rebuild found to the next one (see
+/// `render::fits`). After a profile is saved, that practice's posters must come out exactly
+/// as a fresh build of the same files makes them, every language and both sizes.
+#[test]
+fn posters_rebuilt_by_watch_are_those_a_fresh_build_makes() {
+    let edit = |fx: &Fixture| {
+        let path = "content/practices/z90001-st-margarets-belgrave.yaml";
+        let profile = fx.read(path);
+        let edited = profile.replacen("phone: \"0116 496 0101\"", "phone: \"0116 496 0102\"", 1);
+        assert_ne!(edited, profile, "the profile's phone line moved");
+        fx.write(path, &edited);
+    };
+    let fx = Fixture::shipped();
+    let watcher = Watcher::start(&fx);
+    edit(&fx);
+    watcher.next_rebuild();
+    assert_eq!(watcher.stop(), 0);
+
+    let fresh = Fixture::shipped();
+    edit(&fresh);
+    fresh.run(&["build", "--quiet"]).ok();
+    let mut compared = 0;
+    for entry in std::fs::read_dir(fresh.out("practices/Z90001/posters")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let watched = std::fs::read(fx.out(&format!("practices/Z90001/posters/{name}"))).unwrap();
+        assert!(watched == std::fs::read(&path).unwrap(), "{name} differs from a fresh build's");
+        compared += 1;
+    }
+    assert!(compared >= 3 * 14, "{compared} files compared");
+}
