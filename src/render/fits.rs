@@ -9,9 +9,10 @@
 //! exactly the same size; the step comes back in the `<poster-fit>` metadata after a search.
 //!
 //! A step is reused only under the same [`key`]: the same template, format, language and
-//! body markup, and the same value in each field the body shows. Those, with the room, are everything the
-//! search reads, so a poster comes out the same whichever practice's poster ran first, and
-//! the same as from the emitted source, which keeps the list empty and searches.
+//! body markup, and the same value in each field the body shows. Those, with the room, are
+//! everything the search reads, so a poster comes out the same whichever practice's poster
+//! ran first, and the same as from the emitted source, which keeps the list empty and
+//! searches.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
