@@ -24,6 +24,22 @@ use crate::render::fits::Fits;
 /// should not cost the others their cached layout.
 const REBUILDS_REMEMBERED: usize = 8;
 
+/// Above this many jobs, a rebuild forgets typst's work document by document, as `build`
+/// does. Keeping a whole rebuild's work is what makes the next edit quick, but its memory
+/// grows with every document made: `serve` starting on 1,000 practices whose outputs an
+/// older lmcpress made (so every document is made again) passed 20 GB. An edit's rebuild
+/// (a profile: 84 files; a guide section at 130 practices: 133 documents) stays below it.
+const REMEMBERED_JOBS: usize = 400;
+
+/// How typst's cache forgets during a rebuild that runs `jobs` jobs.
+fn eviction_for(jobs: usize) -> Eviction {
+    if jobs > REMEMBERED_JOBS {
+        Eviction::PerDocument(crate::build::EVICT_AGE)
+    } else {
+        Eviction::PerBuild(REBUILDS_REMEMBERED)
+    }
+}
+
 /// True for files editors write beside the real one while saving: vim swap and backup
 /// files, emacs lock and autosave files, JetBrains safe-write files, and lmcpress's own
 /// temporary outputs.
@@ -239,19 +255,19 @@ impl State {
             None => Scope::Everything,
             Some(files) => Scope::Changed { files, reads: &self.reads, open: &open },
         };
-        // typst remembers the work of the last few rebuilds: an edit then re-lays out only what
-        // changed, and memory stays bounded by the project's size.
-        let options = BuildOptions {
-            out: out.to_path_buf(),
-            eviction: Eviction::PerBuild(REBUILDS_REMEMBERED),
-            ..BuildOptions::default()
-        };
         let planned = match pipeline::plan(&loaded, scope, false) {
             Ok(planned) => planned,
             Err(e) => {
                 on(Event::Error(e));
                 return;
             }
+        };
+        // typst remembers the work of the last few rebuilds, so an edit re-lays out only what
+        // changed; a rebuild of many documents forgets as it goes, so memory stays bounded.
+        let options = BuildOptions {
+            out: out.to_path_buf(),
+            eviction: eviction_for(planned.to_run()),
+            ..BuildOptions::default()
         };
         let built = pipeline::build(&loaded, planned, &options, &|job| on(Event::Job(job)));
         self.reads = built.reads(&loaded);
@@ -269,6 +285,15 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rebuild_of_many_documents_forgets_as_it_goes() {
+        assert_eq!(eviction_for(1), Eviction::PerBuild(REBUILDS_REMEMBERED));
+        assert_eq!(eviction_for(133), Eviction::PerBuild(REBUILDS_REMEMBERED));
+        assert_eq!(eviction_for(REMEMBERED_JOBS), Eviction::PerBuild(REBUILDS_REMEMBERED));
+        assert_eq!(eviction_for(REMEMBERED_JOBS + 1), Eviction::PerDocument(crate::build::EVICT_AGE));
+        assert_eq!(eviction_for(83_000), Eviction::PerDocument(crate::build::EVICT_AGE));
+    }
 
     #[test]
     fn editor_temporary_files_are_noise() {
