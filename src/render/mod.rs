@@ -342,14 +342,13 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
         }
         Target::Poster { doc, practice: index, format } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*index]);
-            let (inserted, body) = insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?;
-            values = Some(inserted);
+            let inserted = insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?;
             let language = crate::load::translated::view(doc);
             let format_view = format_of(*format);
             let draft = if language.draft { "draft" } else { "checked" };
-            let shown = fields::standard_values(lmc, Some(practice));
             let layout = [job.template, format_view.name, language.lang, language.dir, draft];
-            fit_key = fits::key(&layout, &body, &shown);
+            fit_key = fits::key(&layout, &inserted.body, &inserted.shown);
+            values = Some(inserted.values);
             ctx.insert("lang", &language.lang);
             ctx.insert("dir", &language.dir);
             ctx.insert("draft", &language.draft);
@@ -367,12 +366,13 @@ pub fn render_job(loaded: &Loaded, job: &Job, date: Option<&str>) -> Result<Rend
             if body == Some(crate::kinds::Body::PlainText) {
                 insert_plain_text(&mut ctx, lmc, doc, practice, &mut warnings)?;
             } else {
-                values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?.0);
+                values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, None, &mut warnings)?.values);
             }
         }
         Target::Merged { doc, practice, rows } => {
             let (doc, practice) = (&project.documents[*doc], &project.practices[*practice]);
-            values = Some(insert_doc(&mut ctx, project, lmc, doc, practice, Some(&rows.0), &mut warnings)?.0);
+            values =
+                Some(insert_doc(&mut ctx, project, lmc, doc, practice, Some(&rows.0), &mut warnings)?.values);
         }
         Target::Pack { .. } => return Err(Problem::error(&job.id, "a pack has no template")),
         Target::Standalone { .. } => unreachable!("rendered above, without an LMC"),
@@ -442,8 +442,17 @@ fn no_archive() -> Problem {
         .hint("`lmcpress edition new` archives the current edition")
 }
 
-/// Puts a practice's document into `ctx`: its values, fields and body. Returns the values it
-/// was made with (for a merge, its first row's) and the body as typst markup.
+/// What [`insert_doc`] put into the context, for the caller's own use.
+struct Inserted {
+    /// The values the document was made with (for a merge, its first row's).
+    values: Values,
+    /// The values its `field(..)` calls can show (the template's `field_data`).
+    shown: Values,
+    /// The body as typst markup.
+    body: String,
+}
+
+/// Puts a practice's document into `ctx`: its values, fields and body.
 fn insert_doc(
     ctx: &mut Context,
     project: &Project,
@@ -452,7 +461,7 @@ fn insert_doc(
     practice: &Practice,
     rows: Option<&[Values]>,
     warnings: &mut Vec<Problem>,
-) -> Result<(Values, String), Problem> {
+) -> Result<Inserted, Problem> {
     let letter = match &doc.kind {
         Kind::Letter(l) => Some(l),
         _ => None,
@@ -470,14 +479,14 @@ fn insert_doc(
             .collect::<Result<_, Problem>>()?,
     };
     let letters: Vec<String> = all.iter().map(|v| field_data::typst_data(v, letter_fields)).collect();
-    let values = fields::standard_values(lmc, Some(practice));
+    let shown = fields::standard_values(lmc, Some(practice));
     ctx.insert("letters", &letters);
     let declared: Vec<&str> = letter_fields.iter().map(|f| f.name.as_str()).collect();
     let has: std::collections::BTreeMap<&str, bool> = declared.iter().map(|n| (*n, true)).collect();
     ctx.insert("practice", practice);
     ctx.insert("has", &has);
     ctx.insert("brand", &Brand { colour: &practice.brand_colour, text: &practice.brand_text });
-    ctx.insert("field_data", &field_data::typst_data(&values, letter_fields));
+    ctx.insert("field_data", &field_data::typst_data(&shown, letter_fields));
     let body = body_typst(&project.root, doc, top_level(doc), warnings);
     // The "Re:" line may hold placeholders, which become `#field(..)` calls.
     let subject = match &doc.kind {
@@ -485,5 +494,6 @@ fn insert_doc(
         _ => None,
     };
     ctx.insert("doc", &DocView { slug: &doc.slug, title: &doc.title, kind: &doc.kind, subject, body: &body });
-    Ok((all.into_iter().next().unwrap_or(values), body))
+    let values = all.into_iter().next().unwrap_or_else(|| shown.clone());
+    Ok(Inserted { values, shown, body })
 }
